@@ -1,0 +1,114 @@
+/**
+ * @file Elementwise loops on Float64Array with NumPy broadcasting. No gradients in here: these
+ * compute values only, and the ops in ../ops pair them with their derivatives.
+ */
+import { ShapeError, showShape } from '../errors.js';
+
+type Shape = readonly number[];
+
+/**
+ * The shape two operands broadcast to, by NumPy's rule: align trailing dimensions; each pair must
+ * be equal or contain a 1.
+ */
+export function broadcastShapes(op: string, a: Shape, b: Shape, names = 'a, b'): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) {
+    const da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
+    const db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new ShapeError(
+        op,
+        names,
+        `shapes ${showShape(a)} and ${showShape(b)} do not broadcast (dimension ${i - rank}: ${da} vs ${db})`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/** Strides of `shape` read as if it had `outShape`'s rank, with 0 on broadcast dimensions. */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const rank = outShape.length;
+  const strides = new Array<number>(rank).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const o = i + rank - shape.length;
+    strides[o] = shape[i] === 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+/** out[i] = f(a[i]). */
+export function unaryMap(a: Float64Array, f: (x: number) => number): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = f(a[i]);
+  return out;
+}
+
+/** out = f(a, b) elementwise, with `a` and `b` broadcast to `outShape`. */
+export function binaryMap(
+  a: Float64Array,
+  aShape: Shape,
+  b: Float64Array,
+  bShape: Shape,
+  outShape: Shape,
+  f: (x: number, y: number) => number,
+): Float64Array {
+  let size = 1;
+  for (const d of outShape) size *= d;
+  const out = new Float64Array(size);
+  if (a.length === size && b.length === size) {
+    for (let i = 0; i < size; i++) out[i] = f(a[i], b[i]);
+  } else if (b.length === 1 && a.length === size) {
+    const y = b[0];
+    for (let i = 0; i < size; i++) out[i] = f(a[i], y);
+  } else if (a.length === 1 && b.length === size) {
+    const x = a[0];
+    for (let i = 0; i < size; i++) out[i] = f(x, b[i]);
+  } else {
+    broadcastLoop(out, a, broadcastStrides(aShape, outShape), b, broadcastStrides(bShape, outShape), outShape, f);
+  }
+  return out;
+}
+
+function broadcastLoop(
+  out: Float64Array,
+  a: Float64Array,
+  as: number[],
+  b: Float64Array,
+  bs: number[],
+  shape: Shape,
+  f: (x: number, y: number) => number,
+): void {
+  const rank = shape.length;
+  const index = new Array<number>(rank).fill(0);
+  let ia = 0;
+  let ib = 0;
+  const last = rank - 1;
+  const n = shape[last];
+  const sa = as[last];
+  const sb = bs[last];
+  for (let o = 0; o < out.length; o += n) {
+    for (let k = 0, pa = ia, pb = ib; k < n; k++, pa += sa, pb += sb) out[o + k] = f(a[pa], b[pb]);
+    // advance the multi-index over all but the last dimension, like an odometer
+    for (let d = last - 1; d >= 0; d--) {
+      index[d]++;
+      ia += as[d];
+      ib += bs[d];
+      if (index[d] < shape[d]) break;
+      ia -= as[d] * shape[d];
+      ib -= bs[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+}
+
+/** Numerically stable logistic function: never computes exp of a large positive number. */
+export function sigmoidScalar(x: number): number {
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}

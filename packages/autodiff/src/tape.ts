@@ -1,0 +1,295 @@
+/**
+ * @file The tape: an append-only array of the ops run while it is active, in execution order, and
+ * the reverse walk over it that computes gradients. Nothing in here knows about any particular op:
+ * an op hands `record` its output, its inputs and its vector-Jacobian product (VJP).
+ */
+import { AnomalyError, ShapeError, TapeError, showShape } from './errors.js';
+import { Tensor, fromData } from './tensor.js';
+
+/**
+ * A VJP: given the gradient `g` of the loss with respect to an op's output, the gradients with
+ * respect to its inputs (null where `needs[i]` is false or the input has no gradient). A gradient
+ * may have the output's broadcast shape; the tape sums it down to the input's shape.
+ */
+export type Vjp = (g: Tensor, needs: readonly boolean[]) => readonly (Tensor | null)[];
+
+interface Entry {
+  readonly op: string;
+  readonly inputs: readonly Tensor[];
+  readonly names: readonly string[];
+  /** Which inputs were recorded on this tape when the op ran, i.e. can receive a gradient. */
+  readonly needs: readonly boolean[];
+  readonly out: Tensor;
+  /** null for a watched leaf that has no recorded source. */
+  readonly vjp: Vjp | null;
+}
+
+let active: Tape | null = null;
+let recording = true;
+let anomalyMode = false;
+let liveEntries = 0;
+
+/** The hooks the tape needs from the op layer, set once by ops/index.ts (the tape imports no op). */
+export interface TapeOps {
+  add(a: Tensor, b: Tensor): Tensor;
+  sumTo(x: Tensor, shape: readonly number[]): Tensor;
+}
+let ops: TapeOps | null = null;
+/** @internal */
+export function installTapeOps(o: TapeOps): void {
+  ops = o;
+}
+
+/**
+ * Records the ops run inside {@link Tape.record} and walks them backwards in {@link Tape.gradient}.
+ * The transforms (`grad`, `vjp`, ...) are built on it; use it directly to see every step.
+ *
+ * @example
+ * const tape = new Tape();
+ * const x = tape.watch(tensor([1, 2, 3]));
+ * const y = tape.record(() => sum(mul(x, x)));
+ * const [dx] = tape.gradient(y, [x]); // [2, 4, 6]
+ */
+export class Tape {
+  private entries: Entry[] = [];
+  private used = false;
+
+  /** A persistent tape can be walked many times; others are consumed by their first gradient. */
+  constructor(readonly persistent = false) {}
+
+  /** True once a non-persistent tape has computed its gradient and released its entries. */
+  get consumed(): boolean {
+    return this.used;
+  }
+
+  /** Number of recorded entries (watched leaves included). */
+  get length(): number {
+    return this.entries.length;
+  }
+
+  /**
+   * Starts tracking `x`: returns a tensor with the same values whose uses are recorded. If `x` is
+   * itself recorded on this tape (a nested transform), gradients flow through to it.
+   */
+  watch(x: Tensor): Tensor {
+    this.assertUsable('Tape.watch');
+    const leaf = fromData(x.data, x.shape);
+    const linked = x.tape === this;
+    this.push(leaf, 'watch', linked ? [x] : [], linked ? WATCH_NAMES : [], linked ? IDENTITY_VJP : null);
+    return leaf;
+  }
+
+  /** Runs `fn` with this tape active: every op on a watched tensor inside it is recorded. */
+  record<T>(fn: () => T): T {
+    this.assertUsable('Tape.record');
+    const previous = active;
+    active = this;
+    try {
+      return fn();
+    } finally {
+      active = previous;
+    }
+  }
+
+  /**
+   * Gradients of `out` with respect to each of `sources`, by one reverse walk from `out` down to
+   * the earliest source. `seed` is the gradient of the final loss with respect to `out` (default 1
+   * for a scalar). Called inside this tape's own `record`, the walk is itself recorded, so the
+   * result can be differentiated again; called after, it consumes a non-persistent tape.
+   * Sources the walk never reached get zeros, and their positions are pushed onto `unreached`.
+   */
+  gradient(out: Tensor, sources: readonly Tensor[], seed?: Tensor, unreached?: number[]): Tensor[] {
+    this.assertUsable('Tape.gradient');
+    if (ops === null) throw new TapeError('Tape.gradient', 'ops are not installed; import from the package root');
+    const g0 = seedFor(out, seed);
+    let stop = this.entries.length;
+    for (const s of sources) if (s.tape === this && s.id < stop) stop = s.id;
+    const grads: (Tensor | undefined)[] = new Array(this.entries.length);
+    const nested = active === this;
+    const previousRecording = recording;
+    recording = nested && previousRecording;
+    try {
+      if (out.tape === this) {
+        grads[out.id] = g0;
+        this.walk(grads, out.id, stop);
+      }
+    } finally {
+      recording = previousRecording;
+    }
+    const result = sources.map((s, i) => {
+      const g = s.tape === this ? grads[s.id] : undefined;
+      if (g !== undefined) return g;
+      unreached?.push(i);
+      return zerosLike(s);
+    });
+    if (!nested && !this.persistent) this.release();
+    return result;
+  }
+
+  /** Drops every entry so nothing recorded stays reachable; the tape cannot be used again. */
+  release(): void {
+    liveEntries -= this.entries.length;
+    this.entries = [];
+    this.used = true;
+  }
+
+  private walk(grads: (Tensor | undefined)[], from: number, stop: number): void {
+    for (let i = from; i >= stop; i--) {
+      const g = grads[i];
+      if (g === undefined) continue;
+      const e = this.entries[i];
+      if (e.vjp === null) continue;
+      const inputGrads = e.vjp(g, e.needs);
+      for (let j = 0; j < e.inputs.length; j++) {
+        const x = e.inputs[j];
+        if (!e.needs[j] || x.id < stop) continue;
+        const gj = inputGrads[j];
+        if (gj === null || gj === undefined) continue;
+        const fitted = fitGradient(gj, x, e, j);
+        if (anomalyMode) checkFinite(fitted, e.op, i, `backward`, `gradient of input '${e.names[j]}'`);
+        const previous = grads[x.id];
+        grads[x.id] = previous === undefined ? fitted : ops!.add(previous, fitted);
+      }
+    }
+  }
+
+  /** @internal Appends an entry; `out` becomes recorded on this tape. */
+  push(out: Tensor, op: string, inputs: readonly Tensor[], names: readonly string[], vjp: Vjp | null): Tensor {
+    const needs = inputs.map((x) => x.tape === this);
+    out.tape = this;
+    out.id = this.entries.length;
+    this.entries.push({ op, inputs, names, needs, out, vjp });
+    liveEntries++;
+    return out;
+  }
+
+  private assertUsable(op: string): void {
+    if (this.used) {
+      throw new TapeError(
+        op,
+        'this tape was already consumed by a gradient call and released its entries; record on a new Tape, or make it with new Tape(true) to keep it',
+      );
+    }
+  }
+}
+
+const WATCH_NAMES = ['x'];
+const IDENTITY_VJP: Vjp = (g) => [g];
+
+function seedFor(out: Tensor, seed: Tensor | undefined): Tensor {
+  if (seed === undefined) {
+    if (out.size !== 1) {
+      throw new TapeError(
+        'gradient',
+        `the output has shape ${showShape(out.shape)}; only a one-element output has an implied gradient of 1, so pass a gradient for the output (vjp) or reduce it (sum, mean)`,
+      );
+    }
+    return fromData(new Float64Array([1]), out.shape);
+  }
+  if (!sameShape(seed.shape, out.shape)) {
+    throw new ShapeError(
+      'gradient',
+      'seed',
+      `the gradient given for the output has shape ${showShape(seed.shape)}, which does not match the output's shape ${showShape(out.shape)}`,
+    );
+  }
+  return seed;
+}
+
+/** Undoes broadcasting (sums over broadcast axes) and checks the result has the input's shape. */
+function fitGradient(g: Tensor, x: Tensor, e: Entry, j: number): Tensor {
+  if (sameShape(g.shape, x.shape)) return g;
+  if (broadcastsTo(x.shape, g.shape)) return ops!.sumTo(g, x.shape);
+  throw new ShapeError(
+    e.op,
+    e.names[j],
+    `gradient of input '${e.names[j]}' has shape ${showShape(g.shape)}, which does not match the input's shape ${showShape(x.shape)}`,
+  );
+}
+
+function zerosLike(x: Tensor): Tensor {
+  return fromData(new Float64Array(x.size), x.shape);
+}
+
+/** @internal */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
+  if (from.length > to.length) return false;
+  const offset = to.length - from.length;
+  for (let i = 0; i < from.length; i++) if (from[i] !== 1 && from[i] !== to[offset + i]) return false;
+  return true;
+}
+
+function checkFinite(x: Tensor, op: string, index: number, where: string, what: string): void {
+  const d = x.data;
+  for (let k = 0; k < d.length; k++) {
+    if (!Number.isFinite(d[k])) {
+      throw new AnomalyError(op, index, where, `${what} has ${d[k]} at flat index ${k} (shape ${showShape(x.shape)})`);
+    }
+  }
+}
+
+/**
+ * Called by every op after computing `out`: records it on the active tape when one of `inputs`
+ * is recorded there, and returns `out`. `vjp` may refer to `out` (tanh, exp save their output).
+ */
+export function record(out: Tensor, op: string, inputs: readonly Tensor[], names: readonly string[], vjp: Vjp): Tensor {
+  const tape = active;
+  if (tape !== null && recording) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i].tape === tape) {
+        tape.push(out, op, inputs, names, vjp);
+        break;
+      }
+    }
+  }
+  if (anomalyMode) checkFinite(out, op, out.tape === null ? -1 : out.id, 'forward', 'output');
+  return out;
+}
+
+/** The tape ops are being recorded on right now, if any. */
+export function activeTape(): Tape | null {
+  return recording ? active : null;
+}
+
+/**
+ * Runs `fn` without recording anything: its results are constants to every tape.
+ *
+ * @example
+ * const y = noGrad(() => mul(x, x)); // y.tape === null
+ */
+export function noGrad<T>(fn: () => T): T {
+  const previous = recording;
+  recording = false;
+  try {
+    return fn();
+  } finally {
+    recording = previous;
+  }
+}
+
+/**
+ * Runs `fn` in anomaly mode: the first NaN or ±Infinity produced by any op, forward or backward,
+ * throws an {@link AnomalyError} naming the op, its tape index and the tensor that went bad.
+ * Costs one pass over every result, so it is off by default.
+ */
+export function withAnomalyMode<T>(fn: () => T): T {
+  const previous = anomalyMode;
+  anomalyMode = true;
+  try {
+    return fn();
+  } finally {
+    anomalyMode = previous;
+  }
+}
+
+/** Entries held by tapes that have not been consumed or released: 0 once every gradient is done. */
+export function liveTapeEntries(): number {
+  return liveEntries;
+}
+
