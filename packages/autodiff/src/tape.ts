@@ -17,9 +17,6 @@ interface Entry {
   readonly op: string;
   readonly inputs: readonly Tensor[];
   readonly names: readonly string[];
-  /** Which inputs were recorded on this tape when the op ran, i.e. can receive a gradient. */
-  readonly needs: readonly boolean[];
-  readonly out: Tensor;
   /** null for a watched leaf that has no recorded source. */
   readonly vjp: Vjp | null;
 }
@@ -134,31 +131,41 @@ export class Tape {
   }
 
   private walk(grads: (Tensor | undefined)[], from: number, stop: number): void {
+    // Gradients this walk allocated itself may be summed into in place, unless the walk is being
+    // recorded (then every sum must be an op on the tape, for higher order).
+    const owned: boolean[] = new Array(grads.length);
     for (let i = from; i >= stop; i--) {
       const g = grads[i];
       if (g === undefined) continue;
       const e = this.entries[i];
       if (e.vjp === null) continue;
-      const inputGrads = e.vjp(g, e.needs);
+      // An input needs a gradient when it is recorded on this tape after the walk's stop.
+      const needs = e.inputs.map((x) => x.tape === this && x.id >= stop);
+      const inputGrads = e.vjp(g, needs);
       for (let j = 0; j < e.inputs.length; j++) {
         const x = e.inputs[j];
-        if (!e.needs[j] || x.id < stop) continue;
+        if (!needs[j]) continue;
         const gj = inputGrads[j];
         if (gj === null || gj === undefined) continue;
         const fitted = fitGradient(gj, x, e, j);
         if (anomalyMode) checkFinite(fitted, e.op, i, `backward`, `gradient of input '${e.names[j]}'`);
         const previous = grads[x.id];
-        grads[x.id] = previous === undefined ? fitted : ops!.add(previous, fitted);
+        if (previous === undefined) grads[x.id] = fitted;
+        else if (recording) grads[x.id] = ops!.add(previous, fitted);
+        else if (owned[x.id]) addInto(previous.data, fitted.data);
+        else {
+          grads[x.id] = fromData(sumOf(previous.data, fitted.data), x.shape);
+          owned[x.id] = true;
+        }
       }
     }
   }
 
   /** @internal Appends an entry; `out` becomes recorded on this tape. */
   push(out: Tensor, op: string, inputs: readonly Tensor[], names: readonly string[], vjp: Vjp | null): Tensor {
-    const needs = inputs.map((x) => x.tape === this);
     out.tape = this;
     out.id = this.entries.length;
-    this.entries.push({ op, inputs, names, needs, out, vjp });
+    this.entries.push({ op, inputs, names, vjp });
     liveEntries++;
     return out;
   }
@@ -205,6 +212,16 @@ function fitGradient(g: Tensor, x: Tensor, e: Entry, j: number): Tensor {
     e.names[j],
     `gradient of input '${e.names[j]}' has shape ${showShape(g.shape)}, which does not match the input's shape ${showShape(x.shape)}`,
   );
+}
+
+function addInto(target: Float64Array, g: Float64Array): void {
+  for (let k = 0; k < target.length; k++) target[k] += g[k];
+}
+
+function sumOf(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let k = 0; k < a.length; k++) out[k] = a[k] + b[k];
+  return out;
 }
 
 function zerosLike(x: Tensor): Tensor {

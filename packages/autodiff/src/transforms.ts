@@ -194,24 +194,26 @@ export function jvp(f: (...args: Tensor[]) => Tensor, primals: readonly Tensor[]
 
 
 /**
- * The full Jacobian of f at x, of shape [...f(x).shape, ...x.shape], one pullback per output
- * element.
+ * The full Jacobian of f at x, of shape [...f(x).shape, ...x.shape], one reverse walk per output
+ * element. The result is a constant (not differentiable again).
  *
  * @example
  * jacobian((x: Tensor) => mul(x, 2))(tensor([1, 2])).toArray(); // [[2, 0], [0, 2]]
  */
 export function jacobian(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
   return (x: Tensor) => {
-    const { value, pullback } = vjp(f as (...args: never[]) => Tensor, x);
-    const data = new Float64Array(value.size * x.size);
-    const seed = new Float64Array(value.size);
-    for (let i = 0; i < value.size; i++) {
-      seed.fill(0);
+    const tape = new Tape(true);
+    const xw = tape.watch(x);
+    const out = tape.record(() => f(xw));
+    const data = new Float64Array(out.size * x.size);
+    for (let i = 0; i < out.size; i++) {
+      const seed = new Float64Array(out.size);
       seed[i] = 1;
-      const [row] = pullback(new Tensor(seed.slice(), value.shape)) as Tensor[];
+      const [row] = tape.gradient(out, [xw], new Tensor(seed, out.shape));
       data.set(row.data, i * x.size);
     }
-    return new Tensor(data, [...value.shape, ...x.shape]);
+    tape.release();
+    return new Tensor(data, [...out.shape, ...x.shape]);
   };
 }
 

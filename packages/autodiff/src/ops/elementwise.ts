@@ -4,7 +4,7 @@
  * again. Broadcasting is undone by the tape, not here: a VJP may return the output's shape.
  */
 import { binaryMap, broadcastShapes, sigmoidScalar, unaryMap } from '../kernels/elementwise.js';
-import { record } from '../tape.js';
+import { record, sameShape } from '../tape.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { asTensor, type Operand } from './operand.js';
@@ -16,7 +16,7 @@ const XG = ['x', 'g'];
 function binary(op: string, a: Operand, b: Operand, f: (x: number, y: number) => number): [Tensor, Tensor, Tensor] {
   const ta = asTensor(op, a, 'a');
   const tb = asTensor(op, b, 'b');
-  const shape = broadcastShapes(op, ta.shape, tb.shape);
+  const shape = sameShape(ta.shape, tb.shape) ? ta.shape : broadcastShapes(op, ta.shape, tb.shape);
   return [ta, tb, new Tensor(binaryMap(ta.data, ta.shape, tb.data, tb.shape, shape, f), shape)];
 }
 
