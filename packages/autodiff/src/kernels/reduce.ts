@@ -52,3 +52,125 @@ export function sumAll(data: Float64Array): number {
   for (let i = 0; i < data.length; i++) s += data[i];
   return s;
 }
+
+/**
+ * For each element of `data` (of `shape`), the flat index of the output element it reduces into
+ * when `axes` are reduced (keepdims layout): the same walk as {@link reduceAxes}, written down once
+ * so multi-pass reductions (max, then a shifted sum) can reuse it.
+ */
+export function reducedIndex(shape: Shape, axes: readonly number[]): Int32Array {
+  let size = 1;
+  for (const d of shape) size *= d;
+  const map = new Int32Array(size);
+  const outStrides = new Array<number>(shape.length).fill(0);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (!axes.includes(d)) {
+      outStrides[d] = s;
+      s *= shape[d];
+    }
+  }
+  const index = new Array<number>(shape.length).fill(0);
+  let o = 0;
+  for (let i = 0; i < size; i++) {
+    map[i] = o;
+    for (let d = shape.length - 1; d >= 0; d--) {
+      index[d]++;
+      o += outStrides[d];
+      if (index[d] < shape[d]) break;
+      o -= outStrides[d] * shape[d];
+      index[d] = 0;
+    }
+  }
+  return map;
+}
+
+/**
+ * log Σ exp(x) over `axes`, in keepdims layout. The maximum m is subtracted before exponentiating,
+ * so no term exceeds 1 and nothing overflows: log Σ exp(x) = m + log Σ exp(x − m).
+ */
+export function logSumExpAxes(data: Float64Array, shape: Shape, axes: readonly number[]): Float64Array {
+  const m = reduceAxes(data, shape, axes, -Infinity, Math.max);
+  const map = reducedIndex(shape, axes);
+  // An infinite maximum is its own answer; shifting by it would produce ∞ − ∞ = NaN.
+  const shift = m.map((v) => (Number.isFinite(v) ? v : 0));
+  const s = new Float64Array(m.length);
+  for (let i = 0; i < data.length; i++) s[map[i]] += Math.exp(data[i] - shift[map[i]]);
+  for (let o = 0; o < s.length; o++) s[o] = shift[o] + Math.log(s[o]);
+  return s;
+}
+
+/**
+ * Euclidean norm over `axes`, in keepdims layout, scaled by the largest |x| first so that squares
+ * of values near 1e200 do not overflow: ‖x‖ = a·√Σ (x/a)², a = max |x|.
+ */
+export function normAxes(data: Float64Array, shape: Shape, axes: readonly number[]): Float64Array {
+  const a = reduceAxes(data, shape, axes, 0, (acc, v) => Math.max(acc, Math.abs(v)));
+  const map = reducedIndex(shape, axes);
+  const s = new Float64Array(a.length);
+  for (let i = 0; i < data.length; i++) {
+    const scale = a[map[i]];
+    if (scale > 0 && scale < Infinity) {
+      const r = data[i] / scale;
+      s[map[i]] += r * r;
+    }
+  }
+  for (let o = 0; o < s.length; o++) s[o] = a[o] > 0 && a[o] < Infinity ? a[o] * Math.sqrt(s[o]) : a[o];
+  return s;
+}
+
+/**
+ * Weights [x = extreme] / (number of ties) for each element, where `extreme` is the max or min over
+ * `axes` in keepdims layout: how the gradient of max/min is shared among the positions that won.
+ */
+export function extremeWeights(data: Float64Array, shape: Shape, axes: readonly number[], extreme: Float64Array): Float64Array {
+  const map = reducedIndex(shape, axes);
+  const count = new Float64Array(extreme.length);
+  for (let i = 0; i < data.length; i++) if (data[i] === extreme[map[i]]) count[map[i]]++;
+  const w = new Float64Array(data.length);
+  for (let i = 0; i < data.length; i++) if (data[i] === extreme[map[i]]) w[i] = 1 / count[map[i]];
+  return w;
+}
+
+/**
+ * A shape seen around one axis as (outer, n, inner) blocks: element (o, k, i) sits at
+ * o·n·inner + k·inner + i. Single-axis kernels (softmax, gather, concat) loop over these.
+ */
+export function axisBlocks(shape: Shape, axis: number): [outer: number, n: number, inner: number] {
+  let outer = 1;
+  let inner = 1;
+  for (let d = 0; d < axis; d++) outer *= shape[d];
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d];
+  return [outer, shape[axis], inner];
+}
+
+/**
+ * Softmax (or, with `log`, log-softmax) along the middle axis of (outer, n, inner) blocks, with the
+ * maximum subtracted first: softmax(x) = exp(x − m) / Σ exp(x − m), log-softmax = x − m − log Σ exp(x − m).
+ */
+export function softmaxBlocks(data: Float64Array, outer: number, n: number, inner: number, log: boolean): Float64Array {
+  const out = new Float64Array(data.length);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * n * inner + i;
+      const end = base + n * inner;
+      let m = -Infinity;
+      for (let p = base; p < end; p += inner) if (data[p] > m) m = data[p];
+      let s = 0;
+      for (let p = base; p < end; p += inner) {
+        const e = Math.exp(data[p] - m);
+        out[p] = e;
+        s += e;
+      }
+      if (log) {
+        // (x − m) − log s, not x − (m + log s): the latter loses the digits of log s when |m| is large
+        const logS = Math.log(s);
+        for (let p = base; p < end; p += inner) out[p] = data[p] - m - logS;
+      } else {
+        const r = 1 / s;
+        for (let p = base; p < end; p += inner) out[p] *= r;
+      }
+    }
+  }
+  return out;
+}

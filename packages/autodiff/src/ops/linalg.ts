@@ -1,12 +1,15 @@
 /**
  * @file Linear algebra ops: matmul (2-D and batched, broadcasting the batch dimensions) and its
- * transposed variants, which the VJPs use so that no transpose is ever copied.
+ * transposed variants, which the VJPs use so that no transpose is ever copied; and the vector
+ * products outer and dot. (transpose/permute live with the shape ops in shape.ts.)
  */
 import { ShapeError, showShape } from '../errors.js';
 import { broadcastShapes, broadcastStrides } from '../kernels/elementwise.js';
 import { gemm } from '../kernels/matmul.js';
 import { record } from '../tape.js';
 import { Tensor } from '../tensor.js';
+import { mul } from './elementwise.js';
+import { reshape } from './shape.js';
 
 const AB = ['a', 'b'];
 
@@ -69,4 +72,49 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
     needs[0] ? (transA ? matmulT(b, g, transB, true) : matmulT(g, b, false, !transB)) : null,
     needs[1] ? (transB ? matmulT(g, a, true, transA) : matmulT(a, g, !transA, false)) : null,
   ]);
+}
+
+function checkVector(op: string, x: Tensor, argument: string): void {
+  if (x.rank !== 1) throw new ShapeError(op, argument, `needs a vector (1 dimension), got shape ${showShape(x.shape)}`);
+}
+
+/**
+ * Outer product of two vectors: out[i][j] = a[i]·b[j].
+ *
+ * @example
+ * outer(tensor([1, 2]), tensor([3, 4, 5])).toArray(); // [[3, 4, 5], [6, 8, 10]]
+ */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  checkVector('outer', a, 'a');
+  checkVector('outer', b, 'b');
+  const m = a.size;
+  const n = b.size;
+  const data = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    const ai = a.data[i];
+    for (let j = 0; j < n; j++) data[i * n + j] = ai * b.data[j];
+  }
+  const out = new Tensor(data, [m, n]);
+  // ∂/∂a = G·b, ∂/∂b = Gᵀ·a
+  return record(out, 'outer', [a, b], AB, (g, needs) => [
+    needs[0] ? reshape(matmul(g, reshape(b, [n, 1])), [m]) : null,
+    needs[1] ? reshape(matmulT(g, reshape(a, [m, 1]), true, false), [n]) : null,
+  ]);
+}
+
+/**
+ * Inner product of two vectors of the same length: Σ a[i]·b[i], a scalar.
+ *
+ * @example
+ * dot(tensor([1, 2, 3]), tensor([4, 5, 6])).item(); // 32
+ */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  checkVector('dot', a, 'a');
+  checkVector('dot', b, 'b');
+  if (a.size !== b.size) throw new ShapeError('dot', 'a, b', `vectors differ in length: ${showShape(a.shape)} · ${showShape(b.shape)}`);
+  let s = 0;
+  for (let i = 0; i < a.size; i++) s += a.data[i] * b.data[i];
+  const out = new Tensor(new Float64Array([s]), []);
+  // ∂/∂a = g·b, ∂/∂b = g·a (g is a scalar)
+  return record(out, 'dot', [a, b], AB, (g, needs) => [needs[0] ? mul(g, b) : null, needs[1] ? mul(g, a) : null]);
 }

@@ -1,16 +1,25 @@
 /**
- * @file Ops that move or copy values without arithmetic: reshape and broadcastTo. Their VJPs
- * move the gradient back the same way.
+ * @file Ops that rearrange values without arithmetic: reshape, broadcastTo/expand and
+ * transpose/permute. Their VJPs move the gradient back the same way. Indexing (slice, gather,
+ * index) lives in indexing.ts, joining and splitting (concat, stack, split) in join.ts.
  */
 import { ShapeError, showShape } from '../errors.js';
 import { binaryMap, broadcastShapes } from '../kernels/elementwise.js';
+import { permuteData } from '../kernels/indexing.js';
 import { record } from '../tape.js';
 import { Tensor, checkShape } from '../tensor.js';
+import { normalizePermutation } from './axes.js';
 import { sumTo } from './reduce.js';
 
 const X = ['x'];
 
-/** The same values in a new shape with the same number of elements; one dimension may be −1. */
+/**
+ * The same values in a new shape with the same number of elements; one dimension may be −1.
+ * The result shares `x`'s data: nothing is copied.
+ *
+ * @example
+ * reshape(arange(6), [2, -1]).shape; // [2, 3]
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   const target = inferDimension(x, shape);
   const out = new Tensor(x.data, target);
@@ -35,7 +44,12 @@ function inferDimension(x: Tensor, shape: readonly number[]): number[] {
   return target;
 }
 
-/** Repeats `x` along broadcast dimensions to `shape` (NumPy's broadcast_to). */
+/**
+ * Repeats `x` along broadcast dimensions to `shape` (NumPy's broadcast_to).
+ *
+ * @example
+ * broadcastTo(tensor([1, 2]), [2, 2]).toArray(); // [[1, 2], [1, 2]]
+ */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   checkShape('broadcastTo', shape);
   const result = broadcastShapes('broadcastTo', x.shape, shape, 'x, shape');
@@ -50,5 +64,42 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 
 const ZERO = new Float64Array(1);
 
-/** Alias of {@link broadcastTo}, as PyTorch names it. */
+/**
+ * Alias of {@link broadcastTo}, as PyTorch names it.
+ *
+ * @example
+ * expand(tensor([[1], [2]]), [2, 3]).toArray(); // [[1, 1, 1], [2, 2, 2]]
+ */
 export const expand = broadcastTo;
+
+/**
+ * Reorders the axes of `x`: output axis d is input axis `axes[d]` (negative axes count from the
+ * end). The same op as {@link transpose} with the order spelled out.
+ *
+ * @example
+ * permute(zeros([2, 3, 4]), [2, 0, 1]).shape; // [4, 2, 3]
+ */
+export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  return permuteNormalized(x, normalizePermutation('permute', axes, x.shape));
+}
+
+/**
+ * Reverses the axes of `x` (the matrix transpose for 2-D), or reorders them as `axes` says.
+ *
+ * @example
+ * transpose(tensor([[1, 2, 3]])).toArray(); // [[1], [2], [3]]
+ */
+export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
+  const perm = axes === undefined ? x.shape.map((_, d) => x.rank - 1 - d) : normalizePermutation('transpose', axes, x.shape);
+  return permuteNormalized(x, perm);
+}
+
+function permuteNormalized(x: Tensor, perm: readonly number[]): Tensor {
+  const out = new Tensor(permuteData(x.data, x.shape, perm), perm.map((a) => x.shape[a]));
+  // ∂/∂x = g permuted by the inverse permutation
+  return record(out, 'permute', [x], X, (g) => {
+    const inverse = new Array<number>(perm.length);
+    for (let d = 0; d < perm.length; d++) inverse[perm[d]] = d;
+    return [permuteNormalized(g, inverse)];
+  });
+}
