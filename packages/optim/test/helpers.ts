@@ -1,0 +1,74 @@
+/**
+ * @file Shared pieces of the optim tests: the paper's RNN transition and a second one, seeded
+ * random trajectories, central differences, and the fast-check run count.
+ */
+import { Rng, Tensor, add, matmulT, randn, sigmoid, tanh, tensor, type TensorTree } from '@tapegrad/autodiff';
+
+/** fast-check runs: modest by default, more with TAPEGRAD_FC_RUNS. */
+export const runs = (fallback: number): number => Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || fallback;
+
+export interface RnnParams {
+  W_rec: Tensor;
+  W_in: Tensor;
+  b: Tensor;
+  [key: string]: Tensor;
+}
+
+/** The paper's eq. 2 in batch rows: x_{k+1} = tanh(x_k)·W_recᵀ + u·W_inᵀ + b. */
+export const paperTransition = (x: Tensor, u: Tensor, p: RnnParams): Tensor =>
+  add(add(matmulT(tanh(x), p.W_rec, false, true), matmulT(u, p.W_in, false, true)), p.b);
+
+/** The usual form with another nonlinearity: x_{k+1} = sigmoid(x_k·W_recᵀ + u·W_inᵀ + b). */
+export const sigmoidTransition = (x: Tensor, u: Tensor, p: RnnParams): Tensor =>
+  sigmoid(add(add(matmulT(x, p.W_rec, false, true), matmulT(u, p.W_in, false, true)), p.b));
+
+export interface Problem {
+  params: RnnParams;
+  states: Tensor[];
+  inputs: Tensor[];
+  deltas: Tensor[];
+}
+
+/** Random parameters and an unrelated random trajectory (x, δ), for checks with x and δ held fixed. */
+export function randomProblem(seed: number, n: number, m: number, batch: number, steps: number, scale = 0.8): Problem {
+  const rng = new Rng(seed);
+  const params = { W_rec: randn([n, n], rng, 0, scale), W_in: randn([n, m], rng, 0, scale), b: randn([n], rng, 0, 0.3) };
+  const states = Array.from({ length: steps + 1 }, () => randn([batch, n], rng));
+  const inputs = Array.from({ length: steps }, () => randn([batch, m], rng));
+  const deltas = Array.from({ length: steps }, () => randn([batch, n], rng));
+  return { params, states, inputs, deltas };
+}
+
+/** ∂f/∂(params[path]) by central differences: every entry perturbed by ±eps, f re-evaluated. */
+export function centralDifference<P extends Record<string, Tensor>>(f: (p: P) => number, params: P, path: keyof P & string, eps = 1e-6): Float64Array {
+  const x = params[path];
+  const out = new Float64Array(x.size);
+  for (let i = 0; i < x.size; i++) {
+    const at = (h: number) => {
+      const data = Float64Array.from(x.data);
+      data[i] += h;
+      return f({ ...params, [path]: tensor(data, x.shape) });
+    };
+    out[i] = (at(eps) - at(-eps)) / (2 * eps);
+  }
+  return out;
+}
+
+/** Largest |a − b| / (atol + rtol·|b|): below 1 means a matches b. */
+export function mismatch(a: ArrayLike<number>, b: ArrayLike<number>, atol: number, rtol: number): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (atol + rtol * Math.abs(b[i])));
+  return worst;
+}
+
+/** The global norm of a tree, computed independently of the package (plain sum of squares). */
+export function plainNorm(tree: TensorTree): number {
+  let s = 0;
+  const visit = (t: TensorTree): void => {
+    if (t instanceof Tensor) for (const v of t.data) s += v * v;
+    else if (Array.isArray(t)) t.forEach(visit);
+    else Object.values(t).forEach(visit);
+  };
+  visit(tree);
+  return Math.sqrt(s);
+}

@@ -1,0 +1,170 @@
+/**
+ * @file Ω at fixed states and error signals: its immediate gradient against central differences
+ * for both forms and two transitions, the paper form against the hand-derived closed form, the
+ * summary form on a one-unit example, and the checks on bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ShapeError, ValueError, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
+import { gradCheck } from '@tapegrad/autodiff/testing';
+import { omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
+import { centralDifference, mismatch, paperTransition, randomProblem, runs, sigmoidTransition, type RnnParams } from './helpers.js';
+
+const transitions = { paper: paperTransition, sigmoid: sigmoidTransition };
+
+describe('omega: the immediate gradient (x and δ held fixed)', () => {
+  for (const form of ['paper', 'summary'] as OmegaForm[]) {
+    for (const [name, transition] of Object.entries(transitions)) {
+      it(`equals central differences of Ω, form '${form}', ${name} transition`, () => {
+        fc.assert(
+          fc.property(
+            fc.integer({ min: 0, max: 2 ** 31 }),
+            fc.integer({ min: 1, max: 4 }),
+            fc.integer({ min: 1, max: 3 }),
+            fc.integer({ min: 1, max: 3 }),
+            fc.integer({ min: 1, max: 4 }),
+            (seed, n, m, batch, steps) => {
+              const { params, states, inputs, deltas } = randomProblem(seed, n, m, batch, steps);
+              const value = (p: RnnParams) => omega({ transition, params: p, states, inputs, deltas, form, gradient: 'none' }).value;
+              const result = omega({ transition, params, states, inputs, deltas, form });
+              expect(result.value).toBe(value(params));
+              expect(result.pairs).toBe(batch * steps);
+              for (const path of ['W_rec', 'W_in', 'b'] as const) {
+                const numeric = centralDifference(value, params, path);
+                // eps 1e-6 on Ω of order 1–100: truncation and rounding stay below 1e-6 absolute.
+                expect(mismatch(result.grad![path].data, numeric, 1e-6, 1e-5)).toBeLessThan(1);
+              }
+            },
+          ),
+          { numRuns: runs(15) },
+        );
+      });
+    }
+  }
+
+  it('agrees with the testing kit gradCheck on Ω as a tensor function', () => {
+    const { params, states, inputs, deltas } = randomProblem(7, 3, 2, 2, 3);
+    for (const form of ['paper', 'summary'] as OmegaForm[]) {
+      const f = (W_rec: Tensor, W_in: Tensor, b: Tensor) =>
+        omegaTensor({ transition: paperTransition, params: { W_rec, W_in, b }, states, inputs, deltas, form }).value;
+      expect(gradCheck(f, [params.W_rec, params.W_in, params.b], { name: `omega ${form}` }).worstRatio).toBeLessThan(1);
+    }
+  });
+
+  it('differentiates only the parameters listed in wrt, with zeros for the others', () => {
+    const { params, states, inputs, deltas } = randomProblem(3, 3, 2, 2, 3);
+    const all = omega({ transition: paperTransition, params, states, inputs, deltas });
+    const rec = omega({ transition: paperTransition, params, states, inputs, deltas, wrt: ['W_rec'] });
+    expect(rec.value).toBe(all.value);
+    expect(Array.from(rec.grad!.W_rec.data)).toEqual(Array.from(all.grad!.W_rec.data));
+    expect(Array.from(rec.grad!.W_in.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(rec.grad!.b.data)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('omega: closed forms', () => {
+  /*
+   * The paper form for eq. 2 (column vectors): x_{k+1} = W σ(x_k) + W_in u + b, so
+   * ∂x_{k+1}/∂x_k = W diag(σ'(x_k)) and, for a row error signal δ = δ_{k+1},
+   *   v = δᵀ W diag(σ'(x_k)),  i.e.  v_j = (Σ_i δ_i W_ij) σ'_j = ((Wᵀδ) ⊙ σ')_j.
+   * With r = ‖v‖²/‖δ‖² and ‖v‖² = Σ_j (Σ_i δ_i W_ij)² σ'_j²:
+   *   ∂‖v‖²/∂W_ij = 2 (Σ_l δ_l W_lj) σ'_j · δ_i σ'_j = 2 δ_i v_j σ'_j,
+   *   ∂(r − 1)²/∂W = 2(r − 1) ∂r/∂W = 4(r − 1)/‖δ‖² · δ (v ⊙ σ')ᵀ.
+   * The paper form averages (r − 1)² over the valid (k, example) pairs, so Ω and its immediate
+   * gradient are the means of these terms. The batch-row transition x_{k+1} = σ(x_k) Wᵀ + ...
+   * has the same Jacobian entries ∂x_{k+1,i}/∂x_{k,j} = W_ij σ'(x_kj), so the formulas carry over
+   * with δ and x_k read as the rows of the batch.
+   */
+  it('the paper form and its gradient match the hand-derived formulas for the tanh RNN', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), (seed, n, batch, steps) => {
+        const { params, states, inputs, deltas } = randomProblem(seed, n, 2, batch, steps);
+        const W = params.W_rec.data;
+        let total = 0;
+        const G = new Float64Array(n * n);
+        for (let k = 0; k < steps; k++) {
+          for (let e = 0; e < batch; e++) {
+            const d = deltas[k].data.subarray(e * n, (e + 1) * n);
+            const s = Array.from(states[k].data.subarray(e * n, (e + 1) * n), (x) => 1 - Math.tanh(x) ** 2);
+            const v = s.map((sj, j) => sj * d.reduce((acc, di, i) => acc + di * W[i * n + j], 0));
+            const d2 = d.reduce((acc, x) => acc + x * x, 0);
+            const r = v.reduce((acc, x) => acc + x * x, 0) / d2;
+            total += (r - 1) ** 2;
+            for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G[i * n + j] += ((4 * (r - 1)) / d2) * d[i] * v[j] * s[j];
+          }
+        }
+        const count = steps * batch;
+        const result = omega({ transition: paperTransition, params, states, inputs, deltas, form: 'paper', wrt: ['W_rec'] });
+        expect(result.value).toBeCloseTo(total / count, 12);
+        expect(mismatch(result.grad!.W_rec.data, G.map((g) => g / count), 1e-12, 1e-10)).toBeLessThan(1);
+      }),
+      { numRuns: runs(25) },
+    );
+  });
+
+  it('the summary form on one unit: Ω = Σ_k (|w·σ\'(x_k)| − 1)²', () => {
+    // One unit, δ = ±1: v = δ·w·tanh'(x_k), ‖v‖/‖δ‖ = |w|·tanh'(x_k). With w = 2 and x_0 = 0,
+    // x_1 = atanh(0.6) (tanh' = 1 − 0.36 = 0.64): Ω = (2·1 − 1)² + (2·0.64 − 1)² = 1 + 0.0784.
+    // The paper form averages the squared ratios: ((2² − 1)² + (1.28² − 1)²)/2 = (9 + 0.4161...)/2.
+    const params = { W_rec: tensor([[2]]), W_in: tensor([[0]]), b: tensor([0]) };
+    const states = [zeros([1, 1]), tensor([[Math.atanh(0.6)]]), zeros([1, 1])];
+    const inputs = [zeros([1, 1]), zeros([1, 1])];
+    const deltas = [tensor([[1]]), tensor([[-1]])];
+    const summary = omega({ transition: paperTransition, params, states, inputs, deltas, form: 'summary' });
+    expect(summary.value).toBeCloseTo(1.0784, 12);
+    const paper = omega({ transition: paperTransition, params, states, inputs, deltas, form: 'paper' });
+    expect(paper.value).toBeCloseTo((9 + (1.28 ** 2 - 1) ** 2) / 2, 12);
+  });
+
+  it('skips (step, example) pairs whose ‖δ‖² is below 1e-20, in value, gradient and count', () => {
+    const { params, states, inputs, deltas } = randomProblem(11, 3, 2, 2, 2);
+    const tiny = deltas.map((d, k) => (k === 1 ? tensor(Float64Array.from(d.data, (x, i) => (i < 3 ? x * 1e-12 : x)), d.shape) : d));
+    const kept = { states: [states[0], states[1]], inputs: [inputs[0]], deltas: [deltas[0]] };
+    const keptSecond = { states: [states[1], states[2]], inputs: [inputs[1]], deltas: [tensor(tiny[1].data.slice(3), [1, 3])] };
+    const full = omega({ transition: paperTransition, params, states, inputs, deltas: tiny, form: 'summary' });
+    expect(full.pairs).toBe(3);
+    const first = omega({ transition: paperTransition, params, ...kept, form: 'summary' });
+    const second = omega({ transition: paperTransition, params, states: keptSecond.states.map((x) => tensor(x.data.slice(3), [1, 3])), inputs: keptSecond.inputs.map((u) => tensor(u.data.slice(2), [1, 2])), deltas: keptSecond.deltas, form: 'summary' });
+    expect(full.value).toBeCloseTo(first.value + second.value, 12);
+  });
+
+  it('gives 0 with no valid pair, and a zero gradient', () => {
+    const { params, states, inputs } = randomProblem(5, 2, 1, 1, 2);
+    const deltas = [zeros([1, 2]), zeros([1, 2])];
+    const result = omega({ transition: paperTransition, params, states, inputs, deltas });
+    expect(result.value).toBe(0);
+    expect(result.pairs).toBe(0);
+    expect(Array.from(result.grad!.W_rec.data)).toEqual([0, 0, 0, 0]);
+  });
+});
+
+describe('omega: bad input', () => {
+  const { params, states, inputs, deltas } = randomProblem(1, 3, 2, 2, 3);
+  const base = { transition: paperTransition, params, states, inputs, deltas };
+
+  it('rejects states and deltas of mismatched lengths, naming the counts', () => {
+    expect(() => omega({ ...base, states: states.slice(1) })).toThrow(ShapeError);
+    expect(() => omega({ ...base, states: states.slice(1) })).toThrow(/got 3 states, 3 inputs, 3 deltas/);
+    expect(() => omega({ ...base, deltas: deltas.slice(1) })).toThrow(/got 4 states, 3 inputs, 2 deltas/);
+  });
+
+  it('rejects an error signal shaped unlike its state, naming both shapes', () => {
+    const bad = [...deltas];
+    bad[1] = zeros([2, 4]);
+    expect(() => omega({ ...base, deltas: bad })).toThrow(ShapeError);
+    expect(() => omega({ ...base, deltas: bad })).toThrow(/deltas\[1\].*\[2, 3\], got \[2, 4\]/);
+  });
+
+  it('rejects states with another batch size or rank', () => {
+    const bad = [...states];
+    bad[2] = zeros([3, 3]);
+    expect(() => omega({ ...base, states: bad })).toThrow(/states\[2\].*batch size of states\[0\] \(2\), got \[3, 3\]/);
+  });
+
+  it('rejects unknown forms, gradients and wrt paths', () => {
+    expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(ValueError);
+    expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(/'form'.*got mean/);
+    expect(() => omega({ ...base, gradient: 'total' as 'none' })).toThrow(/'gradient'.*got total/);
+    expect(() => omega({ ...base, wrt: ['W'] })).toThrow(/'wrt'.*\[W_rec, W_in, b\], got \[W\]/);
+  });
+});
