@@ -12,3 +12,4 @@ export { grad, valueAndGrad, vjp, jvp, jacobian, hessianVectorProduct, stopGradi
 export type { GradOptions, ValueAndGrad, VjpResult } from './transforms.js';
 export { treeLeaves, treeEntries, treeMap, treeZip, treeUnflatten } from './tree.js';
 export type { TensorTree } from './tree.js';
+export * from './linalg/index.js';
