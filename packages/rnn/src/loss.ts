@@ -1,0 +1,36 @@
+/**
+ * @file `rnnLoss`: the loss of a batch as one scalar tensor. Full BPTT is `valueAndGrad` of it (the
+ * tape's reverse walk over the unrolled steps); with `config.truncation` its gradient is truncated
+ * BPTT(k1, k2).
+ */
+import type { Tensor } from '@tapegrad/autodiff';
+import { checkActivation } from './cell.js';
+import { checkParams, prepareBatch, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
+import { checkHead } from './heads.js';
+import { lossOfPrepared } from './model.js';
+import { truncatedLossOfPrepared, checkTruncation } from './truncated.js';
+
+/**
+ * The loss E of a batch as a scalar tensor; differentiate it with `valueAndGrad` for full BPTT:
+ *   const { value, grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params);
+ * Heads: 'softmax-last' cross-entropy at step T, 'linear-last' squared error at step T (no ½),
+ * 'softmax-every' cross-entropy at every step, averaged over steps; all averaged over the batch.
+ * A per-step loss gives E = Σ_t E_t. With `config.truncation` the value is the same but the
+ * gradient is truncated BPTT(k1, k2) (see {@link truncatedLoss}).
+ *
+ * @example
+ * const loss = rnnLoss(params, { inputs: zeros([50, 20, 6]), targets: new Int32Array(20) }, { activation: 'tanh', head: 'softmax-last' });
+ */
+export function rnnLoss(params: RnnParams, batch: SequenceBatch, config: RnnConfig): Tensor {
+  const op = 'rnnLoss';
+  const sizes = checkParams(op, params);
+  const activation = checkActivation(op, config.activation);
+  const head = checkHead(op, config.head);
+  const prepared = prepareBatch(op, sizes, batch, head);
+  if (config.truncation !== undefined) {
+    checkTruncation(op, config.truncation);
+    return truncatedLossOfPrepared(params, null, prepared, activation, head, config.truncation);
+  }
+  return lossOfPrepared(params, prepared, activation, head);
+}
+

@@ -1,0 +1,151 @@
+/**
+ * @file The unrolled RNN of eq. (2): `forward` (states and outputs), the loss of a checked batch
+ * (what `rnnLoss` and truncated BPTT build on) and `transition`, the step function F(x_k, u_{k+1})
+ * that the Ω regularizer differentiates. Examples are rows: x_t is [B, n] and
+ *   x_t = σ(x_{t−1})·W_recᵀ + u_t·W_inᵀ + b      (eq. 2, transposed)
+ *   y_t = σ(x_t)·W_outᵀ + b_out
+ */
+import { Tensor, ValueError, add, broadcastTo, matmulT, mul, reshape, zeros } from '@tapegrad/autodiff';
+import { applyActivation, checkActivation, rnnCell, type Activation } from './cell.js';
+import { checkParams, inputSteps, type PreparedBatch, type RnnParams } from './batch.js';
+import { outputsEveryStep, softmaxCrossEntropyRows, squaredErrorRows, type Head } from './heads.js';
+
+/** What {@link forward} returns. */
+export interface RnnForward {
+  /** x_0 … x_T, each [B, n] (pre-activation states, as in the paper). */
+  states: Tensor[];
+  /** y_t = W_out·σ(x_t) + b_out, [B, n_out]: for every t = 1..T (outputs[t − 1]) or only the last. */
+  outputs: Tensor[];
+}
+
+/** x_0 as a [B, n] tensor: the learned `x0` broadcast over the batch, or zeros. */
+export function initialState(params: RnnParams, batchSize: number): Tensor {
+  const n = params.W_rec.shape[0];
+  if (params.x0 === undefined) return zeros([batchSize, n]);
+  return broadcastTo(reshape(params.x0, [1, n]), [batchSize, n]);
+}
+
+/** y = h·W_outᵀ + b_out for hidden activations h [B, n]. */
+export function outputLayer(params: RnnParams, h: Tensor): Tensor {
+  return add(matmulT(h, params.W_out, false, true), params.b_out);
+}
+
+/**
+ * Runs steps `from + 1 … to` (1-based) from state `x` and calls `visit(t, x_t, σ(x_t))` after each.
+ * This loop is the whole forward pass: two tape ops per step. `stateOffsets[t − 1]` (zeros in
+ * value), when given, is added to x_t so that ∂E/∂offset_t = ∂E/∂x_t: how error signals are read.
+ */
+export function unroll(
+  params: RnnParams,
+  steps: readonly Tensor[],
+  activation: Activation,
+  x: Tensor,
+  from: number,
+  to: number,
+  visit: (t: number, x: Tensor, h: Tensor) => void,
+  stateOffsets: readonly Tensor[] | null = null,
+): void {
+  let h = applyActivation(activation, x);
+  for (let t = from + 1; t <= to; t++) {
+    let next = rnnCell(h, params.W_rec, steps[t - 1], params.W_in, params.b);
+    if (stateOffsets !== null) next = add(next, stateOffsets[t - 1]);
+    h = applyActivation(activation, next);
+    visit(t, next, h);
+  }
+}
+
+/**
+ * The loss E_t of step t (1-based) given σ(x_t), or null when the head has no loss there. Weights
+ * make the sum over t the head's loss: 'softmax-every' is the mean over steps and batch.
+ */
+export function stepLoss(params: RnnParams, prepared: PreparedBatch, head: Head, t: number, h: Tensor): Tensor | null {
+  const T = prepared.length;
+  if (typeof head === 'object') return head.perStep(outputLayer(params, h), t);
+  if (head === 'softmax-every') {
+    const ce = softmaxCrossEntropyRows(outputLayer(params, h), prepared.classes!, (t - 1) * prepared.batchSize);
+    return T === 1 ? ce : mul(ce, 1 / T);
+  }
+  if (t !== T) return null;
+  const y = outputLayer(params, h);
+  return head === 'softmax-last' ? softmaxCrossEntropyRows(y, prepared.classes!) : squaredErrorRows(y, prepared.target!);
+}
+
+/** Adds a list of scalar losses (null entries skipped); 0 when there is none. */
+export function sumLosses(losses: readonly Tensor[]): Tensor {
+  if (losses.length === 0) return new Tensor(new Float64Array(1), []);
+  let total = losses[0];
+  for (let i = 1; i < losses.length; i++) total = add(total, losses[i]);
+  return total;
+}
+
+/**
+ * Unrolls the network over a batch and returns every state x_0..x_T and the outputs.
+ * `outputs: 'every'` computes y_t at every step; the default 'last' only y_T.
+ *
+ * @example
+ * const { states, outputs } = forward(params, zeros([10, 2, 6]), { activation: 'tanh' });
+ * states.length; // 11
+ * outputs[0].shape; // [2, 4]
+ */
+export function forward(
+  params: RnnParams,
+  inputs: Tensor | readonly Tensor[],
+  options: { activation: Activation; outputs?: 'last' | 'every' },
+): RnnForward {
+  const sizes = checkParams('forward', params);
+  const activation = checkActivation('forward', options.activation);
+  const every = options.outputs === 'every';
+  if (options.outputs !== undefined && options.outputs !== 'last' && !every) {
+    throw new ValueError('forward', 'options.outputs', `unknown value ${JSON.stringify(options.outputs)}; valid values: last, every`);
+  }
+  const steps = inputSteps('forward', inputs, sizes.nIn);
+  const T = steps.length;
+  const states = [initialState(params, steps[0].shape[0])];
+  const outputs: Tensor[] = [];
+  unroll(params, steps, activation, states[0], 0, T, (t, x, h) => {
+    states.push(x);
+    if (every || t === T) outputs.push(outputLayer(params, h));
+  });
+  return { states, outputs };
+}
+
+/**
+ * The full-BPTT loss of a checked batch, pushing x_0..x_T onto `collectStates` when given.
+ * `stateOffsets` as in {@link unroll}.
+ */
+export function lossOfPrepared(
+  params: RnnParams,
+  prepared: PreparedBatch,
+  activation: Activation,
+  head: Head,
+  stateOffsets: readonly Tensor[] | null = null,
+  collectStates?: Tensor[],
+): Tensor {
+  const T = prepared.length;
+  const x0 = initialState(params, prepared.batchSize);
+  collectStates?.push(x0);
+  const losses: Tensor[] = [];
+  const everyStep = outputsEveryStep(head);
+  const visit = (t: number, x: Tensor, h: Tensor): void => {
+    collectStates?.push(x);
+    if (!everyStep && t !== T) return;
+    const e = stepLoss(params, prepared, head, t, h);
+    if (e !== null) losses.push(e);
+  };
+  unroll(params, prepared.steps, activation, x0, 0, T, visit, stateOffsets);
+  return sumLosses(losses);
+}
+
+/**
+ * The transition F(x_k, u_{k+1}, θ) = σ(x_k)·W_recᵀ + u_{k+1}·W_inᵀ + b of eq. (1)/(2), for batch-row
+ * states [B, n] and inputs [B, n_in]: the `Transition` the Ω regularizer of @tapegrad/optim takes.
+ *
+ * @example
+ * const F = transition('tanh');
+ * F(states[0], inputs[0], params); // equals states[1]
+ * omega({ transition: F, params, states, inputs, deltas, wrt: ['W_rec'] });
+ */
+export function transition(activation: Activation): (x: Tensor, u: Tensor, params: RnnParams) => Tensor {
+  const sigma = checkActivation('transition', activation);
+  return (x, u, params) => rnnCell(applyActivation(sigma, x), params.W_rec, u, params.W_in, params.b);
+}
