@@ -87,17 +87,23 @@ export function reducedIndex(shape: Shape, axes: readonly number[]): Int32Array 
 
 /**
  * log Σ exp(x) over `axes`, in keepdims layout. The maximum m is subtracted before exponentiating,
- * so no term exceeds 1 and nothing overflows: log Σ exp(x) = m + log Σ exp(x − m).
+ * so no term exceeds 1 and nothing overflows: log Σ exp(x) = m + log1p(Σ' exp(x − m)), where Σ'
+ * skips one maximal term (its exp is exactly 1). log1p keeps results like log(1 + e⁻⁴⁰) ≠ 0.
  */
 export function logSumExpAxes(data: Float64Array, shape: Shape, axes: readonly number[]): Float64Array {
   const m = reduceAxes(data, shape, axes, -Infinity, Math.max);
   const map = reducedIndex(shape, axes);
   // An infinite maximum is its own answer; shifting by it would produce ∞ − ∞ = NaN.
   const shift = m.map((v) => (Number.isFinite(v) ? v : 0));
-  const s = new Float64Array(m.length);
-  for (let i = 0; i < data.length; i++) s[map[i]] += Math.exp(data[i] - shift[map[i]]);
-  for (let o = 0; o < s.length; o++) s[o] = shift[o] + Math.log(s[o]);
-  return s;
+  const rest = new Float64Array(m.length);
+  const skipped = new Uint8Array(m.length);
+  for (let i = 0; i < data.length; i++) {
+    const o = map[i];
+    if (skipped[o] === 0 && data[i] === m[o] && Number.isFinite(m[o])) skipped[o] = 1;
+    else rest[o] += Math.exp(data[i] - shift[o]);
+  }
+  for (let o = 0; o < rest.length; o++) rest[o] = shift[o] + (skipped[o] === 1 ? Math.log1p(rest[o]) : Math.log(rest[o]));
+  return rest;
 }
 
 /**
@@ -146,7 +152,9 @@ export function axisBlocks(shape: Shape, axis: number): [outer: number, n: numbe
 
 /**
  * Softmax (or, with `log`, log-softmax) along the middle axis of (outer, n, inner) blocks, with the
- * maximum subtracted first: softmax(x) = exp(x − m) / Σ exp(x − m), log-softmax = x − m − log Σ exp(x − m).
+ * maximum m subtracted first: softmax(x) = exp(x − m) / s and log-softmax(x) = (x − m) − log s,
+ * s = Σ exp(x − m) = 1 + r where r sums all but one maximal term; log s = log1p(r) stays exact
+ * when r is tiny (a confident prediction's loss is log(1 + e⁻⁴⁰), not 0).
  */
 export function softmaxBlocks(data: Float64Array, outer: number, n: number, inner: number, log: boolean): Float64Array {
   const out = new Float64Array(data.length);
@@ -154,21 +162,22 @@ export function softmaxBlocks(data: Float64Array, outer: number, n: number, inne
     for (let i = 0; i < inner; i++) {
       const base = o * n * inner + i;
       const end = base + n * inner;
-      let m = -Infinity;
-      for (let p = base; p < end; p += inner) if (data[p] > m) m = data[p];
-      let s = 0;
+      let top = base;
+      for (let p = base + inner; p < end; p += inner) if (data[p] > data[top]) top = p;
+      const m = data[top];
+      let r = 0;
       for (let p = base; p < end; p += inner) {
         const e = Math.exp(data[p] - m);
         out[p] = e;
-        s += e;
+        if (p !== top) r += e;
       }
       if (log) {
         // (x − m) − log s, not x − (m + log s): the latter loses the digits of log s when |m| is large
-        const logS = Math.log(s);
+        const logS = Math.log1p(r);
         for (let p = base; p < end; p += inner) out[p] = data[p] - m - logS;
       } else {
-        const r = 1 / s;
-        for (let p = base; p < end; p += inner) out[p] *= r;
+        const scale = 1 / (1 + r);
+        for (let p = base; p < end; p += inner) out[p] *= scale;
       }
     }
   }
