@@ -58,15 +58,17 @@ export function globalNorm(tree: TensorTree): number {
   const leaves = treeLeaves(tree);
   let sumSquares = 0;
   let largest = 0;
+  let nan = false;
   for (const x of leaves) {
     for (let i = 0; i < x.size; i++) {
       const v = x.data[i];
       sumSquares += v * v;
       const a = Math.abs(v);
-      if (!(a <= largest)) largest = a;
+      if (a > largest) largest = a;
+      else if (a !== a) nan = true;
     }
   }
-  if (Number.isNaN(largest)) return NaN;
+  if (nan) return NaN;
   if (largest === Infinity) return Infinity;
   // The plain sum is exact to rounding unless it overflowed or lost everything to underflow.
   if (Number.isFinite(sumSquares) && (sumSquares > 1e-280 || largest === 0)) return Math.sqrt(sumSquares);

@@ -1,0 +1,126 @@
+/**
+ * @file SGD and the schedules on hand-derived examples, checkpoint round trips through JSON, and
+ * the checks on bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { ShapeError, ValueError, tensor } from '@tapegrad/autodiff';
+import { SGD, constant, inverseTime, stepDecay, valueAt } from '@tapegrad/optim';
+
+const values = (t: { data: Float64Array }) => Array.from(t.data);
+
+describe('schedules', () => {
+  it('constant, 1/t decay and step decay follow their formulas', () => {
+    expect(constant(0.01)(12345)).toBe(0.01);
+    // initial / (1 + t/τ): τ = 10 gives 1, 1/2, 1/3 at t = 0, 10, 20.
+    const inv = inverseTime(1, 10);
+    expect([inv(0), inv(10), inv(20)]).toEqual([1, 0.5, 1 / 3]);
+    // initial · factor^⌊t/every⌋: every 3 updates ×0.5.
+    const step = stepDecay(0.8, { every: 3, factor: 0.5 });
+    expect([0, 2, 3, 5, 6].map(step)).toEqual([0.8, 0.8, 0.4, 0.4, 0.2]);
+  });
+
+  it('valueAt names the argument and the update when a schedule goes negative or NaN', () => {
+    expect(() => valueAt('SGD', 'learningRate', (t) => 1 - t, 2)).toThrow(ValueError);
+    expect(() => valueAt('SGD', 'learningRate', (t) => 1 - t, 2)).toThrow(/'learningRate'.*got -1 from its schedule at update 2/);
+    expect(() => valueAt('paperStep', 'alpha', () => NaN, 0)).toThrow(/'alpha'.*got NaN/);
+  });
+
+  it('rejects bad schedule parameters', () => {
+    expect(() => constant(-1)).toThrow(/constant: argument 'value'.*got -1/);
+    expect(() => inverseTime(1, 0)).toThrow(/inverseTime: argument 'tau'.*> 0, got 0/);
+    expect(() => stepDecay(1, { every: 0.5, factor: 0.1 })).toThrow(/stepDecay: argument 'every'.*got 0.5/);
+  });
+});
+
+describe('SGD', () => {
+  it('plain SGD: p ← p − lr·g, returning new tensors and leaving the old ones alone', () => {
+    const opt = new SGD({ learningRate: 0.5 });
+    const params = { W: tensor([[1, 2]]), b: tensor([3]) };
+    const next = opt.step(params, { W: tensor([[2, -4]]), b: tensor([1]) });
+    expect(values(next.W)).toEqual([0, 4]);
+    expect(values(next.b)).toEqual([2.5]);
+    expect(values(params.W)).toEqual([1, 2]);
+    expect(opt.updates).toBe(1);
+  });
+
+  it('momentum: v ← μv + g, p ← p − lr·v', () => {
+    // μ = 0.5, lr = 1, g = 1 three times, p0 = 0:
+    //   v1 = 1,    p1 = −1
+    //   v2 = 1.5,  p2 = −2.5
+    //   v3 = 1.75, p3 = −4.25
+    const opt = new SGD({ learningRate: 1, momentum: 0.5 });
+    let p = { w: tensor([0]) };
+    const seen: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      p = opt.step(p, { w: tensor([1]) });
+      seen.push(p.w.data[0]);
+    }
+    expect(seen).toEqual([-1, -2.5, -4.25]);
+  });
+
+  it('Nesterov: v ← μv + g, p ← p − lr·(g + μv)', () => {
+    // μ = 0.5, lr = 1, g = 1 twice, p0 = 0:
+    //   v1 = 1,   p1 = 0 − (1 + 0.5)    = −1.5
+    //   v2 = 1.5, p2 = −1.5 − (1 + 0.75) = −3.25
+    const opt = new SGD({ learningRate: 1, momentum: 0.5, nesterov: true });
+    const p1 = opt.step({ w: tensor([0]) }, { w: tensor([1]) });
+    const p2 = opt.step(p1, { w: tensor([1]) });
+    expect([p1.w.data[0], p2.w.data[0]]).toEqual([-1.5, -3.25]);
+  });
+
+  it('uses the schedule at the current update count (t = 0 first)', () => {
+    // lr_t = 1/(1 + t): steps of 1, 1/2, 1/3 with g = 1 from p = 0.
+    const opt = new SGD({ learningRate: inverseTime(1, 1) });
+    let p = { w: tensor([0]) };
+    for (let i = 0; i < 3; i++) {
+      expect(opt.learningRate()).toBe(1 / (1 + i));
+      p = opt.step(p, { w: tensor([1]) });
+    }
+    expect(p.w.data[0]).toBe(-1 - 1 / 2 - 1 / 3);
+  });
+
+  it('resumes bit for bit from a state saved through JSON', () => {
+    const grads = (i: number) => ({ W: tensor([[Math.sin(i) * 1e-3, Math.cos(i) / 3]]), nested: [tensor([1 / (i + 7)])] });
+    const straight = new SGD({ learningRate: inverseTime(0.1, 5), momentum: 0.9, nesterov: true });
+    let a = { W: tensor([[0.1, 0.2]]), nested: [tensor([0.3])] };
+    for (let i = 0; i < 10; i++) a = straight.step(a, grads(i));
+
+    const first = new SGD({ learningRate: inverseTime(0.1, 5), momentum: 0.9, nesterov: true });
+    let b = { W: tensor([[0.1, 0.2]]), nested: [tensor([0.3])] };
+    for (let i = 0; i < 4; i++) b = first.step(b, grads(i));
+    const saved = JSON.stringify({ state: first.state(), W: Array.from(b.W.data), n: Array.from(b.nested[0].data) });
+    const loaded = JSON.parse(saved);
+    const resumed = new SGD({ learningRate: inverseTime(0.1, 5), momentum: 0.9, nesterov: true });
+    resumed.loadState(loaded.state);
+    expect(resumed.updates).toBe(4);
+    b = { W: tensor([loaded.W]), nested: [tensor(loaded.n)] };
+    for (let i = 4; i < 10; i++) b = resumed.step(b, grads(i));
+    expect(values(b.W)).toEqual(values(a.W));
+    expect(values(b.nested[0])).toEqual(values(a.nested[0]));
+    expect(Object.keys(first.state().buffers)).toEqual(['W', 'nested[0]']);
+  });
+
+  it('rejects a negative or NaN learning rate and momentum outside [0, 1)', () => {
+    expect(() => new SGD({ learningRate: -0.1 })).toThrow(ValueError);
+    expect(() => new SGD({ learningRate: -0.1 })).toThrow(/SGD: argument 'learningRate'.*got -0.1/);
+    expect(() => new SGD({ learningRate: NaN })).toThrow(/'learningRate'.*got NaN/);
+    expect(() => new SGD({ learningRate: 0.1, momentum: 1 })).toThrow(/SGD: argument 'momentum': must be in \[0, 1\), got 1/);
+    expect(() => new SGD({ learningRate: 0.1, momentum: -0.5 })).toThrow(/got -0.5/);
+  });
+
+  it('rejects grads whose structure or shapes differ from the params, and changes nothing', () => {
+    const opt = new SGD({ learningRate: 0.1, momentum: 0.9 });
+    const params = { W: tensor([[1, 2]]), b: tensor([3]) };
+    expect(() => opt.step(params, { W: tensor([[1, 2]]) })).toThrow(ShapeError);
+    expect(() => opt.step(params, { W: tensor([[1, 2]]) })).toThrow(/keys differ at the root: missing \[b\]/);
+    expect(() => opt.step(params, { W: tensor([1, 2]), b: tensor([0]) })).toThrow(/shapes differ at 'W': \[1, 2\] vs \[2\]/);
+    expect(opt.updates).toBe(0);
+    expect(opt.state().buffers).toEqual({});
+  });
+
+  it('rejects a malformed state', () => {
+    const opt = new SGD({ learningRate: 0.1 });
+    expect(() => opt.loadState({ updates: -1, buffers: {} })).toThrow(/'state.updates'.*got -1/);
+    expect(() => opt.loadState({ updates: 1, buffers: { W: ['x'] as unknown as number[] } })).toThrow(/state.buffers\['W'\]/);
+  });
+});
