@@ -13,6 +13,7 @@ import {
   ShapeError,
   ValueError,
   add,
+  concat,
   detach,
   div,
   grad,
@@ -51,6 +52,8 @@ interface OmegaCommon<P extends TensorTree> {
   form?: OmegaForm;
   /** Paths of the parameters to differentiate (the paper: ['W_rec']); default all. Others get zeros. */
   wrt?: readonly string[];
+  /** See {@link OmegaTensorOptions.batchSteps} (default true). */
+  batchSteps?: boolean;
 }
 
 /** Ω at fixed states and error signals, with the paper's immediate gradient or none. */
@@ -95,7 +98,7 @@ export function omega<P extends TensorTree>(options: OmegaOptions<P> | OmegaExac
   const select = selector(op, params, options.wrt);
   let pairs = 0;
   const measure = (p: P, trajectory: Trajectory): Tensor => {
-    const result = omegaTensor({ transition, params: p, inputs, form, states: trajectory.states, deltas: trajectory.deltas });
+    const result = omegaTensor({ transition, params: p, inputs, form, batchSteps: options.batchSteps, states: trajectory.states, deltas: trajectory.deltas });
     pairs = result.pairs;
     return result.value;
   };
@@ -124,6 +127,12 @@ export interface OmegaTensorOptions<P extends TensorTree> extends Trajectory {
   params: P;
   inputs: readonly Tensor[];
   form?: OmegaForm;
+  /**
+   * Run all T steps as one batch of T·B rows through a single VJP (default true, much faster).
+   * Correct when the transition treats batch rows independently, as every RNN cell does; set
+   * false for a transition that mixes rows (batch statistics).
+   */
+  batchSteps?: boolean;
 }
 
 /**
@@ -139,24 +148,32 @@ export function omegaTensor<P extends TensorTree>(options: OmegaTensorOptions<P>
   const { transition, params, states, inputs, deltas } = options;
   const form = checkForm(op, options.form);
   checkTrajectory(op, states, inputs, deltas);
+  const T = inputs.length;
+  const parts =
+    (options.batchSteps ?? true) && T > 1
+      ? [stepTerms(transition, params, concat(states.slice(0, T), 0), concat(inputs, 0), concat(deltas, 0), form)]
+      : inputs.map((u, k) => stepTerms(transition, params, states[k], u, deltas[k], form));
   let total: Tensor = tensor(0);
   let pairs = 0;
-  for (let k = 0; k < inputs.length; k++) {
-    const d = deltas[k];
-    const u = inputs[k];
-    // v = δ_{k+1}·∂x_{k+1}/∂x_k is the gradient of ⟨F(x, u, θ), δ_{k+1}⟩ at x = x_k; nested in an
-    // outer transform this backward pass is recorded, so v stays a function of θ (and of δ).
-    const v = grad((x: Tensor) => sum(mul(transition(x, u, params), d)))(states[k]);
-    const d2 = sum(square(d), { axis: 1 });
-    const v2 = sum(square(v), { axis: 1 });
-    const valid = maskWhere(d2, (s) => s >= OMEGA_MIN_DELTA_SQUARED);
-    pairs += valid.data.reduce((n, m) => n + m, 0);
-    const safeD2 = where(valid, d2, 1);
-    const ratio = form === 'paper' ? div(v2, safeD2) : div(safeSqrt(v2), sqrt(safeD2));
-    total = add(total, sum(mul(square(sub(ratio, 1)), valid)));
+  for (const part of parts) {
+    total = add(total, part.total);
+    pairs += part.pairs;
   }
   const value = form === 'paper' ? div(total, Math.max(pairs, 1)) : total;
   return { value, pairs };
+}
+
+/** Σ over the rows of x (one row per (step, example) pair) of the Ω terms, and the valid count. */
+function stepTerms<P extends TensorTree>(transition: Transition<P>, params: P, x: Tensor, u: Tensor, d: Tensor, form: OmegaForm): { total: Tensor; pairs: number } {
+  // v = δ_{k+1}·∂x_{k+1}/∂x_k is the gradient of ⟨F(x, u, θ), δ_{k+1}⟩ at x = x_k; nested in an
+  // outer transform this backward pass is recorded, so v stays a function of θ (and of δ).
+  const v = grad((y: Tensor) => sum(mul(transition(y, u, params), d)))(x);
+  const d2 = sum(square(d), { axis: 1 });
+  const v2 = sum(square(v), { axis: 1 });
+  const valid = maskWhere(d2, (s) => s >= OMEGA_MIN_DELTA_SQUARED);
+  const safeD2 = where(valid, d2, 1);
+  const ratio = form === 'paper' ? div(v2, safeD2) : div(safeSqrt(v2), sqrt(safeD2));
+  return { total: sum(mul(square(sub(ratio, 1)), valid)), pairs: valid.data.reduce((n, m) => n + m, 0) };
 }
 
 /** √s with derivative 0 instead of NaN at s = 0 (v = 0 when a Jacobian row space misses δ). */

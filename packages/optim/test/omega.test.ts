@@ -51,6 +51,17 @@ describe('omega: the immediate gradient (x and δ held fixed)', () => {
     }
   });
 
+  it('gives the same Ω and gradient with the steps batched into one VJP or run one by one', () => {
+    const { params, states, inputs, deltas } = randomProblem(21, 4, 2, 3, 5);
+    for (const form of ['paper', 'summary'] as OmegaForm[]) {
+      const batched = omega({ transition: sigmoidTransition, params, states, inputs, deltas, form });
+      const stepwise = omega({ transition: sigmoidTransition, params, states, inputs, deltas, form, batchSteps: false });
+      // Only the order of the sums differs.
+      expect(batched.value).toBeCloseTo(stepwise.value, 12);
+      expect(mismatch(batched.grad!.W_rec.data, stepwise.grad!.W_rec.data, 1e-13, 1e-12)).toBeLessThan(1);
+    }
+  });
+
   it('differentiates only the parameters listed in wrt, with zeros for the others', () => {
     const { params, states, inputs, deltas } = randomProblem(3, 3, 2, 2, 3);
     const all = omega({ transition: paperTransition, params, states, inputs, deltas });
