@@ -207,7 +207,12 @@ function selector<P extends TensorTree>(op: string, params: P, wrt: readonly str
 
 /**
  * Checks x_0..x_T, u_1..u_T and δ_1..δ_T fit together: T + 1 states, T error signals, every
- * state [B, n] with one batch size, and δ_{k+1} shaped like x_{k+1}.
+ * state [B, n] with one batch size, and δ_{k+1} shaped like x_{k+1}. Throws a ShapeError naming
+ * the argument (`states[2]`, `deltas[0]`, ...) and the shapes.
+ *
+ * @example
+ * checkTrajectory('myOmega', [zeros([2, 3]), zeros([2, 3])], [zeros([2, 1])], [zeros([2, 4])]);
+ * // ShapeError: myOmega: argument 'deltas[0]': δ_1 must have the shape of states[1] [2, 3], got [2, 4]
  */
 export function checkTrajectory(op: string, states: readonly Tensor[], inputs: readonly Tensor[], deltas: readonly Tensor[]): void {
   for (const [name, list] of [['states', states], ['inputs', inputs], ['deltas', deltas]] as const) {

@@ -2,7 +2,7 @@
  * @file Shared pieces of the optim tests: the paper's RNN transition and a second one, seeded
  * random trajectories, central differences, and the fast-check run count.
  */
-import { Rng, Tensor, add, matmulT, randn, sigmoid, tanh, tensor, type TensorTree } from '@tapegrad/autodiff';
+import { Rng, Tensor, add, grad, matmulT, mul, randn, sigmoid, sum, tanh, tensor, type TensorTree } from '@tapegrad/autodiff';
 
 /** fast-check runs: modest by default, more with TAPEGRAD_FC_RUNS. */
 export const runs = (fallback: number): number => Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || fallback;
@@ -37,6 +37,34 @@ export function randomProblem(seed: number, n: number, m: number, batch: number,
   const inputs = Array.from({ length: steps }, () => randn([batch, m], rng));
   const deltas = Array.from({ length: steps }, () => randn([batch, n], rng));
   return { params, states, inputs, deltas };
+}
+
+/**
+ * The smallest one-step ratio ‖v‖/‖δ‖ over all (step, example) pairs. The summary form has a kink
+ * where ‖v‖ = 0 (√ of a square), so finite differences are only compared away from it.
+ */
+export function smallestStepRatio(
+  transition: (x: Tensor, u: Tensor, p: RnnParams) => Tensor,
+  params: RnnParams,
+  states: readonly Tensor[],
+  inputs: readonly Tensor[],
+  deltas: readonly Tensor[],
+): number {
+  let smallest = Infinity;
+  inputs.forEach((u, k) => {
+    const v = grad((x: Tensor) => sum(mul(transition(x, u, params), deltas[k])))(states[k]);
+    const [batch, n] = v.shape;
+    for (let e = 0; e < batch; e++) {
+      let vv = 0;
+      let dd = 0;
+      for (let j = e * n; j < (e + 1) * n; j++) {
+        vv += v.data[j] ** 2;
+        dd += deltas[k].data[j] ** 2;
+      }
+      smallest = Math.min(smallest, Math.sqrt(vv / dd));
+    }
+  });
+  return smallest;
 }
 
 /** ∂f/∂(params[path]) by central differences: every entry perturbed by ±eps, f re-evaluated. */

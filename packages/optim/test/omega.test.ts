@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { ShapeError, ValueError, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
-import { centralDifference, mismatch, paperTransition, randomProblem, runs, sigmoidTransition, type RnnParams } from './helpers.js';
+import { centralDifference, mismatch, paperTransition, randomProblem, runs, sigmoidTransition, smallestStepRatio, type RnnParams } from './helpers.js';
 
 const transitions = { paper: paperTransition, sigmoid: sigmoidTransition };
 
@@ -25,6 +25,7 @@ describe('omega: the immediate gradient (x and δ held fixed)', () => {
             fc.integer({ min: 1, max: 4 }),
             (seed, n, m, batch, steps) => {
               const { params, states, inputs, deltas } = randomProblem(seed, n, m, batch, steps);
+              if (form === 'summary') fc.pre(smallestStepRatio(transition, params, states, inputs, deltas) > 1e-3);
               const value = (p: RnnParams) => omega({ transition, params: p, states, inputs, deltas, form, gradient: 'none' }).value;
               const result = omega({ transition, params, states, inputs, deltas, form });
               expect(result.value).toBe(value(params));
