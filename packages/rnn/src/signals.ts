@@ -22,6 +22,8 @@ export interface ErrorSignals {
   grads: RnnParams;
   /** x_0..x_T, each [B, n]. */
   states: Tensor[];
+  /** u_1..u_T, each [B, n_in] (views of the batch's inputs): with states and deltas, what Ω takes. */
+  inputs: Tensor[];
   /** δ_1..δ_T: deltas[k − 1] = ∂E/∂x_k, [B, n]. Includes the batch mean's 1/B. */
   deltas: Tensor[];
   /** Statistics of the deltas, see {@link signalStatistics}. */
@@ -55,6 +57,7 @@ export interface SignalStatistics {
  * const s = errorSignals(params, batch, { activation: 'tanh', head: 'softmax-last' });
  * s.stats.meanNorms;   // ‖δ_k‖ for k = 1..T: vanishing shows as a fast decay towards k = 1
  * s.stats.stepsInPast; // fraction of steps still reached by the error signal
+ * omega({ transition: transition('tanh'), params, states: s.states, inputs: s.inputs, deltas: s.deltas, wrt: ['W_rec'] });
  */
 export function errorSignals(params: RnnParams, batch: SequenceBatch, config: RnnConfig): ErrorSignals {
   const op = 'errorSignals';
@@ -74,7 +77,7 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
   // Outside any transform the value comes back detached; then the states' tape is gone too.
   if (value.tape === null) states = states.map(detach);
   const [grads, deltas] = grad as [RnnParams, Tensor[]];
-  return { loss: value, grads, states, deltas, stats: signalStatistics(params, activation, states, deltas) };
+  return { loss: value, grads, states, inputs: prepared.steps, deltas, stats: signalStatistics(params, activation, states, deltas) };
 }
 
 /**
