@@ -1,0 +1,128 @@
+/**
+ * @file Turning timings into what a reader wants: each workload in its unit (ms per W1 step, µs
+ * per W2 op, GFLOP/s for W3), one markdown table of results, one of ratios against tapegrad,
+ * and the issue's targets with met or missed.
+ */
+import type { Timing } from './measure.js';
+
+/** A cell of the results table: a timing, or why the system did not run. */
+export type Cell = Timing | { skipped: string };
+
+/** One workload configuration, with the factor that turns seconds per call into its unit. */
+export interface Row {
+  key: string;
+  unit: 'ms/step' | 'µs/op' | 'GFLOP/s';
+  /** For ms/step and µs/op: value = median · scale. For GFLOP/s: value = scale / median. */
+  scale: number;
+  cells: Record<string, Cell>;
+}
+
+export const TAPEGRAD = 'tapegrad';
+
+/** The row's value for one system in its unit, or null when it did not run. */
+export function valueOf(row: Row, system: string): number | null {
+  const c = row.cells[system];
+  if (c === undefined || 'skipped' in c) return null;
+  return row.unit === 'GFLOP/s' ? row.scale / c.median : c.median * row.scale;
+}
+
+/** How many times longer tapegrad takes than `system` (below 1: tapegrad is faster). */
+export function timeRatio(row: Row, system: string): number | null {
+  const t = row.cells[TAPEGRAD];
+  const p = row.cells[system];
+  if (t === undefined || p === undefined || 'skipped' in t || 'skipped' in p) return null;
+  return t.median / p.median;
+}
+
+function format(x: number): string {
+  if (x >= 100) return x.toFixed(0);
+  if (x >= 10) return x.toFixed(1);
+  if (x >= 1) return x.toFixed(2);
+  return x.toPrecision(2);
+}
+
+/** The results table: median (± rme %) per system. */
+export function resultsTable(rows: readonly Row[], systems: readonly string[]): string {
+  const lines = [`| workload | unit | ${systems.join(' | ')} |`, `| --- | --- |${systems.map(() => ' ---: |').join('')}`];
+  for (const row of rows) {
+    const cells = systems.map((s) => {
+      const c = row.cells[s];
+      if (c === undefined) return '–';
+      if ('skipped' in c) return 'skipped';
+      return `${format(valueOf(row, s)!)} ±${c.rme.toFixed(1)}%`;
+    });
+    lines.push(`| ${row.key} | ${row.unit} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The ratio table: tapegrad time / peer time, and in words who is faster by how much. */
+export function ratioTable(rows: readonly Row[], peers: readonly string[]): string {
+  const lines = [
+    `| workload | ${peers.map((p) => `tapegrad/${p}`).join(' | ')} |`,
+    `| --- |${peers.map(() => ' ---: |').join('')}`,
+  ];
+  for (const row of rows) {
+    const cells = peers.map((p) => {
+      const r = timeRatio(row, p);
+      if (r === null) return '–';
+      return r <= 1 ? `${r.toFixed(2)} (tapegrad ${format(1 / r)}× faster)` : `${r.toFixed(2)} (${p} ${format(r)}× faster)`;
+    });
+    lines.push(`| ${row.key} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Why a system was skipped, one line each. */
+export function skippedNotes(rows: readonly Row[]): string[] {
+  const seen = new Map<string, string>();
+  for (const row of rows) for (const [s, c] of Object.entries(row.cells)) if ('skipped' in c && !seen.has(s)) seen.set(s, c.skipped);
+  return [...seen].map(([s, why]) => `${s}: skipped (${why})`);
+}
+
+/** One of the issue's targets and whether this run met it. */
+export interface TargetResult {
+  target: string;
+  measured: string;
+  met: boolean | null;
+}
+
+/** Evaluates the targets of issue 6 on this run's rows (null when a needed system did not run). */
+export function evaluateTargets(rows: readonly Row[], torchSystems: readonly string[]): TargetResult[] {
+  const out: TargetResult[] = [];
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  for (const row of rows) {
+    if (row.key.startsWith('W1') && row.key.endsWith('B=1')) {
+      const best = torchSystems.map((s) => timeRatio(row, s)).filter((r): r is number => r !== null);
+      const vsTorch = best.length === 0 ? null : Math.max(...best);
+      out.push(ratioTarget(`${row.key}: ≥ 5× faster than the best PyTorch`, vsTorch === null ? null : 1 / vsTorch, (x) => x >= 5, '× faster'));
+      const vsLimit = timeRatio(row, 'JS limit');
+      out.push(ratioTarget(`${row.key}: within 1.5× of the JS limit`, vsLimit, (x) => x <= 1.5, '× the limit'));
+    } else if (row.key.startsWith('W1')) {
+      const vsLimit = timeRatio(row, 'JS limit');
+      out.push(ratioTarget(`${row.key}: within 1.3× of the JS limit`, vsLimit, (x) => x <= 1.3, '× the limit'));
+      for (const tf of ['tfjs-cpu', 'tfjs-wasm']) {
+        const r = timeRatio(row, tf);
+        out.push(ratioTarget(`${row.key}: faster than ${tf}`, r, (x) => x < 1, `× ${tf}'s time`));
+      }
+    }
+  }
+  const w2 = byKey.get('W2');
+  if (w2 !== undefined) out.push(ratioTarget('W2: ≤ 1.5 µs per op', valueOf(w2, TAPEGRAD), (x) => x <= 1.5, ' µs/op'));
+  for (const row of rows) {
+    if (row.key.startsWith('W3 n=256') || row.key.startsWith('W3 n=512')) {
+      out.push(ratioTarget(`${row.key}: ≥ 3 GFLOP/s`, valueOf(row, TAPEGRAD), (x) => x >= 3, ' GFLOP/s'));
+    }
+  }
+  return out;
+}
+
+function ratioTarget(target: string, value: number | null, test: (x: number) => boolean, unit: string): TargetResult {
+  if (value === null) return { target, measured: 'not measured', met: null };
+  return { target, measured: `${format(value)}${unit}`, met: test(value) };
+}
+
+/** The targets as a markdown list. */
+export function formatTargets(targets: readonly TargetResult[]): string {
+  return targets.map((t) => `- ${t.met === null ? '·' : t.met ? 'met' : 'MISSED'}: ${t.target} — ${t.measured}`).join('\n');
+}
