@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, ShapeError, add, matmulT, randn, square, sub, sum, tanh, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
+import { Rng, ShapeError, add, liveTapeEntries, matmulT, randn, square, sub, sum, tanh, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { compareOmegaGradients, errorSignals, omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
 import { centralDifference, mismatch, paperTransition, runs, smallestStepRatio, type RnnParams } from './helpers.js';
@@ -103,6 +103,14 @@ describe("omega with gradient 'exact'", () => {
     expect(c.cosine).toBeCloseTo(dot / (c.immediateNorm * c.exactNorm), 12);
     const diff = Math.hypot(...a.map((x, i) => b[i] - x));
     expect(c.relativeDifference).toBeCloseTo(diff / c.exactNorm, 12);
+  });
+
+  it('leaves no tape entries alive after immediate, exact and compared gradients', () => {
+    const { params, inputs, trajectory } = smallRnn(6, 3, 2, 3);
+    const before = liveTapeEntries();
+    compareOmegaGradients({ transition: paperTransition, params, inputs, trajectory });
+    omega({ transition: paperTransition, params, inputs, ...trajectory(params), gradient: 'none', batchSteps: false });
+    expect(liveTapeEntries()).toBe(before);
   });
 
   it('rejects a missing trajectory function', () => {

@@ -129,15 +129,23 @@ describe('omega: closed forms', () => {
   });
 
   it('skips (step, example) pairs whose ‖δ‖² is below 1e-20, in value, gradient and count', () => {
+    // Batch 2, two steps; example 0's δ_2 is scaled to ‖δ‖² ≈ 1e-24, so three pairs count:
+    // both examples at step 1, example 1 at step 2. Ω over all must equal Ω over those pieces.
     const { params, states, inputs, deltas } = randomProblem(11, 3, 2, 2, 2);
-    const tiny = deltas.map((d, k) => (k === 1 ? tensor(Float64Array.from(d.data, (x, i) => (i < 3 ? x * 1e-12 : x)), d.shape) : d));
-    const kept = { states: [states[0], states[1]], inputs: [inputs[0]], deltas: [deltas[0]] };
-    const keptSecond = { states: [states[1], states[2]], inputs: [inputs[1]], deltas: [tensor(tiny[1].data.slice(3), [1, 3])] };
-    const full = omega({ transition: paperTransition, params, states, inputs, deltas: tiny, form: 'summary' });
-    expect(full.pairs).toBe(3);
-    const first = omega({ transition: paperTransition, params, ...kept, form: 'summary' });
-    const second = omega({ transition: paperTransition, params, states: keptSecond.states.map((x) => tensor(x.data.slice(3), [1, 3])), inputs: keptSecond.inputs.map((u) => tensor(u.data.slice(2), [1, 2])), deltas: keptSecond.deltas, form: 'summary' });
-    expect(full.value).toBeCloseTo(first.value + second.value, 12);
+    const row = (t: Tensor, e: number) => tensor(t.data.slice(e * t.shape[1], (e + 1) * t.shape[1]), [1, t.shape[1]]);
+    const faded = [deltas[0], tensor(Float64Array.from(deltas[1].data, (x, i) => (i < 3 ? x * 1e-12 : x)), [2, 3])];
+    const F = paperTransition;
+    for (const form of ['summary', 'paper'] as OmegaForm[]) {
+      const all = omega({ transition: F, params, states, inputs, deltas: faded, form });
+      const step1 = omega({ transition: F, params, states: states.slice(0, 2), inputs: inputs.slice(0, 1), deltas: faded.slice(0, 1), form });
+      const step2 = omega({ transition: F, params, states: [row(states[1], 1), row(states[2], 1)], inputs: [row(inputs[1], 1)], deltas: [row(faded[1], 1)], form });
+      expect([all.pairs, step1.pairs, step2.pairs]).toEqual([3, 2, 1]);
+      // summary: a sum over pairs; paper: a mean, so the pieces are weighted by their counts.
+      const combine = (a: number, b: number) => (form === 'summary' ? a + b : (2 * a + b) / 3);
+      expect(all.value).toBeCloseTo(combine(step1.value, step2.value), 12);
+      const expected = step1.grad!.W_rec.data.map((g, i) => combine(g, step2.grad!.W_rec.data[i]));
+      expect(mismatch(all.grad!.W_rec.data, expected, 1e-13, 1e-12)).toBeLessThan(1);
+    }
   });
 
   it('gives 0 with no valid pair, and a zero gradient', () => {
