@@ -7,7 +7,7 @@
 import { ValueError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { balance, reduceToHessenberg } from './hessenberg.js';
-import { ConvergenceError, matrixArgument } from './matrix.js';
+import { ConvergenceError, matrixArgument, scaleOf } from './matrix.js';
 
 /** Complex numbers as two parallel arrays: the k-th is `re[k] + i·im[k]`. */
 export interface ComplexValues {
@@ -59,11 +59,20 @@ function computeEigenvalues(op: string, A: Tensor, options: EigenvalueOptions): 
   if (!Number.isInteger(maxIterations) || maxIterations < 0) {
     throw new ValueError(op, 'options.maxIterations', `must be a non-negative integer, got ${maxIterations}`);
   }
+  // The shift polynomial squares entries: work on A/s with s a power of two near max |aᵢⱼ| so
+  // that 1e200 or 1e-200 matrices neither overflow nor underflow; λ(A) = s·λ(A/s) exactly.
+  const scale = scaleOf(h);
+  if (scale === 0) return { re: new Float64Array(n), im: new Float64Array(n) };
+  for (let k = 0; k < h.length; k++) h[k] /= scale;
   balance(h, n);
   reduceToHessenberg(h, n);
   const re = new Float64Array(n);
   const im = new Float64Array(n);
   francisQR(op, h, n, re, im, maxIterations);
+  for (let k = 0; k < n; k++) {
+    re[k] *= scale;
+    im[k] *= scale;
+  }
   return sortByModulus(re, im);
 }
 
@@ -168,8 +177,9 @@ function francisStep(h: Float64Array, n: number, lo: number, hi: number, excepti
     const alpha = x >= 0 ? -norm : norm;
     const v0 = x - alpha;
     const tau = 1 / (norm * (norm + Math.abs(x)));
-    // Left: rows k..k+2 ← P · rows k..k+2.
-    for (let j = Math.max(lo, k - 1); j <= hi; j++) {
+    // Left: rows k..k+2 ← P · rows k..k+2. In column k − 1 the result is known, (α, 0, 0), and
+    // is written directly below.
+    for (let j = k; j <= hi; j++) {
       const r0 = k * n + j;
       const r1 = r0 + n;
       const r2 = r1 + n;
