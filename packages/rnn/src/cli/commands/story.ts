@@ -1,0 +1,131 @@
+/**
+ * @file `tapegrad story`, the default run (`tapegrad` with no arguments): the paper in about
+ * three minutes on two cores. (1) gradient flow at initialisation for the three initialisations,
+ * (2) the single-unit error surface with its walls and descent with and without clipping,
+ * (3) SGD, SGD-C and SGD-CR on temporal order over several seeds in worker threads, with a
+ * success table. Prints a short summary and writes a Markdown report with the plots.
+ */
+import { join, resolve } from 'node:path';
+import { INITS, type InitName } from '../../init.js';
+import { boolFlag, flag, intAtLeast, listOf, numberAbove, oneOf, text } from '../args.js';
+import { parseCommand, printJson, type Command } from '../command.js';
+import { FLOW_TABLE_HEADER, flowRows, flowTableRow, gradientFlow } from '../flow.js';
+import { METHODS } from '../options.js';
+import { defaultWorkers, runPool } from '../pool.js';
+import { gradientFlowSpec, gradientNormSpec, surfaceSpec, trainingCurvesSpec } from '../plots.js';
+import { Progress } from '../progress.js';
+import { Report, textTable } from '../report.js';
+import { SUCCESS_HEADER, findRuns, runCurves, successTable, successTableRows } from '../results.js';
+import type { RunRequest } from '../run.js';
+import { SURFACE_DEFAULTS, surfaceExperiment } from '../surface.js';
+import { TRAJECTORY_HEADER, trajectoryTable } from './surface.js';
+import { cellId } from './sweep.js';
+
+/**
+ * The training setting of part (3), chosen by experiment (docs/REPRODUCTION.md says how): short
+ * enough sequences and a large enough learning rate that within the budget plain SGD meets
+ * exploding gradients while the clipped methods keep making progress.
+ */
+export const STORY_TRAINING = { length: 15, hidden: 20, lr: 0.05, init: 'smart-tanh' as InitName, updates: 1500, seeds: [1, 2, 3] };
+
+const spec = {
+  name: 'story',
+  synopsis: '[--out DIR] [--updates N] [--seeds 1,2,3]',
+  description:
+    'The default run: gradient flow at initialisation for the three initialisations, the single-unit\n' +
+    'error surface with clipped and unclipped descent, and SGD / SGD-C / SGD-CR on temporal order over\n' +
+    'several seeds. Prints a summary and writes a Markdown report with plots into --out.',
+  flags: {
+    out: flag(text, 'out/report', 'report folder (runs go to DIR/runs)', 'DIR'),
+    flowLength: flag(intAtLeast(10), 100, 'sequence length of the gradient-flow analysis', 'L'),
+    length: flag(intAtLeast(10), STORY_TRAINING.length, 'training sequence length', 'L'),
+    hidden: flag(intAtLeast(1), STORY_TRAINING.hidden, 'hidden units of the trained networks', 'N'),
+    lr: flag(numberAbove(0), STORY_TRAINING.lr, 'learning rate of the trained networks', 'LR'),
+    init: flag(oneOf<InitName>(INITS), STORY_TRAINING.init, 'initialisation of the trained networks', 'NAME'),
+    updates: flag(intAtLeast(1), STORY_TRAINING.updates, 'update budget per training run', 'N'),
+    seeds: flag(listOf(intAtLeast(0)), STORY_TRAINING.seeds, 'seeds per method', 'S1,S2'),
+    testSequences: flag(intAtLeast(1), 2000, 'fresh test sequences per run for the success criterion', 'N'),
+    workers: flag(intAtLeast(1), defaultWorkers(), 'worker threads', 'N'),
+    quiet: boolFlag('no progress output'),
+    json: boolFlag('print the summary as JSON on stdout'),
+  },
+};
+
+/** `tapegrad story` (and `tapegrad` with no arguments). */
+export const storyCommand: Command = {
+  summary: 'the default run: gradient flow, the single-unit surface, SGD vs SGD-C vs SGD-CR, with a report',
+  async run(argv) {
+    const parsed = parseCommand(spec, argv);
+    if (!parsed) return 0;
+    const o = parsed.options;
+    const folder = resolve(o.out);
+    const log = (s: string) => (o.json ? process.stderr : process.stdout).write(s);
+    const report = new Report(folder, 'tapegrad: on the difficulty of training recurrent neural networks');
+    report.paragraph('Written by `tapegrad` (the default run). Pascanu, Mikolov & Bengio (2013) in three pictures and a table.');
+
+    log('(1/3) gradient flow at initialisation\n');
+    const flows = INITS.map((init) => gradientFlow({ init, seed: 1, hidden: 50 }, 'temporal-order', o.flowLength, 20, 7));
+    report.heading('1. Gradient flow at initialisation');
+    report.paragraph(`Temporal order, L = ${o.flowLength}, 50 hidden units, one batch of 20. The error enters at the last step; ‖∂E/∂x_k‖ shows how much of it reaches step k.`);
+    report.table(FLOW_TABLE_HEADER, flows.map(flowTableRow));
+    await report.plot('gradient-flow', gradientFlowSpec(flows.flatMap(flowRows), `‖∂E/∂x_k‖ at initialisation, temporal order L = ${o.flowLength}`), '‖∂E/∂x_k‖ against k, log scale');
+    for (const f of flows) report.paragraph(`- **${f.label}**: ${f.message}`);
+    log(textTable(FLOW_TABLE_HEADER, flows.map(flowTableRow)));
+
+    log('(2/3) the single-unit error surface\n');
+    const surface = surfaceExperiment(SURFACE_DEFAULTS);
+    report.heading('2. The single-unit system and its wall');
+    report.paragraph(`x_t = w·σ(x_{t−1}) + b, x_0 = 0.5, T = 50, E = (σ(x_50) − 0.7)². Gradient descent (lr ${SURFACE_DEFAULTS.lr}, ${SURFACE_DEFAULTS.steps} steps) from (${SURFACE_DEFAULTS.start.join(', ')}), just below a wall, with and without clipping at ${SURFACE_DEFAULTS.clip}.`);
+    await report.plot('surface', surfaceSpec(surface.cells, surface.paths, surface.dw, surface.db, 'single-unit error surface log10 E(w, b)'), 'The error surface with its wall and two descent trajectories');
+    report.table(TRAJECTORY_HEADER, trajectoryTable(surface));
+    log(textTable(TRAJECTORY_HEADER, trajectoryTable(surface)));
+
+    log(`(3/3) training: ${METHODS.join(', ')} × seeds ${o.seeds.join(',')} on temporal order L = ${o.length}, ${o.updates} updates each, ${o.workers} worker threads\n`);
+    const runsFolder = join(folder, 'runs');
+    const requests: RunRequest[] = METHODS.flatMap((method) =>
+      o.seeds.map((seed) => ({
+        id: cellId(o.init, method, o.length, seed),
+        config: { task: 'temporal-order' as const, init: o.init, method, minLength: o.length, hidden: o.hidden, learningRate: o.lr, maxUpdates: o.updates, seed, validateEvery: 100, validationSequences: 500, monitorEvery: 10 },
+        folder: join(runsFolder, cellId(o.init, method, o.length, seed)),
+        resume: false,
+        overwrite: true,
+        checkpointEvery: 500,
+        logEvery: 5,
+        testSequences: o.testSequences,
+        testSeed: 20130616,
+      })),
+    );
+    const bar = new Progress(process.stderr, 'training', requests.length * o.updates, { silent: o.quiet });
+    const progress = new Map<string, number>();
+    const total = () => [...progress.values()].reduce((a, b) => a + b, 0);
+    const results = await runPool(requests, o.workers, {
+      onProgress: (id, update) => {
+        progress.set(id, update);
+        bar.update(total(), `${id}`);
+      },
+      onResult: (r) => {
+        progress.set(r.id, o.updates);
+        bar.update(total(), `${r.id} done`);
+      },
+    });
+    bar.done(`${results.length} runs`);
+    const failures = results.filter((r) => 'error' in r);
+    for (const f of failures) log(`run ${f.id} failed: ${'error' in f ? f.error : ''}\n`);
+    const runs = findRuns([runsFolder]);
+    const cells = successTable(runs);
+    report.heading('3. SGD, SGD-C and SGD-CR on temporal order');
+    report.paragraph(
+      `Temporal order, L = ${o.length}, ${o.hidden} hidden units, ${o.init}, batch 20, lr ${o.lr}, clipping threshold 1, α = 4, ` +
+        `at most ${o.updates} updates (stopping at validation error < 1%), seeds ${o.seeds.join(', ')}. Success: < 1% of ${o.testSequences} fresh test sequences wrong.`,
+    );
+    report.table(SUCCESS_HEADER, successTableRows(cells));
+    const curves = runs.map((r) => runCurves(r.folder, `${r.summary.config.method} s${r.summary.config.seed}`));
+    await report.plot('training-curves', trainingCurvesSpec(curves.flatMap((c) => c.loss), curves.flatMap((c) => c.error), 'mean training loss and validation error'), 'Training loss and validation error over updates');
+    await report.plot('gradient-norms', gradientNormSpec(curves.flatMap((c) => c.gradNorm), 1, 'gradient norm before clipping'), 'Pre-clip gradient norm over updates, with the clipping threshold');
+    const path = report.write();
+    log(textTable(SUCCESS_HEADER, successTableRows(cells)));
+    if (o.json) printJson({ report: path, flows, surface: surface.summaries, training: cells });
+    else log(`\nreport: ${path}\n`);
+    return failures.length > 0 ? 1 : 0;
+  },
+};

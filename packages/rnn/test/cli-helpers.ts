@@ -1,0 +1,54 @@
+/**
+ * @file Helpers shared by the command-line tests: checking that an image file parses, and
+ * running the built `tapegrad` program as a child process.
+ */
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+/** The built command-line entry point. */
+export const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/** Asserts that `path` is a non-empty well-formed SVG (an <svg> root element) or a PNG (its signature). */
+export function expectImage(path: string): void {
+  const bytes = readFileSync(path);
+  expect(bytes.length).toBeGreaterThan(100);
+  if (path.endsWith('.png')) {
+    expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    return;
+  }
+  const svg = bytes.toString('utf8');
+  expect(svg).toMatch(/^(<\?xml[^>]*>\s*)?<svg[\s>]/);
+  expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+  expect(wellFormed(svg)).toBe(true);
+}
+
+/** A small XML well-formedness check: every start tag is closed by a matching end tag, in order. */
+function wellFormed(xml: string): boolean {
+  const stack: string[] = [];
+  const tag = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>/g;
+  let m: RegExpExecArray | null;
+  let consumed = 0;
+  while ((m = tag.exec(xml)) !== null) {
+    if (xml.slice(consumed, m.index).includes('<')) return false;
+    consumed = m.index + m[0].length;
+    if (m[2] === undefined) continue;
+    if (m[1] === '/') {
+      if (stack.pop() !== m[2]) return false;
+    } else if (m[4] !== '/') stack.push(m[2]);
+  }
+  return stack.length === 0 && !xml.slice(consumed).includes('<');
+}
+
+/** Runs `node dist/cli/main.js ...args` and returns its status and output. */
+export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    env: { ...process.env, ...options.env },
+  });
+}
