@@ -89,12 +89,17 @@ describe("the paper's conditions, as properties", () => {
     expect(grew).toBeGreaterThan(0); // the property was exercised, not vacuous
   });
 
-  it('words the verdict with the numbers: vanishing for smart tanh, exploding possible for a scaled-up W_rec', () => {
+  it('words the verdict with the numbers; spectral radius 0.95 does not mean λ1 < 1', () => {
     const { params } = initRnn({ nIn: 6, nHidden: 50, nOut: 4, init: 'smart-tanh', seed: 1 });
-    const small = recurrentConditions(params.W_rec, 'tanh');
-    expect(small.spectralRadius).toBeCloseTo(0.95, 12);
-    expect(small.gamma).toBe(1);
-    if (small.verdict === 'vanish') expect(small.message).toMatch(/λ1 = .* < 1\/γ = 1\.000: long-term components must vanish \(bound η\^\{t−k\} with η = λ1·γ = /);
+    const smart = recurrentConditions(params.W_rec, 'tanh');
+    expect(smart.spectralRadius).toBeCloseTo(0.95, 12);
+    expect(smart.gamma).toBe(1);
+    // A sparse random matrix is far from normal: its largest singular value exceeds its spectral radius.
+    expect(smart.lambda1).toBeGreaterThan(1);
+    expect(smart.verdict).toBe('may-explode');
+    const half = recurrentConditions(mul(params.W_rec, 0.5), 'tanh');
+    expect(half.verdict).toBe('vanish');
+    expect(half.message).toBe(`λ1 = ${half.lambda1.toPrecision(4)} < 1/γ = 1.000: long-term components must vanish (bound η^{t−k} with η = λ1·γ = ${half.lambda1.toPrecision(4)})`);
     const big = recurrentConditions(mul(params.W_rec, 5), 'tanh');
     expect(big.verdict).toBe('may-explode');
     expect(big.message).toMatch(/λ1 = .* > 1\/γ = 1\.000: exploding is possible/);
