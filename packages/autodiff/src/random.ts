@@ -7,6 +7,19 @@ import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { ValueError } from './errors.js';
 
+/** A splitmix-style 32-bit stream (golden-ratio increment, Wellons' lowbias32 mixer): well mixed from any seed, for seeding. */
+function splitmix32(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x9e3779b9) | 0;
+    let t = a ^ (a >>> 16);
+    t = Math.imul(t, 0x21f0aaad);
+    t ^= t >>> 15;
+    t = Math.imul(t, 0x735a2d97);
+    return (t ^ (t >>> 15)) | 0;
+  };
+}
+
 type Generator = ReturnType<typeof xoroshiro128plus>;
 
 /**
@@ -23,7 +36,10 @@ export class Rng {
 
   constructor(seed: number) {
     if (!Number.isInteger(seed)) throw new ValueError('Rng', 'seed', `must be an integer, got ${seed}`);
-    this.generator = xoroshiro128plus(seed | 0);
+    // xoroshiro128+ seeded straight from a small integer starts with poorly mixed outputs (the
+    // first uniform ≈ 1 for every seed); fill its state from splitmix32 of the seed instead.
+    const next = splitmix32(seed | 0);
+    this.generator = xoroshiro128plusFromState([next(), next(), next(), next()]);
   }
 
   /** Restores a generator from {@link Rng.state}. */

@@ -80,11 +80,14 @@ export class Tape {
   record<T>(fn: () => T): T {
     this.assertUsable('Tape.record');
     const previous = active;
+    const previousRecording = recording;
     active = this;
+    recording = true; // inside noGrad too: this tape's own ops are what the caller asked for
     try {
       return fn();
     } finally {
       active = previous;
+      recording = previousRecording;
     }
   }
 
@@ -141,7 +144,9 @@ export class Tape {
       if (e.vjp === null) continue;
       // An input needs a gradient when it is recorded on this tape after the walk's stop.
       const needs = e.inputs.map((x) => x.tape === this && x.id >= stop);
-      const inputGrads = e.vjp(g, needs);
+      // In anomaly mode a bad value made inside a VJP is reported by the check below, as the
+      // backward of this op and the input whose gradient went bad, not as some op of the VJP.
+      const inputGrads = anomalyMode ? vjpUnchecked(e.vjp, g, needs) : e.vjp(g, needs);
       for (let j = 0; j < e.inputs.length; j++) {
         const x = e.inputs[j];
         if (!needs[j]) continue;
@@ -240,6 +245,15 @@ function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
   const offset = to.length - from.length;
   for (let i = 0; i < from.length; i++) if (from[i] !== 1 && from[i] !== to[offset + i]) return false;
   return true;
+}
+
+function vjpUnchecked(vjp: Vjp, g: Tensor, needs: readonly boolean[]): readonly (Tensor | null)[] {
+  anomalyMode = false;
+  try {
+    return vjp(g, needs);
+  } finally {
+    anomalyMode = true;
+  }
 }
 
 function checkFinite(x: Tensor, op: string, index: number, where: string, what: string): void {

@@ -94,24 +94,29 @@ function differentiate(
 ): { value: Tensor; grads: TensorTree[]; unreached: number[] } {
   const outer = activeTape();
   const tape = outer ?? new Tape();
-  const watched = [...args];
-  for (const i of list) watched[i] = treeMap(args[i] as TensorTree, (x) => tape.watch(checkTensor(op, x, i)));
-  const out: unknown = tape.record(() => f(...watched));
-  if (!(out instanceof Tensor)) throw new TapeError(op, `the function must return a Tensor, got ${typeof out}`);
-  const sources = list.flatMap((i) => treeLeaves(watched[i] as TensorTree));
-  const unreachedLeaves: number[] = [];
-  const flat = outer === null ? tape.record(() => tape.gradient(out, sources, undefined, unreachedLeaves)) : tape.gradient(out, sources, undefined, unreachedLeaves);
-  const grads: TensorTree[] = [];
-  const unreached = new Set<number>();
-  let offset = 0;
-  for (const i of list) {
-    const count = treeLeaves(watched[i] as TensorTree).length;
-    grads.push(treeUnflatten(args[i] as TensorTree, flat.slice(offset, offset + count).map((g) => (outer === null ? detach(g) : g))));
-    for (const u of unreachedLeaves) if (u >= offset && u < offset + count) unreached.add(i);
-    offset += count;
+  // Released even when f throws, so a failed call leaves no live entries behind.
+  try {
+    const watched = [...args];
+    for (const i of list) watched[i] = treeMap(args[i] as TensorTree, (x) => tape.watch(checkTensor(op, x, i)));
+    const out: unknown = tape.record(() => f(...watched));
+    if (!(out instanceof Tensor)) throw new TapeError(op, `the function must return a Tensor, got ${typeof out}`);
+    const sources = list.flatMap((i) => treeLeaves(watched[i] as TensorTree));
+    const unreachedLeaves: number[] = [];
+    // Nested, the walk is recorded on the outer tape (higher order); at the top it is not.
+    const flat = tape.gradient(out, sources, undefined, unreachedLeaves);
+    const grads: TensorTree[] = [];
+    const unreached = new Set<number>();
+    let offset = 0;
+    for (const i of list) {
+      const count = treeLeaves(watched[i] as TensorTree).length;
+      grads.push(treeUnflatten(args[i] as TensorTree, flat.slice(offset, offset + count).map((g) => (outer === null ? detach(g) : g))));
+      for (const u of unreachedLeaves) if (u >= offset && u < offset + count) unreached.add(i);
+      offset += count;
+    }
+    return { value: outer === null ? detach(out) : out, grads, unreached: [...unreached] };
+  } finally {
+    if (outer === null) tape.release();
   }
-  if (outer === null) tape.release();
-  return { value: outer === null ? detach(out) : out, grads, unreached: [...unreached] };
 }
 
 function checkTensor(op: string, x: Tensor, argument: number): Tensor {
@@ -143,7 +148,7 @@ export function vjp(f: (...args: never[]) => Tensor, ...primals: TensorTree[]): 
   const sources = watched.flatMap((w) => treeLeaves(w));
   const pullback = (g: Tensor): TensorTree[] => {
     if (!(g instanceof Tensor)) throw new TypeError(`vjp pullback: argument 'g' must be a Tensor, got ${typeof g}`);
-    const flat = outer === null ? tape.record(() => tape.gradient(out, sources, g)) : tape.gradient(out, sources, g);
+    const flat = tape.gradient(out, sources, g);
     let offset = 0;
     return primals.map((p) => {
       const count = treeLeaves(p).length;
@@ -174,22 +179,25 @@ export function jvp(f: (...args: Tensor[]) => Tensor, primals: readonly Tensor[]
   });
   const outer = activeTape();
   const tape = outer ?? new Tape();
-  const result = tape.record(() => {
-    const xs = primals.map((p) => tape.watch(p));
-    const out = f(...xs);
-    const u = tape.watch(new Tensor(new Float64Array(out.size), out.shape));
-    const gs = tape.gradient(out, xs, u);
-    let total: Tensor | null = null;
-    gs.forEach((g, i) => {
-      const term = sum(mul(g, tangents[i]));
-      total = total === null ? term : add(total, term);
+  try {
+    // Both walks run inside record, so the first is recorded and the second can differentiate it.
+    const result = tape.record(() => {
+      const xs = primals.map((p) => tape.watch(p));
+      const out = f(...xs);
+      const u = tape.watch(new Tensor(new Float64Array(out.size), out.shape));
+      const gs = tape.gradient(out, xs, u);
+      let total: Tensor | null = null;
+      gs.forEach((g, i) => {
+        const term = sum(mul(g, tangents[i]));
+        total = total === null ? term : add(total, term);
+      });
+      const [tangent] = tape.gradient(total!, [u]);
+      return { value: out, tangent };
     });
-    const [tangent] = tape.gradient(total!, [u]);
-    return { value: out, tangent };
-  });
-  if (outer !== null) return result;
-  tape.release();
-  return { value: detach(result.value), tangent: detach(result.tangent) };
+    return outer === null ? { value: detach(result.value), tangent: detach(result.tangent) } : result;
+  } finally {
+    if (outer === null) tape.release();
+  }
 }
 
 
