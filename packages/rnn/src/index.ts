@@ -23,3 +23,4 @@ export type { InitName, InitOptions } from './init.js';
 export { SINGLE_UNIT, singleUnitLoss, singleUnitPoint, singleUnitSurface } from './single-unit.js';
 export type { SingleUnitSurface } from './single-unit.js';
 export * from './tasks/index.js';
+export * from './train.js';
