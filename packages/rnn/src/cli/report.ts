@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writePlot, type PlotSpec } from './render.js';
+import type { PlotSpec } from './render.js';
 
 /**
  * Builds a Markdown report in `folder` and renders its plots there.
@@ -52,6 +52,8 @@ export class Report {
 
   /** Renders `spec` to `<name>.svg` and `<name>.png` and embeds the SVG with a caption. */
   async plot(name: string, spec: PlotSpec, caption: string): Promise<void> {
+    // Loaded on first use: vega and resvg take a while to import, and most commands draw nothing.
+    const { writePlot } = await import('./render.js');
     const files = await writePlot(this.folder, name, spec);
     this.images.push(files.svg, files.png);
     this.parts.push(`![${caption}](${files.svg})\n\n*${caption}* ([PNG](${files.png}))\n`);

@@ -5,6 +5,7 @@
  * self-contained `tapegrad train` command per cell instead, for GNU parallel or a Slurm array;
  * `tapegrad collect` then gathers the folders.
  */
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { INITS, type InitName } from '../../init.js';
 import { resolveTrainConfig } from '../../train.js';
@@ -13,7 +14,7 @@ import { parseCommand, type Command } from '../command.js';
 import { METHODS, type Method } from '../options.js';
 import { defaultWorkers, runPool } from '../pool.js';
 import { Progress } from '../progress.js';
-import type { RunRequest } from '../run.js';
+import { RUN_FILES, type RunRequest } from '../run.js';
 import { writeCollection } from './collect.js';
 import { trainConfigOf, trainFlags } from './train.js';
 
@@ -90,19 +91,21 @@ export const sweepCommand: Command = {
       process.stdout.write(`${all.map(jobCommand).join('\n')}\n`);
       return 0;
     }
-    const bar = new Progress(process.stderr, 'sweep', all.length, { silent: o.quiet });
+    // Finished cells (result.json present) are skipped; unfinished ones resume from their checkpoints.
+    const todo = all.filter((r) => !existsSync(join(r.folder, RUN_FILES.result)));
+    const bar = new Progress(process.stderr, 'sweep', todo.length, { silent: o.quiet });
     const perRun = new Map<string, number>();
     let finished = 0;
-    const results = await runPool(all, o.workers, {
+    const results = await runPool(todo, o.workers, {
       onProgress: (id, update) => {
         perRun.set(id, update);
-        bar.update(finished, `${finished} of ${all.length} runs done; running: ${[...perRun].map(([k, u]) => `${k}@${u}`).join(' ')}`);
+        bar.update(finished, `${finished} of ${todo.length} runs done; running: ${[...perRun].map(([k, u]) => `${k}@${u}`).join(' ')}`);
       },
       onResult: (r) => {
         finished++;
         perRun.delete(r.id);
         if ('error' in r) process.stderr.write(`\nsweep: run ${r.id} failed: ${r.error}\n`);
-        bar.update(finished, `${finished} of ${all.length} runs done`);
+        bar.update(finished, `${finished} of ${todo.length} runs done`);
       },
     });
     bar.done(`${finished} runs`);
