@@ -72,11 +72,16 @@ export function flowRows(r: FlowReport): { init: string; k: number; norm: number
 
 /** One terminal/Markdown table row of a flow report. */
 export function flowTableRow(r: FlowReport): string[] {
-  return [r.label, r.lambda1.toFixed(3), r.spectralRadius.toFixed(3), `${r.gamma}`, r.firstOverLast.toExponential(1), r.stepsInPast.toFixed(2), verdictWords(r.verdict)];
+  return [r.label, r.lambda1.toFixed(3), r.spectralRadius.toFixed(3), `${r.gamma}`, showRatio(r.firstOverLast), r.stepsInPast.toFixed(2), verdictWords(r.verdict)];
 }
 
 /** The header matching {@link flowTableRow}. */
 export const FLOW_TABLE_HEADER = ['network', 'λ1', 'ρ(W_rec)', 'γ', '‖δ_1‖/‖δ_T‖', 'steps in past', 'verdict'];
+
+/** ‖δ_1‖/‖δ_T‖; a 0 means ‖δ_1‖ fell below what a float64 sum of squares can hold. */
+function showRatio(v: number): string {
+  return v === 0 ? '0 (below 1e-154: underflow)' : v.toExponential(1);
+}
 
 function verdictWords(v: string): string {
   if (v === 'vanish') return 'λ1 < 1/γ: vanishing guaranteed';
