@@ -105,7 +105,7 @@ function oneOf<T extends string>(name: string, value: unknown, valid: readonly T
 export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfig {
   if (typeof config !== 'object' || config === null) throw new ValueError(OP, 'config', `must be an object, got ${String(config)}`);
   const known = new Set(Object.keys(TRAIN_DEFAULTS).concat('maxLength'));
-  const unknown = Object.keys(config).filter((k) => !known.has(k));
+  const unknown = Object.keys(config).filter((k) => !known.has(k) && (config as Record<string, unknown>)[k] !== undefined);
   if (unknown.length > 0) throw new ValueError(OP, 'config', `unknown field(s) ${unknown.join(', ')}; valid fields: ${[...known].join(', ')}`);
   const defined = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   const c = { ...TRAIN_DEFAULTS, ...defined } as ResolvedTrainConfig;

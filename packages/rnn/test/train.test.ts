@@ -107,6 +107,8 @@ describe('configuration', () => {
     const c = resolveTrainConfig({});
     expect(c).toMatchObject({ task: 'temporal-order', hidden: 50, learningRate: 0.01, clipThreshold: 1, alpha: 4, batchSize: 20, maxLength: 50, omegaForm: 'paper' });
     expect(TRAIN_DEFAULTS.maxUpdates).toBe(5_000_000);
+    // A field given as undefined counts as left out (what spreading optional CLI flags produces).
+    expect(resolveTrainConfig({ seed: undefined, minLength: 20 })).toMatchObject({ seed: 1, minLength: 20, maxLength: 20 });
   });
 
   it('rejects bad values with ValueErrors naming the field and the valid values', () => {
