@@ -196,17 +196,17 @@ export function successSpec(rows: readonly SuccessRow[], title: string): PlotSpe
     $schema: SCHEMA,
     title,
     data: { values: rows as SuccessRow[] },
-    facet: { column: { field: 'init', type: 'nominal', title: 'initialisation' } },
+    facet: { column: { field: 'init', type: 'nominal', title: 'initialisation', sort: ['sigmoid', 'basic-tanh', 'smart-tanh'] } },
     spec: {
       width: 220,
       height: 200,
-      mark: { type: 'line', point: { size: 50 } },
+      // Grouped bars (not lines): equal rates of two methods would hide each other as points.
+      mark: { type: 'bar' },
       encoding: {
-        x: { field: 'length', type: 'quantitative', title: 'sequence length', scale: { zero: false } },
+        x: { field: 'length', type: 'ordinal', title: 'sequence length', axis: { labelAngle: 0 } },
+        xOffset: { field: 'method', type: 'nominal', sort: ['sgd', 'sgd-c', 'sgd-cr'] },
         y: { field: 'rate', type: 'quantitative', title: 'success rate', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
         color: { field: 'method', type: 'nominal', title: 'method', sort: ['sgd', 'sgd-c', 'sgd-cr'] },
-        strokeDash: { field: 'method', type: 'nominal', sort: ['sgd', 'sgd-c', 'sgd-cr'], legend: null },
-        shape: { field: 'method', type: 'nominal', sort: ['sgd', 'sgd-c', 'sgd-cr'], legend: null },
       },
     },
   } as PlotSpec;
