@@ -1,0 +1,106 @@
+/**
+ * @file In-process tests of the command line's building blocks: flag parsing, the progress
+ * display on and off a terminal, checkpoint files (round trip bit for bit, and refusals), and
+ * JSON-lines logs cut back on resume.
+ */
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tensor } from '@tapegrad/autodiff';
+import { describe, expect, it } from 'vitest';
+import { UsageError, boolFlag, flag, intAtLeast, lengthSpec, listOf, numberAbove, parseFlags } from '../src/cli/args.js';
+import { CheckpointError, assertSameRun, readCheckpoint, writeCheckpoint } from '../src/cli/checkpoint.js';
+import { JsonLinesLog, readJsonLines } from '../src/cli/jsonl.js';
+import { Progress, formatDuration } from '../src/cli/progress.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tapegrad-units-'));
+
+describe('parseFlags', () => {
+  const table = { lr: flag(numberAbove(0), 0.01, 'learning rate'), length: flag(lengthSpec, { minLength: 50, maxLength: 50 }, 'length'), seeds: flag(listOf(intAtLeast(0)), [1], 'seeds'), resume: boolFlag('resume') };
+
+  it('reads both --name value and --name=value, kebab-case names and lists, with defaults for the rest', () => {
+    const p = parseFlags('train', table, ['--lr=0.5', '--length', '50..200', '--seeds', '3,4', '--resume']);
+    expect(p.options).toEqual({ lr: 0.5, length: { minLength: 50, maxLength: 200 }, seeds: [3, 4], resume: true });
+    expect(parseFlags('train', table, []).options.lr).toBe(0.01);
+  });
+
+  it('throws a UsageError naming the flag for bad values', () => {
+    expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow(UsageError);
+    expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow("tapegrad train: flag '--lr': must be > 0, got -1");
+    expect(() => parseFlags('train', table, ['--length', '200..50'])).toThrow('MAX must be ≥ MIN');
+    expect(() => parseFlags('train', table, ['--seeds', '1,,2'])).toThrow('comma-separated');
+    expect(() => parseFlags('train', table, ['--resume=yes'])).toThrow('takes no value');
+  });
+});
+
+describe('Progress', () => {
+  it('prints plain lines at most every interval when not a terminal, and always the last one', () => {
+    let t = 0;
+    const out: string[] = [];
+    const bar = new Progress({ write: (s) => out.push(s) > 0 }, 'job', 10, { now: () => t, plainIntervalMs: 1000 });
+    for (let i = 1; i <= 10; i++) {
+      t += 300;
+      bar.update(i, `step ${i}`);
+    }
+    bar.done('finished');
+    expect(out.every((l) => !l.includes('\r'))).toBe(true);
+    // Draws at t = 300 (first), 1500, 2700 (≥ 1000 ms apart), 3000 (the last unit), then the end line.
+    expect(out.map((l) => /(\d+\/10|finished)/.exec(l)?.[1])).toEqual(['1/10', '5/10', '9/10', '10/10', 'finished']);
+    expect(out[3]).toMatch(/^job 100% 10\/10 3\.0s {2}step 10\n$/);
+    expect(out[4]).toBe('job: finished (3.0s)\n');
+  });
+
+  it('redraws one line in place on a terminal', () => {
+    const out: string[] = [];
+    const bar = new Progress({ write: (s) => out.push(s) > 0, isTTY: true, columns: 80 }, 'job', 4, { now: () => 0 });
+    bar.update(4, 'done');
+    expect(out[0].startsWith('\r\x1b[2K[')).toBe(true);
+    expect(formatDuration(65_000)).toBe('1m05s');
+  });
+});
+
+describe('checkpoint files', () => {
+  it('round-trip tensors, typed arrays, −0, NaN and ±Infinity bit for bit', () => {
+    const path = join(dir, 'a.json');
+    const body = { w: tensor([[0.1, -0], [1e-300, 2 / 3]]), f: new Float64Array([NaN, Infinity, -Infinity, -0]), n: -0 };
+    writeCheckpoint(path, body);
+    const back = readCheckpoint(path) as typeof body;
+    expect(back.w.shape).toEqual([2, 2]);
+    expect(Array.from(back.w.data)).toEqual(Array.from(body.w.data));
+    expect(Object.is(back.w.data[1], -0)).toBe(true);
+    expect(Array.from(back.f)).toEqual([NaN, Infinity, -Infinity, -0]);
+    expect(Object.is(back.n, -0)).toBe(true);
+  });
+
+  it('refuses other files, versions, truncation and corruption with CheckpointErrors', () => {
+    const path = join(dir, 'b.json');
+    writeCheckpoint(path, { x: 1 });
+    const good = readFileSync(path, 'utf8');
+    const cases: [string, RegExp][] = [
+      ['hello', /no header line/],
+      ['{"format":"other"}\n{}', /not a tapegrad checkpoint/],
+      [good.replace('"version":1', '"version":9'), /format version 9/],
+      [good.slice(0, good.length - 3), /truncated/],
+      [good.replace('{"x":1}', '{"x":2}'), /SHA-256/],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(path, text);
+      expect(() => readCheckpoint(path)).toThrow(CheckpointError);
+      expect(() => readCheckpoint(path)).toThrow(message);
+    }
+    expect(() => readCheckpoint(join(dir, 'missing.json'))).toThrow(/cannot be read \(ENOENT\)/);
+    expect(() => assertSameRun('c', { lr: 1, updates: 5 }, { lr: 2, updates: 9 }, ['updates'])).toThrow('lr: checkpoint has 1, requested 2');
+  });
+});
+
+describe('JsonLinesLog', () => {
+  it('drops records after the checkpoint update and skips a torn last line', () => {
+    const log = new JsonLinesLog(join(dir, 'log.jsonl'));
+    log.append({ type: 'config' });
+    for (let u = 1; u <= 5; u++) log.append({ type: 'update', update: u });
+    appendFileSync(log.path, '{"type":"upd');
+    expect(readJsonLines(log.path)).toHaveLength(6);
+    log.truncateAfter(3);
+    expect(readJsonLines(log.path).map((r) => r.update ?? 0)).toEqual([0, 1, 2, 3]);
+  });
+});
