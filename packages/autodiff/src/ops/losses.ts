@@ -77,8 +77,8 @@ export function softmaxCrossEntropy(
   const [rows, classes] = logits.shape;
   const logp = softmaxBlocks(logits.data, rows, classes, 1, true);
   const losses = new Float64Array(rows);
-  let weights: Tensor;
   let targetTensor: Tensor | null = null;
+  let classIndex: Int32Array | null = null;
   if (targets instanceof Tensor) {
     if (targets.rank !== 2 || targets.shape[0] !== rows || targets.shape[1] !== classes) {
       throw new ShapeError(op, 'targets', `a target tensor must have the logits' shape ${showShape(logits.shape)}, got ${showShape(targets.shape)}`);
@@ -93,15 +93,9 @@ export function softmaxCrossEntropy(
       losses[b] = s;
     }
     targetTensor = targets;
-    weights = targets;
   } else {
-    const classIndex = checkClasses(op, targets, rows, classes);
-    const onehot = new Float64Array(rows * classes);
-    for (let b = 0; b < rows; b++) {
-      losses[b] = -logp[b * classes + classIndex[b]];
-      onehot[b * classes + classIndex[b]] = 1;
-    }
-    weights = new Tensor(onehot, logits.shape);
+    classIndex = checkClasses(op, targets, rows, classes);
+    for (let b = 0; b < rows; b++) losses[b] = -logp[b * classes + classIndex[b]];
   }
   const inputs = targetTensor === null ? [logits] : [logits, targetTensor];
   const scale = reduction === 'mean' ? 1 / rows : 1;
@@ -117,12 +111,20 @@ export function softmaxCrossEntropy(
   return record(out, op, inputs, LOGITS_TARGETS, (g, needs) => {
     const gb = reduction === 'none' ? reshape(g, [rows, 1]) : mul(g, scale);
     const p = softmax(logits, 1);
-    const mass = targetTensor === null ? p : mul(p, sum(weights, { axis: 1, keepdims: true }));
-    return [needs[0] ? mul(gb, sub(mass, weights)) : null, needs[1] ? mul(gb, neg(logSoftmax(logits, 1))) : null];
+    const t = targetTensor ?? oneHot(classIndex!, classes);
+    const mass = targetTensor === null ? p : mul(p, sum(t, { axis: 1, keepdims: true }));
+    return [needs[0] ? mul(gb, sub(mass, t)) : null, needs[1] ? mul(gb, neg(logSoftmax(logits, 1))) : null];
   });
 }
 
 const LOGITS_TARGETS = ['logits', 'targets'];
+
+/** Rows of zeros with a 1 at each class index: the target distribution of class labels. */
+function oneHot(classIndex: Int32Array, classes: number): Tensor {
+  const data = new Float64Array(classIndex.length * classes);
+  for (let b = 0; b < classIndex.length; b++) data[b * classes + classIndex[b]] = 1;
+  return new Tensor(data, [classIndex.length, classes]);
+}
 
 function checkClasses(op: string, targets: readonly number[] | Int32Array, rows: number, classes: number): Int32Array {
   if (!Array.isArray(targets) && !(targets instanceof Int32Array)) {
