@@ -79,6 +79,15 @@ describe('train, eval and resume', () => {
     expect(JSON.parse(ev.stdout).results.map((x: { lengths: string; sequences: number }) => [x.lengths, x.sequences])).toEqual([['10', 50], ['40', 50]]);
   });
 
+  it('stops a run whose loss becomes infinite and names the update', () => {
+    const out = join(dir, 'diverged');
+    const r = runCli(['train', '--task', 'addition', '--lr', '100', '--method', 'sgd', '--init', 'basic-tanh', '--length', '10', '--hidden', '5', '--updates', '300', '--validate-every', '50', '--test-sequences', '10', '--quiet', '--out', out]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^diverged at update \d+: the loss is (Infinity|NaN)/);
+    const last = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.diverged === true);
+    expect(String(last.loss)).toMatch(/Infinity|NaN/);
+  });
+
   it('refuses to overwrite a run without --resume or --overwrite', () => {
     const r = runCli(['train', ...TINY, '--updates', '5', '--out', join(dir, 'plain')]);
     expect(r.status).toBe(1);

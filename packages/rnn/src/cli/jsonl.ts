@@ -21,7 +21,7 @@ export class JsonLinesLog {
 
   /** Appends one record. */
   append(record: LogRecord): void {
-    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    appendFileSync(this.path, `${JSON.stringify(record, keepNonFinite)}\n`);
   }
 
   /** Rewrites the file keeping only records with no update number or one ≤ `update`. */
@@ -30,6 +30,11 @@ export class JsonLinesLog {
     const kept = readJsonLines(this.path).filter((r) => r.update === undefined || r.update <= update);
     writeFileSync(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
+}
+
+/** JSON has no NaN or ±Infinity (it would write null): log them as the strings "NaN", "Infinity", "-Infinity". */
+function keepNonFinite(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
 
 /**
