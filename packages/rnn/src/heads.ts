@@ -4,7 +4,7 @@
  * at the last step (addition, multiplication), softmax cross-entropy at every step (memorization),
  * or a user's own loss per step with E = Σ_t E_t.
  */
-import { ValueError, Tensor, add, exp, log, mean, mul, square, sub, sum } from '@tapegrad/autodiff';
+import { ValueError, Tensor, mul, softmaxCrossEntropy, square, sub, sum } from '@tapegrad/autodiff';
 
 /** The built-in heads. */
 export type HeadName = 'softmax-last' | 'linear-last' | 'softmax-every';
@@ -46,27 +46,14 @@ export function outputsEveryStep(head: Head): boolean {
 
 /**
  * Mean over the rows of −log softmax(z)[class]: cross-entropy from logits z [B, K] with class
- * indices `classes[offset + r]`. Subtracts each row's max (a constant, which leaves the gradient
- * unchanged) so large logits cannot overflow; built from differentiable ops so it has every order
- * of derivative.
+ * indices `classes[offset + r]`, as autodiff's fused `softmaxCrossEntropy` (one tape entry, the
+ * max subtracted, every order of derivative).
  *
  * @example
  * softmaxCrossEntropyRows(tensor([[0, 0]]), new Int32Array([1])).item(); // log 2
  */
 export function softmaxCrossEntropyRows(z: Tensor, classes: Int32Array, offset = 0): Tensor {
-  const [rows, k] = z.shape;
-  const maxData = new Float64Array(rows);
-  const oneHot = new Float64Array(rows * k);
-  for (let r = 0; r < rows; r++) {
-    let m = -Infinity;
-    for (let j = 0; j < k; j++) m = Math.max(m, z.data[r * k + j]);
-    maxData[r] = m;
-    oneHot[r * k + classes[offset + r]] = 1;
-  }
-  const m = new Tensor(maxData, [rows, 1]);
-  const logSumExp = add(log(sum(exp(sub(z, m)), { axis: 1, keepdims: true })), m);
-  const picked = sum(mul(z, new Tensor(oneHot, [rows, k])), { axis: 1, keepdims: true });
-  return mean(sub(logSumExp, picked));
+  return softmaxCrossEntropy(z, classes.subarray(offset, offset + z.shape[0]));
 }
 
 /**
