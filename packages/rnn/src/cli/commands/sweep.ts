@@ -18,7 +18,9 @@ import { RUN_FILES, type RunRequest } from '../run.js';
 import { writeCollection } from './collect.js';
 import { trainConfigOf, trainFlags } from './train.js';
 
-const { init: _init, method: _method, length: _length, seed: _seed, out: _out, resume: _resume, overwrite: _overwrite, quiet: _quiet, json: _json, ...shared } = trainFlags;
+/** The train flags a sweep sets per cell or for itself; every other train flag applies to all cells. */
+const PER_CELL = ['init', 'method', 'length', 'seed', 'out', 'resume', 'overwrite', 'quiet', 'json'] as const;
+const shared = Object.fromEntries(Object.entries(trainFlags).filter(([k]) => !(PER_CELL as readonly string[]).includes(k))) as Omit<typeof trainFlags, (typeof PER_CELL)[number]>;
 
 const spec = {
   name: 'sweep',
@@ -34,7 +36,7 @@ const spec = {
     seeds: flag(listOf(intAtLeast(0)), [1, 2, 3, 4, 5], 'seeds per cell (the paper uses 5)', 'S1,S2'),
     ...shared,
     out: flag(text, 'out/sweep', 'sweep folder', 'DIR'),
-    workers: flag(intAtLeast(1), defaultWorkers(), 'worker threads (default: os.availableParallelism())', 'N'),
+    workers: flag(intAtLeast(1), defaultWorkers(), 'worker threads, one per core by default (os.availableParallelism())', 'N'),
     emitJobs: boolFlag('print one `tapegrad train` command per cell and exit'),
     quiet: boolFlag('no progress output'),
     json: boolFlag('print the success table as JSON on stdout'),
