@@ -77,9 +77,15 @@ export interface BenchReport {
  * @example
  * await runBench(['--quick', '--only', 'W2']);
  */
-export async function runBench(argv: readonly string[], log: (line: string) => void = console.log): Promise<BenchReport> {
+export async function runBench(
+  argv: readonly string[],
+  log: (line: string) => void = console.log,
+  progress: (line: string) => void = () => {},
+): Promise<BenchReport> {
   const flags = parseFlags(argv);
-  const timing = flags.quick ? QUICK : FULL;
+  const base = flags.quick ? QUICK : FULL;
+  // every measurement announces itself, so a long run shows where it is
+  const timing = { ...base, onStart: progress };
   const w1Data = flags.tiny ? [makeW1Data(5, 2)] : [50, 200].flatMap((T) => [1, 20].map((B) => makeW1Data(T, B)));
   const checkData = flags.tiny ? makeW1Data(5, 2) : makeW1Data(50, 20);
   const w2Ops = flags.tiny ? 30 : 10_000;
@@ -120,6 +126,7 @@ export async function runBench(argv: readonly string[], log: (line: string) => v
       writeFileSync(dataFile, JSON.stringify(exportData(w1Data, checkData, w2Ops, w3Sizes)));
       const found = findTorchPython();
       for (const threads of [1, 2]) {
+        progress(`PyTorch, ${threads} thread(s)`);
         const system = `PyTorch ${threads}T`;
         if ('skipped' in found) {
           for (const r of rows) r.cells[system] = { skipped: found.skipped };
@@ -136,9 +143,9 @@ export async function runBench(argv: readonly string[], log: (line: string) => v
     }
 
     // tapegrad, and in the same process the JS limit and tfjs
-    for (const [d, r] of w1Rows) r.cells[TAPEGRAD] = measure(r.key, tapegradW1Step(d), timing);
-    if (w2Row !== null) w2Row.cells[TAPEGRAD] = measure('W2', tapegradW2(w2Ops), timing);
-    for (const [n, backward, r] of w3Rows) r.cells[TAPEGRAD] = measure(r.key, tapegradW3(n, backward), timing);
+    for (const [d, r] of w1Rows) r.cells[TAPEGRAD] = measure(`${r.key} tapegrad`, tapegradW1Step(d), timing);
+    if (w2Row !== null) w2Row.cells[TAPEGRAD] = measure('W2 tapegrad', tapegradW2(w2Ops), timing);
+    for (const [n, backward, r] of w3Rows) r.cells[TAPEGRAD] = measure(`${r.key} tapegrad`, tapegradW3(n, backward), timing);
     if (flags.peers) {
       for (const [d, r] of w1Rows) {
         const limit = new LimitW1(d);

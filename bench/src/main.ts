@@ -4,7 +4,8 @@
  */
 import { runBench } from './cli.js';
 
-runBench(process.argv.slice(2)).catch((error: unknown) => {
+// results go to stdout, progress to stderr, so `pnpm bench > table.md` keeps only the tables
+runBench(process.argv.slice(2), console.log, (line) => process.stderr.write(`… ${line}\n`)).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exitCode = 1;
 });

@@ -27,6 +27,8 @@ export interface MeasureOptions {
   minSamples: number;
   /** Keep sampling until this many seconds have passed (and minSamples are in). */
   maxTime: number;
+  /** Told the name of each measurement as it starts (progress output). */
+  onStart?: (name: string) => void;
 }
 
 /** The defaults: at least 20 samples after 5 warm-up calls, as WORKLOADS.md asks. */
@@ -42,6 +44,7 @@ export const QUICK: MeasureOptions = { warmup: 2, minSamples: 5, maxTime: 0.25 }
  * console.log(t.median * 1e6, 'µs per call ±', t.rme, '%');
  */
 export function measure(name: string, fn: () => void, options: MeasureOptions): Timing {
+  options.onStart?.(name);
   for (let i = 0; i < options.warmup; i++) fn();
   const bench = new Benchmark(name, fn, {
     async: false,
