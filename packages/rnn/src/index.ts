@@ -16,6 +16,7 @@ export { truncatedLoss } from './truncated.js';
 export type { Truncation } from './truncated.js';
 export { errorSignals, signalStatistics, MIN_SIGNAL_SQUARED } from './signals.js';
 export type { ErrorSignals, SignalStatistics } from './signals.js';
+export { paperOmega, type PaperOmegaOptions, type PaperOmegaResult } from './omega-paper.js';
 export { jacobianProducts, recurrentConditions } from './jacobians.js';
 export type { JacobianProducts, RecurrentConditions } from './jacobians.js';
 export { initRnn, smartTanhRecurrent, INITS, SMART_TANH_FAN_IN, SMART_TANH_RADIUS } from './init.js';

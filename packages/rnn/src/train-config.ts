@@ -58,7 +58,17 @@ export interface TrainConfig {
    * this many updates; default 100. sgd-cr has them at every update.
    */
   monitorEvery?: number;
+  /**
+   * How Ω and its gradient are computed: 'closed-form' (default) by `paperOmega`'s loops for
+   * eq. 2, about three times cheaper per sgd-cr update; 'autodiff' by the generic `omega` of
+   * @tapegrad/optim (a nested VJP through the transition). Equal to rounding; a run keeps its choice
+   * across resumes, so resumed runs still match uninterrupted ones bit for bit.
+   */
+  omegaImpl?: OmegaImpl;
 }
+
+/** How the training loop computes Ω: see {@link TrainConfig.omegaImpl}. */
+export type OmegaImpl = 'closed-form' | 'autodiff';
 
 /** A configuration with every field present, as a run's state records it. */
 export type ResolvedTrainConfig = Required<TrainConfig>;
@@ -81,6 +91,7 @@ export const TRAIN_DEFAULTS: Readonly<Omit<ResolvedTrainConfig, 'maxLength'>> = 
   validationSequences: 1000,
   stopOnSuccess: true,
   monitorEvery: 100,
+  omegaImpl: 'closed-form',
 };
 
 const OP = 'resolveTrainConfig';
@@ -114,6 +125,7 @@ export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfi
   oneOf('init', c.init, INITS);
   oneOf('method', c.method, TRAIN_METHODS);
   oneOf('omegaForm', c.omegaForm, ['paper', 'summary']);
+  oneOf('omegaImpl', c.omegaImpl, ['closed-form', 'autodiff']);
   // The task checks its own length rules (and names the argument) before any work starts.
   makeTask(c.task, { minLength: c.minLength, maxLength: c.maxLength });
   positiveInteger('hidden', c.hidden);

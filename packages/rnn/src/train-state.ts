@@ -126,8 +126,14 @@ export function checkStateEnvelope(state: unknown): ResolvedTrainConfig {
   const s = state as Partial<TrainState>;
   if (s.format !== 'tapegrad-train-state') throw new ValueError(op, 'state.format', `must be "tapegrad-train-state", got ${JSON.stringify(s.format)}`);
   if (s.version !== 1) throw new ValueError(op, 'state.version', `must be 1, got ${JSON.stringify(s.version)}`);
-  const config = resolveTrainConfig(s.config);
-  if (JSON.stringify(config) !== JSON.stringify(s.config)) throw new ValueError(op, 'state.config', 'is incomplete: a saved configuration lists every field');
+  // States saved before `omegaImpl` existed were trained with the autodiff Ω: they resume with it.
+  const legacy = typeof s.config === 'object' && s.config !== null && !('omegaImpl' in s.config);
+  const saved = (legacy ? { ...s.config, omegaImpl: 'autodiff' } : s.config) as Record<string, unknown> | undefined;
+  const config = resolveTrainConfig(saved);
+  const resolved = config as unknown as Record<string, unknown>;
+  if (Object.keys(resolved).some((k) => JSON.stringify(resolved[k]) !== JSON.stringify(saved?.[k]))) {
+    throw new ValueError(op, 'state.config', 'is incomplete: a saved configuration lists every field');
+  }
   if (!Number.isInteger(s.updates) || (s.updates as number) < 0) throw new ValueError(op, 'state.updates', `must be an integer ≥ 0, got ${String(s.updates)}`);
   if (s.optimizer?.updates !== s.updates) {
     throw new ValueError(op, 'state.optimizer.updates', `must equal state.updates = ${s.updates}, got ${String(s.optimizer?.updates)}`);

@@ -5,11 +5,12 @@
  * is a {@link Trainer}: step it, run it to the end, save its complete state as JSON-able data at
  * any update and resume it bit for bit. Platform-neutral: files and timing belong to the caller.
  */
-import { Rng, Tensor, ValueError, spectralRadius, valueAndGrad } from '@tapegrad/autodiff';
+import { Rng, Tensor, ValueError, spectralRadius, treeMap, valueAndGrad, zeros } from '@tapegrad/autodiff';
 import { SGD, globalNorm, omega, paperStep, type ClipAction, type OmegaResult } from '@tapegrad/optim';
 import { inputSteps, type RnnParams } from './batch.js';
 import type { Activation } from './cell.js';
 import { initRnn } from './init.js';
+import { paperOmega, type PaperOmegaResult } from './omega-paper.js';
 import { rnnLoss } from './loss.js';
 import { forward, transition } from './model.js';
 import { errorSignals } from './signals.js';
@@ -27,7 +28,7 @@ import {
 } from './train-state.js';
 
 export { TRAIN_DEFAULTS, TRAIN_METHODS, resolveTrainConfig } from './train-config.js';
-export type { ResolvedTrainConfig, TrainConfig, TrainMethod } from './train-config.js';
+export type { OmegaImpl, ResolvedTrainConfig, TrainConfig, TrainMethod } from './train-config.js';
 export { decodeFloat, encodeFloat } from './train-state.js';
 export type { Divergence, EncodedFloat, EncodedTensor, TrainState, TrainStatus, WindowSums } from './train-state.js';
 
@@ -95,6 +96,12 @@ interface Window {
 }
 
 const emptyWindow = (): Window => ({ updates: 0, loss: 0, gradNorm: 0, clipped: 0, omega: 0, omegaCount: 0, stepsInPast: 0, stepsInPastCount: 0 });
+
+/** paperOmega's ∂Ω/∂W_rec as a gradient of every parameter (zeros elsewhere), the shape paperStep adds to ∇E. */
+function onRecurrentWeights(params: RnnParams, r: PaperOmegaResult): OmegaResult<RnnParams> {
+  const grad = r.grad === null ? null : treeMap(params, (x, path) => (path === 'W_rec' ? r.grad! : zeros(x.shape)));
+  return { value: r.value, grad, pairs: r.pairs };
+}
 
 /** The three independent streams of a seed: initialisation, training data, validation set. */
 function streams(seed: number): { init: Rng; data: Rng; validation: Rng } {
@@ -215,16 +222,20 @@ export class Trainer {
       loss = s.loss.item();
       grads = s.grads;
       stepsInPast = s.stats.stepsInPast;
-      om = omega({
-        transition: transition(this.activation),
-        params,
-        states: s.states,
-        inputs: inputSteps('Trainer.step', batch.inputs, this.task.nIn),
-        deltas: s.deltas,
-        wrt: ['W_rec'],
-        form: c.omegaForm,
-        gradient: regularize ? 'immediate' : 'none',
-      });
+      const gradient = regularize ? 'immediate' : 'none';
+      om =
+        c.omegaImpl === 'closed-form'
+          ? onRecurrentWeights(params, paperOmega({ W_rec: params.W_rec, activation: this.activation, states: s.states, deltas: s.deltas, form: c.omegaForm, gradient }))
+          : omega({
+              transition: transition(this.activation),
+              params,
+              states: s.states,
+              inputs: inputSteps('Trainer.step', batch.inputs, this.task.nIn),
+              deltas: s.deltas,
+              wrt: ['W_rec'],
+              form: c.omegaForm,
+              gradient,
+            });
     } else {
       const r = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, rnnConfig))(params);
       loss = r.value.item();

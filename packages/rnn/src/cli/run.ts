@@ -138,7 +138,8 @@ function openTrainer(request: RunRequest, config: ResolvedTrainConfig, ckpt: str
   const hasRun = existsSync(ckpt) || existsSync(join(request.folder, RUN_FILES.result));
   if (request.resume && existsSync(ckpt)) {
     const saved = readSavedRun(ckpt);
-    assertSameRun(ckpt, saved.state.config as unknown as Record<string, unknown>, config as unknown as Record<string, unknown>, ['maxUpdates']);
+    // omegaImpl: checkpoints from before it existed lack it and resume with the autodiff Ω they were made with
+    assertSameRun(ckpt, saved.state.config as unknown as Record<string, unknown>, config as unknown as Record<string, unknown>, ['maxUpdates', 'omegaImpl']);
     return Trainer.resume(saved.state, { maxUpdates: config.maxUpdates });
   }
   if (hasRun && !request.resume && !request.overwrite) {
