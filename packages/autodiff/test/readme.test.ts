@@ -43,6 +43,8 @@ import {
   withAnomalyMode,
   type Tensor,
 } from '@tapegrad/autodiff';
+import * as autodiff from '@tapegrad/autodiff';
+import * as testing from '@tapegrad/autodiff/testing';
 import { GradCheckError, gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 
 const values = (t: Tensor) => Array.from(t.data);
@@ -191,6 +193,12 @@ describe('autodiff README: claims of the tables and prose', () => {
     expect(values(grad((x: Tensor) => sum(mul(x, stopGradient(x))))(tensor([3])))).toEqual([3]);
   });
 
+  it('parameter records: tree helpers and their paths', () => {
+    const record = { W_rec: tensor([1]), layers: [{ b: tensor([2]) }] };
+    expect(autodiff.treeEntries(record).map(([path]) => path)).toEqual(['W_rec', 'layers[0].b']);
+    expect(autodiff.treeLeaves(record)).toHaveLength(2);
+  });
+
   it('custom ops have higher-order gradients when the VJP is written with ops', () => {
     const cube = defineOp({ name: 'cube', inputs: ['x'], forward: (x) => mul(x, mul(x, x)), vjp: (g, [x]) => [mul(g, mul(square(x), 3))] });
     expect(values(grad((x: Tensor) => sum(cube(x)))(tensor([2])))).toEqual([12]);
@@ -252,6 +260,14 @@ function fold(s: string): string {
 }
 
 describe('the READMEs and this file', () => {
+  it('every export of both entry points is named in the autodiff README', () => {
+    const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const names = new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    const unnamed = [...Object.keys(autodiff), ...Object.keys(testing)].filter((k) => !names.has(k));
+    expect(unnamed).toEqual([]);
+  });
+
+
   it('every statement of every ts example appears in this test', () => {
     const self = fold(readFileSync(new URL(import.meta.url), 'utf8'));
     const missing = [...readmeStatements('../../../README.md'), ...readmeStatements('../README.md')].filter((s) => !self.includes(s));
