@@ -19,6 +19,7 @@ import {
   initRnn,
   jacobianProducts,
   makeTask,
+  paperOmega,
   recurrentConditions,
   rnnLoss,
   singleUnitPoint,
@@ -110,13 +111,18 @@ describe('the model, next to the code that computes it', () => {
 });
 
 describe('gradient-flow analysis', () => {
-  it("errorSignals plugs into @tapegrad/optim's Ω as is", () => {
-    const { batch, params, config } = topExample();
+  it("errorSignals plugs into @tapegrad/optim's Ω as is, and paperOmega agrees with it", () => {
+    const { batch, params, activation, config } = topExample();
     const s = errorSignals(params, batch, config);
-    const om = omega({ transition: transition('tanh'), params, states: s.states, inputs: s.inputs, deltas: s.deltas, wrt: ['W_rec'] });
-    expect(Number.isFinite(om.value)).toBe(true);
-    expect(om.grad!.W_rec.shape).toEqual([50, 50]);
+    const generic = omega({ transition: transition('tanh'), params, states: s.states, inputs: s.inputs, deltas: s.deltas, wrt: ['W_rec'] });
+    expect(Number.isFinite(generic.value)).toBe(true);
+    expect(generic.grad!.W_rec.shape).toEqual([50, 50]);
     expect(s.stats.ratios).toHaveLength(50);
+    const om = paperOmega({ W_rec: params.W_rec, activation, states: s.states, deltas: s.deltas }); // om.value, om.grad [n, n]
+    expect(om.value).toBeCloseTo(generic.value, 12);
+    expect(om.pairs).toBe(generic.pairs);
+    const diff = Math.max(...om.grad!.data.map((g, i) => Math.abs(g - generic.grad!.W_rec.data[i])));
+    expect(diff).toBeLessThan(1e-12);
     expect(s.stats.meanNorms).toHaveLength(50);
   });
 
