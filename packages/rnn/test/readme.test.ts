@@ -3,8 +3,9 @@
  * initialisations, errors, tasks, training; not the command line), run as written with the values
  * the README states. Its tables (tasks, training defaults, the parameter shapes) and its worked
  * example's printed output are parsed from the README itself and compared with the code, and a last
- * test checks that every statement of its ```ts blocks appears in this file (a few adapted ones
- * are listed with the reason), so a README change fails here until it is checked again.
+ * test checks that every line of its ```ts blocks appears in this file, comment included (two
+ * adapted ones are compared without their comments, with the reason), so a README change fails
+ * here until it is checked again.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
@@ -34,7 +35,7 @@ const LIBRARY_PART = README.slice(0, README.indexOf('## Command line') >>> 0 || 
 
 /** The top example, as written (shared by the analysis tests below). */
 function topExample() {
-  const batch = makeTask('temporal-order', { minLength: 50 }).sample(new Rng(1), 20); // [50, 20, 6] inputs, 20 targets in 0..3
+  const batch = makeTask('temporal-order', { minLength: 50 }).sample(new Rng(1), 20); // inputs [50, 20, 6], 20 targets in 0..3
   const { params, activation } = initRnn({ nIn: 6, nHidden: 50, nOut: 4, init: 'smart-tanh', seed: 1 });
   const config = { activation, head: 'softmax-last' as const };
   return { batch, params, activation, config };
@@ -252,11 +253,12 @@ describe('training', () => {
   it('the Training example (stopped after two updates: the README run trains until it succeeds)', () => {
     const trainer = new Trainer({ task: 'temporal-order', minLength: 50, init: 'smart-tanh', method: 'sgd-cr', seed: 1 });
     const result = trainer.run({
-      onUpdate: (m) => {},
-      onValidation: (v) => {},
+      onUpdate: (m) => {},      // m.loss, m.gradNorm (pre-clip), m.clipped, m.omega, m.stepsInPast, m.steps
+      onValidation: (v) => {},  // v.errorRate, v.spectralRadius, v.meanLoss, v.meanGradNorm, v.meanOmega, v.meanStepsInPast
       shouldStop: (m) => m.update >= 2, // adapted from `(m) => false`
     });
-    expect(result.status).toBe('stopped'); // 'success' | 'budget' | 'diverged' | 'stopped'
+    result.status; // 'success' | 'budget' | 'diverged' | 'stopped'
+    expect(result.status).toBe('stopped');
     const saved = JSON.stringify(trainer.state()); // at any update
     const resumed = Trainer.resume(JSON.parse(saved), { maxUpdates: 10_000 }); // continues bit for bit
     expect(resumed.config.maxUpdates).toBe(10_000);
@@ -349,15 +351,16 @@ function workedExampleFromReadme(): PrintedAnalysis[] {
 }
 
 describe('the README and this file', () => {
-  it('every statement of the library sections’ ts examples appears in this test', () => {
+  it('every line of the library sections’ ts examples, with its comment, appears in this test', () => {
     // Checked above by other means: the parameter-shape schematic (parsed) and the loop quoted
     // from src/model.ts (compared with the source).
     const examples = tsBlocks(LIBRARY_PART).filter((b) => !b.startsWith('type RnnParams') && !b.includes('// src/model.ts, unroll()'));
     // Run in an adapted form, for time: the README run trains until it succeeds, and evaluates
     // 10,000 sequences (both adaptations are commented where they run).
-    const adapted = ['shouldStop: (m) => false,', 'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) })'];
+    const adapted = ['shouldStop: (m) => false,', 'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) });'];
     const self = fold(readFileSync(new URL(import.meta.url), 'utf8'));
-    const missing = examples.flatMap(statements).filter((s) => !self.includes(s) && !adapted.includes(s));
+    const lines = examples.flatMap((b) => b.split('\n').map(fold)).filter((l) => l !== '' && !l.startsWith('import '));
+    const missing = lines.filter((l) => !self.includes(l) && !adapted.includes(fold(l.replace(/\/\/.*$/, ''))));
     expect(missing).toEqual([]);
   });
 });
