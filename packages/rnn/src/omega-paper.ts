@@ -68,12 +68,7 @@ export function paperOmega(options: PaperOmegaOptions): PaperOmegaResult {
   if (gradient !== 'immediate' && gradient !== 'none') throw new ValueError(op, 'gradient', `must be 'immediate' or 'none', got ${String(gradient)}`);
   const [B, n] = checkShapes(op, W_rec, states, deltas);
   const { D, S, pairs } = validRows(states, deltas, B, n, activationScalar(activation));
-  // Rows padded to a multiple of 4 with zeros (no pair, coefficient 0) for the 4-row kernels; they
-  // add exact zeros (with a non-finite W_rec the gradient is non-finite either way).
-  const rows = D.length / n;
-  const Z = new Float64Array(rows * n);
-  timesW(D, W_rec.data, Z, rows, n);
-  const C = new Float64Array(rows);
+  const Z = timesW(D, W_rec.data, pairs, n); // rows (Wᵀδ)ᵀ, one per valid pair
   let total = 0;
   for (let p = 0; p < pairs; p++) {
     const off = p * n;
@@ -85,28 +80,28 @@ export function paperOmega(options: PaperOmegaOptions): PaperOmegaResult {
       v2 += vj * vj;
       Z[off + j] = vj * S[off + j]; // z = v ⊙ σ'(x_k), what the gradient needs
     }
+    let coef: number;
     if (form === 'paper') {
       const r = v2 / d2;
       total += (r - 1) * (r - 1);
-      C[p] = (4 * (r - 1)) / d2;
+      coef = (4 * (r - 1)) / d2;
     } else {
       const normV = Math.sqrt(v2);
       const normD = Math.sqrt(d2);
       const rho = normV / normD;
       total += (rho - 1) * (rho - 1);
-      C[p] = v2 > 0 ? (2 * (rho - 1)) / (normD * normV) : 0;
+      coef = v2 > 0 ? (2 * (rho - 1)) / (normD * normV) : 0;
     }
+    for (let j = 0; j < n; j++) D[off + j] *= coef; // D's rows become coef·δ
   }
   const scale = form === 'paper' && pairs > 0 ? 1 / pairs : 1;
   if (gradient === 'none') return { value: total * scale, grad: null, pairs };
-  for (let p = 0; p < rows; p++) C[p] *= scale;
-  return { value: total * scale, grad: new Tensor(outerSum(C, D, Z, rows, n), [n, n]), pairs };
+  const G = transposedProduct(D, Z, pairs, n); // Σ_p coef_p δ_p z_pᵀ
+  if (scale !== 1) for (let i = 0; i < G.length; i++) G[i] *= scale;
+  return { value: total * scale, grad: new Tensor(G, [n, n]), pairs };
 }
 
-/**
- * The valid (step, example) pairs as compact rows: δ in D and σ'(x_k) in S, [rows, n] with rows
- * the pair count rounded up to a multiple of 4 (zero rows after the last pair).
- */
+/** The valid (step, example) pairs as compact rows [pairs, n]: δ in D and σ'(x_k) in S. */
 function validRows(states: readonly Tensor[], deltas: readonly Tensor[], B: number, n: number, sigma: (v: number) => [number, number]): { D: Float64Array; S: Float64Array; pairs: number } {
   const keep: number[] = []; // k·B + b of each valid pair
   for (let k = 0; k < deltas.length; k++) {
@@ -118,9 +113,8 @@ function validRows(states: readonly Tensor[], deltas: readonly Tensor[], B: numb
       if (d2 >= OMEGA_MIN_DELTA_SQUARED) keep.push(k * B + b);
     }
   }
-  const rows = Math.ceil(keep.length / 4) * 4;
-  const D = new Float64Array(rows * n);
-  const S = new Float64Array(rows * n);
+  const D = new Float64Array(keep.length * n);
+  const S = new Float64Array(keep.length * n);
   keep.forEach((kb, p) => {
     const k = Math.floor(kb / B);
     const from = (kb - k * B) * n;
@@ -131,48 +125,79 @@ function validRows(states: readonly Tensor[], deltas: readonly Tensor[], B: numb
   return { D, S, pairs: keep.length };
 }
 
-/** Z ← D·W (row p: (Wᵀδ_p)ᵀ), four rows at a time so each W_ij is loaded once per four pairs. */
-function timesW(D: Float64Array, W: Float64Array, Z: Float64Array, rows: number, n: number): void {
-  for (let p = 0; p < rows; p += 4) {
-    const o0 = p * n;
-    const o1 = o0 + n;
-    const o2 = o1 + n;
-    const o3 = o2 + n;
-    for (let i = 0; i < n; i++) {
-      const d0 = D[o0 + i];
-      const d1 = D[o1 + i];
-      const d2 = D[o2 + i];
-      const d3 = D[o3 + i];
-      const row = i * n;
-      for (let j = 0; j < n; j++) {
-        const w = W[row + j];
-        Z[o0 + j] += d0 * w;
-        Z[o1 + j] += d1 * w;
-        Z[o2 + j] += d2 * w;
-        Z[o3 + j] += d3 * w;
+/*
+ * The two products below are most of the work (2·pairs·n² multiply-adds). Each keeps a 4×4 block
+ * of its result in 16 locals for the whole inner sum, so every loaded number serves four
+ * multiply-adds; the last rows and columns (count mod 4) go one by one.
+ */
+
+/** D·W for D [rows, n] and W [n, n]: row p is (Wᵀδ_p)ᵀ. */
+function timesW(D: Float64Array, W: Float64Array, rows: number, n: number): Float64Array {
+  const Z = new Float64Array(rows * n);
+  const r4 = rows - (rows % 4);
+  const n4 = n - (n % 4);
+  for (let p = 0; p < r4; p += 4) {
+    const o = p * n;
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let i = 0; i < n; i++) {
+        const d0 = D[o + i], d1 = D[o + n + i], d2 = D[o + 2 * n + i], d3 = D[o + 3 * n + i];
+        const w = i * n + j;
+        const w0 = W[w], w1 = W[w + 1], w2 = W[w + 2], w3 = W[w + 3];
+        c00 += d0 * w0; c01 += d0 * w1; c02 += d0 * w2; c03 += d0 * w3;
+        c10 += d1 * w0; c11 += d1 * w1; c12 += d1 * w2; c13 += d1 * w3;
+        c20 += d2 * w0; c21 += d2 * w1; c22 += d2 * w2; c23 += d2 * w3;
+        c30 += d3 * w0; c31 += d3 * w1; c32 += d3 * w2; c33 += d3 * w3;
       }
+      const z = o + j;
+      Z[z] = c00; Z[z + 1] = c01; Z[z + 2] = c02; Z[z + 3] = c03;
+      Z[z + n] = c10; Z[z + n + 1] = c11; Z[z + n + 2] = c12; Z[z + n + 3] = c13;
+      Z[z + 2 * n] = c20; Z[z + 2 * n + 1] = c21; Z[z + 2 * n + 2] = c22; Z[z + 2 * n + 3] = c23;
+      Z[z + 3 * n] = c30; Z[z + 3 * n + 1] = c31; Z[z + 3 * n + 2] = c32; Z[z + 3 * n + 3] = c33;
     }
   }
+  for (let p = 0; p < rows; p++) {
+    for (let j = p < r4 ? n4 : 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += D[p * n + i] * W[i * n + j];
+      Z[p * n + j] = s;
+    }
+  }
+  return Z;
 }
 
-/** Σ_p C_p δ_p z_pᵀ, [n, n], four pairs per pass over G. */
-function outerSum(C: Float64Array, D: Float64Array, Z: Float64Array, rows: number, n: number): Float64Array {
-  const G = new Float64Array(n * n);
-  for (let p = 0; p < rows; p += 4) {
-    const o0 = p * n;
-    const o1 = o0 + n;
-    const o2 = o1 + n;
-    const o3 = o2 + n;
-    for (let i = 0; i < n; i++) {
-      const a0 = C[p] * D[o0 + i];
-      const a1 = C[p + 1] * D[o1 + i];
-      const a2 = C[p + 2] * D[o2 + i];
-      const a3 = C[p + 3] * D[o3 + i];
-      const row = i * n;
-      for (let j = 0; j < n; j++) G[row + j] += a0 * Z[o0 + j] + a1 * Z[o1 + j] + a2 * Z[o2 + j] + a3 * Z[o3 + j];
+/** Aᵀ·Z for A, Z [rows, n]: out[i][j] = Σ_p A[p][i]·Z[p][j]. */
+function transposedProduct(A: Float64Array, Z: Float64Array, rows: number, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  const n4 = n - (n % 4);
+  for (let i = 0; i < n4; i += 4) {
+    for (let j = 0; j < n4; j += 4) {
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let p = 0; p < rows * n; p += n) {
+        const a0 = A[p + i], a1 = A[p + i + 1], a2 = A[p + i + 2], a3 = A[p + i + 3];
+        const z0 = Z[p + j], z1 = Z[p + j + 1], z2 = Z[p + j + 2], z3 = Z[p + j + 3];
+        c00 += a0 * z0; c01 += a0 * z1; c02 += a0 * z2; c03 += a0 * z3;
+        c10 += a1 * z0; c11 += a1 * z1; c12 += a1 * z2; c13 += a1 * z3;
+        c20 += a2 * z0; c21 += a2 * z1; c22 += a2 * z2; c23 += a2 * z3;
+        c30 += a3 * z0; c31 += a3 * z1; c32 += a3 * z2; c33 += a3 * z3;
+      }
+      const o = i * n + j;
+      out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
+      out[o + n] = c10; out[o + n + 1] = c11; out[o + n + 2] = c12; out[o + n + 3] = c13;
+      out[o + 2 * n] = c20; out[o + 2 * n + 1] = c21; out[o + 2 * n + 2] = c22; out[o + 2 * n + 3] = c23;
+      out[o + 3 * n] = c30; out[o + 3 * n + 1] = c31; out[o + 3 * n + 2] = c32; out[o + 3 * n + 3] = c33;
     }
   }
-  return G;
+  for (let i = 0; i < n; i++) {
+    for (let j = i < n4 ? n4 : 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < rows * n; p += n) s += A[p + i] * Z[p + j];
+      out[i * n + j] = s;
+    }
+  }
+  return out;
 }
 
 /** W_rec [n, n], T + 1 states and T deltas, all [B, n]; returns [B, n]. */

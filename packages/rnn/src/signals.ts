@@ -26,7 +26,7 @@ export interface ErrorSignals {
   inputs: Tensor[];
   /** δ_1..δ_T: deltas[k − 1] = ∂E/∂x_k, [B, n]. Includes the batch mean's 1/B. */
   deltas: Tensor[];
-  /** Statistics of the deltas, see {@link signalStatistics}. */
+  /** Statistics of the deltas, see {@link signalStatistics} (computed when first read). */
   stats: SignalStatistics;
 }
 
@@ -77,7 +77,19 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
   // Outside any transform the value comes back detached; then the states' tape is gone too.
   if (value.tape === null) states = states.map(detach);
   const [grads, deltas] = grad as [RnnParams, Tensor[]];
-  return { loss: value, grads, states, inputs: prepared.steps, deltas, stats: signalStatistics(params, activation, states, deltas) };
+  // The statistics cost another n² per (step, example); computed on first read, as a training loop needs only δ.
+  let stats: SignalStatistics | null = null;
+  const finalStates = states;
+  return {
+    loss: value,
+    grads,
+    states,
+    inputs: prepared.steps,
+    deltas,
+    get stats() {
+      return (stats ??= signalStatistics(params, activation, finalStates, deltas));
+    },
+  };
 }
 
 /**

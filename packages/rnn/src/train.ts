@@ -221,7 +221,6 @@ export class Trainer {
       const s = errorSignals(params, batch, rnnConfig);
       loss = s.loss.item();
       grads = s.grads;
-      stepsInPast = s.stats.stepsInPast;
       const gradient = regularize ? 'immediate' : 'none';
       om =
         c.omegaImpl === 'closed-form'
@@ -236,6 +235,9 @@ export class Trainer {
               form: c.omegaForm,
               gradient,
             });
+      // Ω's pairs are the (step, example) pairs with ‖δ‖² ≥ 1e-20, the same count as stats.stepsInPast,
+      // which the closed form gets without computing the statistics.
+      stepsInPast = c.omegaImpl === 'closed-form' ? om.pairs / (s.deltas.length * c.batchSize) : s.stats.stepsInPast;
     } else {
       const r = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, rnnConfig))(params);
       loss = r.value.item();

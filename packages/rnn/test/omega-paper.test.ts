@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { Rng, ShapeError, Tensor, ValueError, mul, randn, record, tensor, zeros } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { omega, type OmegaForm } from '@tapegrad/optim';
-import { Trainer, paperOmega, transition, type Activation, type TrainConfig, type TrainState } from '@tapegrad/rnn';
-import { ACTS, runs } from './rnn-helpers.js';
+import { Trainer, errorSignals, paperOmega, transition, type Activation, type TrainConfig, type TrainState } from '@tapegrad/rnn';
+import { ACTS, randomProblem, runs } from './rnn-helpers.js';
 
 const FORMS: readonly OmegaForm[] = ['paper', 'summary'];
 
@@ -81,6 +81,16 @@ describe('paperOmega equals the generic autodiff Ω', () => {
       );
     });
   }
+
+  it('counts the pairs the error-signal statistics count as "steps in the past" (the training loop reads one for the other)', () => {
+    // Small weights over 40 steps: ‖δ_k‖² falls below 1e-20 towards k = 1, so part of the pairs drop out.
+    const { params, batch, config } = randomProblem({ seed: 3, n: 5, nIn: 2, nOut: 3, T: 40, B: 3, activation: 'tanh', head: 'softmax-last', scale: 0.1 });
+    const s = errorSignals(params, batch, config);
+    const { pairs } = paperOmega({ W_rec: params.W_rec, activation: 'tanh', states: s.states, deltas: s.deltas, gradient: 'none' });
+    expect(s.stats.stepsInPast).toBeGreaterThan(0.1);
+    expect(s.stats.stepsInPast).toBeLessThan(0.9);
+    expect(pairs / (40 * 3)).toBe(s.stats.stepsInPast);
+  });
 
   it('with no valid pair: Ω = 0, zero gradient, 0 pairs (like the generic Ω)', () => {
     const { W_rec, states } = problem(4, 3, 2, 2, []);
