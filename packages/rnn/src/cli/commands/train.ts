@@ -1,7 +1,8 @@
 /**
  * @file `tapegrad train`: one training run with live progress, a JSON-lines log, atomic periodic
  * checkpoints and `--resume`. Defaults are the paper's (temporal order, 50 hidden units, batch 20,
- * lr 0.01, clipping threshold 1, α = 4, at most 5,000,000 updates).
+ * lr 0.01, clipping threshold 1, α = 4, at most 5,000,000 updates). The loop is synchronous: Ctrl-C or
+ * kill ends the process at once, and `--resume` continues from the last (atomically written) checkpoint.
  */
 import { resolve } from 'node:path';
 import { TRAIN_DEFAULTS, resolveTrainConfig, type TrainConfig } from '../../train.js';
@@ -10,7 +11,6 @@ import { parseCommand, printJson, type Command } from '../command.js';
 import { methodFlag, modelFlags } from '../options.js';
 import { Progress } from '../progress.js';
 import { executeRun, type RunRequest, type RunSummary } from '../run.js';
-import { stopOnSignals } from '../signals.js';
 
 const D = TRAIN_DEFAULTS;
 
@@ -102,27 +102,20 @@ export const trainCommand: Command = {
     const bar = new Progress(process.stderr, 'train', config.maxUpdates, { silent: o.quiet });
     let status = '';
     let last = { loss: NaN, norm: NaN };
-    const stop = stopOnSignals();
-    try {
-      const summary = executeRun(runRequestOf(o, id), {
-        onUpdate: (m) => {
-          last = { loss: m.loss, norm: m.gradNorm };
-          bar.update(m.update, `loss ${last.loss.toFixed(4)} ‖g‖ ${last.norm.toExponential(1)}${status}`);
-        },
-        onValidation: (v) => {
-          const om = v.meanOmega === null ? '' : ` Ω ${v.meanOmega.toFixed(3)}`;
-          const past = v.meanStepsInPast === null ? '' : ` past ${(100 * v.meanStepsInPast).toFixed(0)}%`;
-          status = ` | val ${(100 * v.errorRate).toFixed(1)}% ρ ${v.spectralRadius.toFixed(3)}${om}${past}`;
-        },
-        shouldStop: stop.requested,
-      });
-      bar.done(describeEnd(summary));
-      if (o.json) printJson(summary);
-      else process.stdout.write(`${describeEnd(summary)}\nrun folder: ${resolve(o.out)}\n`);
-      if (summary.status === 'stopped') return 130;
-      return summary.status === 'diverged' ? 1 : 0;
-    } finally {
-      stop.dispose();
-    }
+    const summary = executeRun(runRequestOf(o, id), {
+      onUpdate: (m) => {
+        last = { loss: m.loss, norm: m.gradNorm };
+        bar.update(m.update, `loss ${last.loss.toFixed(4)} ‖g‖ ${last.norm.toExponential(1)}${status}`);
+      },
+      onValidation: (v) => {
+        const om = v.meanOmega === null ? '' : ` Ω ${v.meanOmega.toFixed(3)}`;
+        const past = v.meanStepsInPast === null ? '' : ` past ${(100 * v.meanStepsInPast).toFixed(0)}%`;
+        status = ` | val ${(100 * v.errorRate).toFixed(1)}% ρ ${v.spectralRadius.toFixed(3)}${om}${past}`;
+      },
+    });
+    bar.done(describeEnd(summary));
+    if (o.json) printJson(summary);
+    else process.stdout.write(`${describeEnd(summary)}\nrun folder: ${resolve(o.out)}\n`);
+    return summary.status === 'diverged' ? 1 : 0;
   },
 };
