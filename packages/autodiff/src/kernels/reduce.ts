@@ -22,6 +22,14 @@ export function reduceAxes(
   for (let d = 0; d < shape.length; d++) if (!reduced[d]) outSize *= shape[d];
   const out = new Float64Array(outSize).fill(init);
   if (data.length === 0) return out;
+  // Leading axes reduced (a batch summed away, as when the tape undoes broadcasting): contiguous
+  // rows added into `out`, no index bookkeeping.
+  if (axes.every((a, i) => a === i)) {
+    for (let r = 0; r < data.length; r += outSize) {
+      for (let j = 0; j < outSize; j++) out[j] = combine(out[j], data[r + j]);
+    }
+    return out;
+  }
   // Out strides: the position in `out` advances only along the kept dimensions.
   const outStrides = new Array<number>(shape.length).fill(0);
   let s = 1;

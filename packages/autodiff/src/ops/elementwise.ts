@@ -16,7 +16,12 @@ const XG = ['x', 'g'];
 function binary(op: string, a: Operand, b: Operand, f: (x: number, y: number) => number): [Tensor, Tensor, Tensor] {
   const ta = asTensor(op, a, 'a');
   const tb = asTensor(op, b, 'b');
-  const shape = sameShape(ta.shape, tb.shape) ? ta.shape : broadcastShapes(op, ta.shape, tb.shape);
+  const shape =
+    sameShape(ta.shape, tb.shape) || tb.shape.length === 0
+      ? ta.shape
+      : ta.shape.length === 0
+        ? tb.shape
+        : broadcastShapes(op, ta.shape, tb.shape);
   return [ta, tb, new Tensor(binaryMap(ta.data, ta.shape, tb.data, tb.shape, shape, f), shape)];
 }
 

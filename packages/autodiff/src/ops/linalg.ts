@@ -32,8 +32,10 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   const op = 'matmul';
   if (a.rank < 2) throw new ShapeError(op, 'a', `needs at least 2 dimensions, got shape ${showShape(a.shape)} (use dot or outer for vectors)`);
   if (b.rank < 2) throw new ShapeError(op, 'b', `needs at least 2 dimensions, got shape ${showShape(b.shape)} (use dot or outer for vectors)`);
-  const [ar, ac] = a.shape.slice(-2);
-  const [br, bc] = b.shape.slice(-2);
+  const ar = a.shape[a.rank - 2];
+  const ac = a.shape[a.rank - 1];
+  const br = b.shape[b.rank - 2];
+  const bc = b.shape[b.rank - 1];
   const m = transA ? ac : ar;
   const k = transA ? ar : ac;
   const kb = transB ? bc : br;
@@ -44,6 +46,11 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
       'a, b',
       `inner dimensions differ: ${showShape(a.shape)}${transA ? 'ᵀ' : ''} · ${showShape(b.shape)}${transB ? 'ᵀ' : ''} has ${k} vs ${kb}`,
     );
+  }
+  if (a.rank === 2 && b.rank === 2) {
+    const out = new Float64Array(m * n);
+    gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out, 0);
+    return recordMatmul(new Tensor(out, [m, n]), a, b, transA, transB);
   }
   const batchA = a.shape.slice(0, -2);
   const batchB = b.shape.slice(0, -2);
@@ -67,8 +74,11 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
       for (let d = batch.length - 1; d >= 0 && ++index[d] === batch[d]; d--) index[d] = 0;
     }
   }
-  const result = new Tensor(out, [...batch, m, n]);
-  return record(result, op, [a, b], AB, (g, needs) => [
+  return recordMatmul(new Tensor(out, [...batch, m, n]), a, b, transA, transB);
+}
+
+function recordMatmul(out: Tensor, a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
+  return record(out, 'matmul', [a, b], AB, (g, needs) => [
     needs[0] ? (transA ? matmulT(b, g, transB, true) : matmulT(g, b, false, !transB)) : null,
     needs[1] ? (transB ? matmulT(g, a, true, transA) : matmulT(a, g, !transA, false)) : null,
   ]);

@@ -7,10 +7,26 @@ import { Tensor, scalar } from '../tensor.js';
 /** A tensor or a number (a constant scalar). */
 export type Operand = Tensor | number;
 
-/** Turns a number into a scalar tensor; leaves tensors alone. */
+// Number operands become scalar constants. Tensors never change, so one constant per value can be
+// shared by every op that uses it: `mul(x, 0.5)` in a loop then allocates nothing for the 0.5.
+const constants = new Map<number, Tensor>();
+const MAX_CONSTANTS = 1024;
+
+function constant(v: number): Tensor {
+  let t = constants.get(v);
+  if (t === undefined) {
+    t = scalar(v);
+    if (Object.is(v, -0)) return t; // the map cannot tell −0 from 0
+    if (constants.size >= MAX_CONSTANTS) constants.clear();
+    constants.set(v, t);
+  }
+  return t;
+}
+
+/** Turns a number into a (shared) scalar constant tensor; leaves tensors alone. */
 export function asTensor(op: string, x: Operand, argument: string): Tensor {
   if (x instanceof Tensor) return x;
-  if (typeof x === 'number') return scalar(x);
+  if (typeof x === 'number') return constant(x);
   throw new TypeError(`${op}: argument '${argument}' must be a Tensor or a number, got ${describe(x)}`);
 }
 
