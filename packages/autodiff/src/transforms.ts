@@ -129,6 +129,8 @@ export interface VjpResult {
   value: Tensor;
   /** Gradients with respect to each primal (trees shaped like them) for the output gradient `g`. */
   pullback: (g: Tensor) => TensorTree[];
+  /** Frees the recorded entries once the pullback is no longer needed (a no-op when nested). */
+  release: () => void;
 }
 
 /**
@@ -157,7 +159,10 @@ export function vjp(f: (...args: never[]) => Tensor, ...primals: TensorTree[]): 
       return treeUnflatten(p, part);
     });
   };
-  return { value: outer === null ? detach(out) : out, pullback };
+  const release = (): void => {
+    if (outer === null && !tape.consumed) tape.release();
+  };
+  return { value: outer === null ? detach(out) : out, pullback, release };
 }
 
 /**

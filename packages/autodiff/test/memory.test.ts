@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tensor, grad, liveTapeEntries, matmul, randn, sum, tanh, valueAndGrad, vjp } from '@tapegrad/autodiff';
+import { gradCheck } from '@tapegrad/autodiff/testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const calls = 10_000;
@@ -40,8 +41,19 @@ describe('the tape-entry counter', () => {
   });
 
   it('counts a vjp pullback’s tape as live until it is released (it may be called again)', () => {
-    vjp((y: Tensor) => tanh(y), randn([3], 1));
-    expect(liveTapeEntries()).toBeGreaterThan(0);
+    const before = liveTapeEntries();
+    const { pullback, release } = vjp((y: Tensor) => tanh(y), randn([3], 1));
+    expect(liveTapeEntries()).toBeGreaterThan(before);
+    pullback(randn([3], 2));
+    release();
+    expect(liveTapeEntries()).toBe(before);
+    expect(() => pullback(randn([3], 2))).toThrow(/consumed/);
+  });
+
+  it('leaves nothing live after gradCheck, which releases its vjp', () => {
+    const before = liveTapeEntries();
+    gradCheck((y: Tensor) => sum(tanh(y)), [randn([3], 1)]);
+    expect(liveTapeEntries()).toBe(before);
   });
 });
 

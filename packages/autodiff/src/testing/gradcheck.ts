@@ -97,7 +97,22 @@ interface Worst {
 export function gradCheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradCheckOptions = {}): GradCheckReport {
   const s = settingsOf(f, inputs, options);
   const xs = inputs.map((x) => new Tensor(Float64Array.from(x.data), [...x.shape]));
-  const { value, pullback } = vjp(f as (...args: never[]) => Tensor, ...xs);
+  const { value, pullback, release } = vjp(f as (...args: never[]) => Tensor, ...xs);
+  try {
+    return checkAgainstDifferences(f, xs, value, pullback, s, options);
+  } finally {
+    release();
+  }
+}
+
+function checkAgainstDifferences(
+  f: (...xs: Tensor[]) => Tensor,
+  xs: Tensor[],
+  value: Tensor,
+  pullback: (g: Tensor) => unknown[],
+  s: Settings,
+  options: GradCheckOptions,
+): GradCheckReport {
   if (!(value instanceof Tensor)) throw new TypeError(`gradCheck(${s.name}): f must return a Tensor`);
   const totalInput = xs.reduce((n, x) => n + x.size, 0);
   const limit = options.maxJacobianEntries ?? 10_000;
