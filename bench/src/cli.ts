@@ -10,7 +10,7 @@ import { compareW1, formatCheck, type CheckRow } from './check.js';
 import { exportData, makeW1Data, type W1Data } from './data.js';
 import { LimitW1 } from './limit.js';
 import { FULL, QUICK, measure } from './measure.js';
-import { TAPEGRAD, evaluateTargets, formatTargets, ratioTable, resultsTable, skippedNotes, type Row, type TargetResult } from './report.js';
+import { TAPEGRAD, TAPEGRAD_PER_STEP, evaluateTargets, formatTargets, ratioTable, resultsTable, skippedNotes, type Row, type TargetResult } from './report.js';
 import { tapegradW1Gradients, tapegradW1Step, tapegradW2, tapegradW3 } from './tapegrad.js';
 import { TfjsW1, loadTfjs, tfjsW2, tfjsW3, useBackend } from './peers/tfjs.js';
 import { findTorchPython, runTorch, type TorchRun } from './peers/torch.js';
@@ -144,6 +144,7 @@ export async function runBench(
 
     // tapegrad, and in the same process the JS limit and tfjs
     for (const [d, r] of w1Rows) r.cells[TAPEGRAD] = measure(`${r.key} tapegrad`, tapegradW1Step(d), timing);
+    for (const [d, r] of w1Rows) r.cells[TAPEGRAD_PER_STEP] = measure(`${r.key} ${TAPEGRAD_PER_STEP}`, tapegradW1Step(d, false), timing);
     if (w2Row !== null) w2Row.cells[TAPEGRAD] = measure('W2 tapegrad', tapegradW2(w2Ops), timing);
     for (const [n, backward, r] of w3Rows) r.cells[TAPEGRAD] = measure(`${r.key} tapegrad`, tapegradW3(n, backward), timing);
     if (flags.peers) {
@@ -160,7 +161,7 @@ export async function runBench(
   const peers = flags.peers ? ['JS limit', 'PyTorch 1T', 'PyTorch 2T', 'tfjs-cpu', 'tfjs-wasm'] : [];
   const targets = evaluateTargets(rows, ['PyTorch 1T', 'PyTorch 2T']);
   log('');
-  log(resultsTable(rows, [TAPEGRAD, ...peers]));
+  log(resultsTable(rows, [TAPEGRAD, ...(w1Rows.length > 0 ? [TAPEGRAD_PER_STEP] : []), ...peers]));
   if (flags.peers) {
     log('\nRatios (tapegrad time / peer time; below 1 tapegrad is faster):\n');
     log(ratioTable(rows, peers));

@@ -18,6 +18,8 @@ export interface Row {
 }
 
 export const TAPEGRAD = 'tapegrad';
+/** W1 on the per-step tape (`fused: false`): the generic engine without the fused sequence op. */
+export const TAPEGRAD_PER_STEP = 'tapegrad per-step tape';
 
 /** The row's value for one system in its unit, or null when it did not run. */
 export function valueOf(row: Row, system: string): number | null {

@@ -1,7 +1,9 @@
 /**
  * @file The three workloads written with tapegrad, the way a user would: W1 is @tapegrad/rnn's
  * `rnnLoss` under `valueAndGrad`, then @tapegrad/optim's `clipGradNorm` and `SGD`; W2 a chain of
- * elementwise ops; W3 `matmul` and its gradient.
+ * elementwise ops; W3 `matmul` and its gradient. W1 also runs with `fused: false`, the per-step
+ * tape (two generic tape entries per step), so the table shows the engine as well as the package's
+ * fused whole-sequence op.
  */
 import { Tape, Tensor, add, matmul, mul, sum, tanh, tensor, valueAndGrad } from '@tapegrad/autodiff';
 import { SGD, clipGradNorm } from '@tapegrad/optim';
@@ -9,6 +11,7 @@ import { rnnLoss, type RnnConfig, type RnnParams } from '@tapegrad/rnn';
 import { CLIP_THRESHOLD, LEARNING_RATE, PARAM_NAMES, makeW3Data, type ParamName, type W1Data } from './data.js';
 
 const CONFIG: RnnConfig = { activation: 'tanh', head: 'softmax-last' };
+const PER_STEP_CONFIG: RnnConfig = { ...CONFIG, fused: false };
 
 /** W1's loss and its (unclipped) gradients at the data's initial parameters. */
 export interface W1Gradients {
@@ -32,15 +35,17 @@ export function tapegradW1Gradients(data: W1Data): W1Gradients {
 
 /**
  * One W1 training step as a closure over its own parameters: forward over T steps, loss,
- * backward to all five parameters, global-norm clipping at 1, SGD at rate 0.01.
+ * backward to all five parameters, global-norm clipping at 1, SGD at rate 0.01. `fused: false`
+ * unrolls on the per-step tape instead of rnnLoss's default fused sequence op.
  *
  * @example
  * const step = tapegradW1Step(makeW1Data(50, 1));
  * step(); // the parameters moved once
  */
-export function tapegradW1Step(data: W1Data): () => void {
+export function tapegradW1Step(data: W1Data, fused = true): () => void {
   const batch = { inputs: data.inputs, targets: data.targets };
-  const lossAndGrad = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, CONFIG));
+  const config = fused ? CONFIG : PER_STEP_CONFIG;
+  const lossAndGrad = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config));
   const optimizer = new SGD({ learningRate: LEARNING_RATE });
   let params = data.params;
   return () => {

@@ -5,7 +5,7 @@ export { Tensor, tensor, zeros, ones, full, scalar, eye, arange, randn, uniform,
 export type { Shape, NestedArray, RandomSource } from './tensor.js';
 export { Rng } from './random.js';
 export { ShapeError, ValueError, TapeError, AnomalyError } from './errors.js';
-export { Tape, record, noGrad, withAnomalyMode, liveTapeEntries } from './tape.js';
+export { Tape, record, activeTape, noGrad, withAnomalyMode, liveTapeEntries } from './tape.js';
 export type { Vjp } from './tape.js';
 export * from './ops/index.js';
 export { grad, valueAndGrad, vjp, jvp, jacobian, hessianVectorProduct, stopGradient } from './transforms.js';

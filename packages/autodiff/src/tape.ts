@@ -283,7 +283,15 @@ export function record(out: Tensor, op: string, inputs: readonly Tensor[], names
   return out;
 }
 
-/** The tape ops are being recorded on right now, if any. */
+/**
+ * The tape ops are being recorded on right now, if any. Inside a VJP it is null exactly when the
+ * reverse walk is not itself recorded (a top-level gradient), so a VJP may then skip building its
+ * result from differentiable ops and compute plain numbers (how a fused op gets a fast backward).
+ *
+ * @example
+ * activeTape(); // null outside any transform
+ * record(out, 'myOp', [x], ['x'], (g) => [activeTape() === null ? plainVjp(g) : differentiableVjp(g)]);
+ */
 export function activeTape(): Tape | null {
   return recording ? active : null;
 }

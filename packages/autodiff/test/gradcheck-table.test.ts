@@ -254,7 +254,7 @@ const NOT_OPS: Record<string, string> = {
   stopGradient: 'zero gradient by definition (tested in transforms.test.ts)',
   Rng: 'random numbers',
   ...Object.fromEntries(['ShapeError', 'ValueError', 'TapeError', 'AnomalyError', 'ConvergenceError'].map((k) => [k, 'an error class'])),
-  ...Object.fromEntries(['Tape', 'record', 'noGrad', 'withAnomalyMode', 'liveTapeEntries'].map((k) => [k, 'the tape (tape.test.ts)'])),
+  ...Object.fromEntries(['Tape', 'record', 'activeTape', 'noGrad', 'withAnomalyMode', 'liveTapeEntries'].map((k) => [k, 'the tape (tape.test.ts)'])),
   ...Object.fromEntries(['grad', 'valueAndGrad', 'vjp', 'jvp', 'jacobian', 'hessianVectorProduct'].map((k) => [k, 'a transform (transforms.test.ts)'])),
   ...Object.fromEntries(['treeLeaves', 'treeEntries', 'treeMap', 'treeZip', 'treeUnflatten'].map((k) => [k, 'parameter records'])),
   ...Object.fromEntries(

@@ -45,6 +45,11 @@ export interface RnnConfig {
   head: Head;
   /** Truncated BPTT(k1, k2): see {@link truncatedLoss} for the exact objective. */
   truncation?: { k1: number; k2: number };
+  /**
+   * Full BPTT through the fused {@link rnnSequence} op, one tape entry for all T steps (default
+   * true); false records two ops per step (rnnCell, σ). Same values and gradients to rounding.
+   */
+  fused?: boolean;
 }
 
 /** Sizes read off a parameter record. */

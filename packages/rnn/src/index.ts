@@ -12,6 +12,7 @@ export type { RnnParams, SequenceBatch, RnnConfig, RnnSizes, PreparedBatch } fro
 export { forward, initialState, outputLayer, transition } from './model.js';
 export type { RnnForward } from './model.js';
 export { rnnLoss } from './loss.js';
+export { rnnSequence } from './sequence.js';
 export { truncatedLoss } from './truncated.js';
 export type { Truncation } from './truncated.js';
 export { errorSignals, signalStatistics, MIN_SIGNAL_SQUARED } from './signals.js';

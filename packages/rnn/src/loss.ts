@@ -3,11 +3,11 @@
  * tape's reverse walk over the unrolled steps); with `config.truncation` its gradient is truncated
  * BPTT(k1, k2).
  */
-import type { Tensor } from '@tapegrad/autodiff';
+import { ValueError, type Tensor } from '@tapegrad/autodiff';
 import { checkActivation } from './cell.js';
 import { checkParams, prepareBatch, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
 import { checkHead } from './heads.js';
-import { lossOfPrepared } from './model.js';
+import { lossOfPrepared, sequenceInputs, sequenceLossOfPrepared } from './model.js';
 import { truncatedLossOfPrepared, checkTruncation } from './truncated.js';
 
 /**
@@ -16,7 +16,8 @@ import { truncatedLossOfPrepared, checkTruncation } from './truncated.js';
  * Heads: 'softmax-last' cross-entropy at step T, 'linear-last' squared error at step T (no ½),
  * 'softmax-every' cross-entropy at every step, averaged over steps; all averaged over the batch.
  * A per-step loss gives E = Σ_t E_t. With `config.truncation` the value is the same but the
- * gradient is truncated BPTT(k1, k2) (see {@link truncatedLoss}).
+ * gradient is truncated BPTT(k1, k2) (see {@link truncatedLoss}). Full BPTT runs the T steps as one
+ * tape entry ({@link rnnSequence}); `config.fused: false` records two ops per step instead.
  *
  * @example
  * const loss = rnnLoss(params, { inputs: zeros([50, 20, 6]), targets: new Int32Array(20) }, { activation: 'tanh', head: 'softmax-last' });
@@ -31,6 +32,19 @@ export function rnnLoss(params: RnnParams, batch: SequenceBatch, config: RnnConf
     checkTruncation(op, config.truncation);
     return truncatedLossOfPrepared(params, null, prepared, activation, head, config.truncation);
   }
-  return lossOfPrepared(params, prepared, activation, head);
+  if (!checkFused(op, config.fused)) return lossOfPrepared(params, prepared, activation, head);
+  return sequenceLossOfPrepared(params, prepared, sequenceInputs(batch.inputs, prepared), activation, head);
 }
 
+
+/**
+ * `config.fused` checked: true (the default) or false; anything else throws a ValueError.
+ *
+ * @example
+ * checkFused('rnnLoss', undefined); // true
+ */
+export function checkFused(op: string, fused: unknown): boolean {
+  if (fused === undefined) return true;
+  if (typeof fused !== 'boolean') throw new ValueError(op, 'config.fused', `must be true or false, got ${String(fused)}`);
+  return fused;
+}

@@ -5,10 +5,11 @@
  *   x_t = σ(x_{t−1})·W_recᵀ + u_t·W_inᵀ + b      (eq. 2, transposed)
  *   y_t = σ(x_t)·W_outᵀ + b_out
  */
-import { Tensor, ValueError, add, broadcastTo, matmulT, mul, reshape, zeros } from '@tapegrad/autodiff';
+import { Tensor, ValueError, add, broadcastTo, index, matmulT, mul, reshape, stack, zeros } from '@tapegrad/autodiff';
 import { applyActivation, checkActivation, rnnCell, type Activation } from './cell.js';
 import { checkParams, inputSteps, type PreparedBatch, type RnnParams } from './batch.js';
 import { outputsEveryStep, softmaxCrossEntropyRows, squaredErrorRows, type Head } from './heads.js';
+import { rnnSequence } from './sequence.js';
 
 /** What {@link forward} returns. */
 export interface RnnForward {
@@ -133,6 +134,53 @@ export function lossOfPrepared(
     if (e !== null) losses.push(e);
   };
   unroll(params, prepared.steps, activation, x0, 0, T, visit, stateOffsets);
+  return sumLosses(losses);
+}
+
+/**
+ * A batch's inputs as the one [T, B, n_in] tensor {@link rnnSequence} takes: a given tensor is data
+ * (a fresh view, off any tape, as the per-step path's step views are); a list of step tensors is
+ * stacked, so gradients still reach them.
+ */
+export function sequenceInputs(inputs: Tensor | readonly Tensor[], prepared: PreparedBatch): Tensor {
+  return inputs instanceof Tensor ? new Tensor(inputs.data, inputs.shape) : stack(prepared.steps);
+}
+
+/**
+ * The full-BPTT loss of a checked batch through {@link rnnSequence}: the T steps as one tape entry,
+ * then σ and the head on the states that carry a loss. Same value and gradient as
+ * {@link lossOfPrepared} to rounding; `inputs` from {@link sequenceInputs}. `offsets` [T, B, n] as
+ * rnnSequence's; `collectStates` gets x_0..x_T, each [B, n].
+ */
+export function sequenceLossOfPrepared(
+  params: RnnParams,
+  prepared: PreparedBatch,
+  inputs: Tensor,
+  activation: Activation,
+  head: Head,
+  offsets?: Tensor,
+  collectStates?: Tensor[],
+): Tensor {
+  const T = prepared.length;
+  const n = params.W_rec.shape[0];
+  const x0 = params.x0 === undefined ? zeros([1, n]) : reshape(params.x0, [1, n]);
+  const X = rnnSequence(x0, params.W_rec, inputs, params.W_in, params.b, activation, offsets);
+  if (collectStates !== undefined) {
+    collectStates.push(initialState(params, prepared.batchSize));
+    for (let t = 0; t < T; t++) collectStates.push(index(X, t));
+  }
+  if (!outputsEveryStep(head)) return stepLoss(params, prepared, head, T, applyActivation(activation, index(X, T - 1)))!;
+  // every step: one output layer over all T·B rows
+  const Y = outputLayer(params, reshape(applyActivation(activation, X), [T * prepared.batchSize, n]));
+  // the mean over steps of the per-step batch means is the mean over all T·B rows
+  if (head === 'softmax-every') return softmaxCrossEntropyRows(Y, prepared.classes!);
+  if (typeof head !== 'object') throw new ValueError('rnnLoss', 'head', `unexpected head ${String(head)}`);
+  const Y3 = reshape(Y, [T, prepared.batchSize, Y.shape[1]]);
+  const losses: Tensor[] = [];
+  for (let t = 1; t <= T; t++) {
+    const e = head.perStep(index(Y3, t - 1), t);
+    if (e !== null) losses.push(e);
+  }
   return sumLosses(losses);
 }
 

@@ -23,6 +23,7 @@
 import { Tensor, ValueError, ShapeError } from '@tapegrad/autodiff';
 import { OMEGA_MIN_DELTA_SQUARED, type OmegaForm } from '@tapegrad/optim';
 import { activationScalar, checkActivation, type Activation } from './cell.js';
+import { product, transposedProduct } from './kernels.js';
 
 /** Options of {@link paperOmega}. */
 export interface PaperOmegaOptions {
@@ -68,7 +69,9 @@ export function paperOmega(options: PaperOmegaOptions): PaperOmegaResult {
   if (gradient !== 'immediate' && gradient !== 'none') throw new ValueError(op, 'gradient', `must be 'immediate' or 'none', got ${String(gradient)}`);
   const [B, n] = checkShapes(op, W_rec, states, deltas);
   const { D, S, pairs } = validRows(states, deltas, B, n, activationScalar(activation));
-  const Z = timesW(D, W_rec.data, pairs, n); // rows (Wᵀδ)ᵀ, one per valid pair
+  // rows (Wᵀδ)ᵀ, one per valid pair: with the product below, 2·pairs·n² multiply-adds, most of the work
+  const Z = new Float64Array(pairs * n);
+  product(D, 0, W_rec.data, Z, 0, pairs, n, n);
   let total = 0;
   for (let p = 0; p < pairs; p++) {
     const off = p * n;
@@ -96,7 +99,7 @@ export function paperOmega(options: PaperOmegaOptions): PaperOmegaResult {
   }
   const scale = form === 'paper' && pairs > 0 ? 1 / pairs : 1;
   if (gradient === 'none') return { value: total * scale, grad: null, pairs };
-  const G = transposedProduct(D, Z, pairs, n); // Σ_p coef_p δ_p z_pᵀ
+  const G = transposedProduct(D, n, Z, n, pairs); // Σ_p coef_p δ_p z_pᵀ
   if (scale !== 1) for (let i = 0; i < G.length; i++) G[i] *= scale;
   return { value: total * scale, grad: new Tensor(G, [n, n]), pairs };
 }
@@ -123,81 +126,6 @@ function validRows(states: readonly Tensor[], deltas: readonly Tensor[], B: numb
     for (let j = 0; j < n; j++) S[p * n + j] = sigma(x[from + j])[1];
   });
   return { D, S, pairs: keep.length };
-}
-
-/*
- * The two products below are most of the work (2·pairs·n² multiply-adds). Each keeps a 4×4 block
- * of its result in 16 locals for the whole inner sum, so every loaded number serves four
- * multiply-adds; the last rows and columns (count mod 4) go one by one.
- */
-
-/** D·W for D [rows, n] and W [n, n]: row p is (Wᵀδ_p)ᵀ. */
-function timesW(D: Float64Array, W: Float64Array, rows: number, n: number): Float64Array {
-  const Z = new Float64Array(rows * n);
-  const r4 = rows - (rows % 4);
-  const n4 = n - (n % 4);
-  for (let p = 0; p < r4; p += 4) {
-    const o = p * n;
-    for (let j = 0; j < n4; j += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let i = 0; i < n; i++) {
-        const d0 = D[o + i], d1 = D[o + n + i], d2 = D[o + 2 * n + i], d3 = D[o + 3 * n + i];
-        const w = i * n + j;
-        const w0 = W[w], w1 = W[w + 1], w2 = W[w + 2], w3 = W[w + 3];
-        c00 += d0 * w0; c01 += d0 * w1; c02 += d0 * w2; c03 += d0 * w3;
-        c10 += d1 * w0; c11 += d1 * w1; c12 += d1 * w2; c13 += d1 * w3;
-        c20 += d2 * w0; c21 += d2 * w1; c22 += d2 * w2; c23 += d2 * w3;
-        c30 += d3 * w0; c31 += d3 * w1; c32 += d3 * w2; c33 += d3 * w3;
-      }
-      const z = o + j;
-      Z[z] = c00; Z[z + 1] = c01; Z[z + 2] = c02; Z[z + 3] = c03;
-      Z[z + n] = c10; Z[z + n + 1] = c11; Z[z + n + 2] = c12; Z[z + n + 3] = c13;
-      Z[z + 2 * n] = c20; Z[z + 2 * n + 1] = c21; Z[z + 2 * n + 2] = c22; Z[z + 2 * n + 3] = c23;
-      Z[z + 3 * n] = c30; Z[z + 3 * n + 1] = c31; Z[z + 3 * n + 2] = c32; Z[z + 3 * n + 3] = c33;
-    }
-  }
-  for (let p = 0; p < rows; p++) {
-    for (let j = p < r4 ? n4 : 0; j < n; j++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += D[p * n + i] * W[i * n + j];
-      Z[p * n + j] = s;
-    }
-  }
-  return Z;
-}
-
-/** Aᵀ·Z for A, Z [rows, n]: out[i][j] = Σ_p A[p][i]·Z[p][j]. */
-function transposedProduct(A: Float64Array, Z: Float64Array, rows: number, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  const n4 = n - (n % 4);
-  for (let i = 0; i < n4; i += 4) {
-    for (let j = 0; j < n4; j += 4) {
-      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-      for (let p = 0; p < rows * n; p += n) {
-        const a0 = A[p + i], a1 = A[p + i + 1], a2 = A[p + i + 2], a3 = A[p + i + 3];
-        const z0 = Z[p + j], z1 = Z[p + j + 1], z2 = Z[p + j + 2], z3 = Z[p + j + 3];
-        c00 += a0 * z0; c01 += a0 * z1; c02 += a0 * z2; c03 += a0 * z3;
-        c10 += a1 * z0; c11 += a1 * z1; c12 += a1 * z2; c13 += a1 * z3;
-        c20 += a2 * z0; c21 += a2 * z1; c22 += a2 * z2; c23 += a2 * z3;
-        c30 += a3 * z0; c31 += a3 * z1; c32 += a3 * z2; c33 += a3 * z3;
-      }
-      const o = i * n + j;
-      out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03;
-      out[o + n] = c10; out[o + n + 1] = c11; out[o + n + 2] = c12; out[o + n + 3] = c13;
-      out[o + 2 * n] = c20; out[o + 2 * n + 1] = c21; out[o + 2 * n + 2] = c22; out[o + 2 * n + 3] = c23;
-      out[o + 3 * n] = c30; out[o + 3 * n + 1] = c31; out[o + 3 * n + 2] = c32; out[o + 3 * n + 3] = c33;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = i < n4 ? n4 : 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < rows * n; p += n) s += A[p + i] * Z[p + j];
-      out[i * n + j] = s;
-    }
-  }
-  return out;
 }
 
 /** W_rec [n, n], T + 1 states and T deltas, all [B, n]; returns [B, n]. */

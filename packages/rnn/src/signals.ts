@@ -5,11 +5,12 @@
  * norms per step, the one-step ratios ‖δ_{k+1}·∂x_{k+1}/∂x_k‖/‖δ_{k+1}‖ that Ω penalises, and the
  * original code's "steps in the past".
  */
-import { Tensor, valueAndGrad, zeros, detach } from '@tapegrad/autodiff';
+import { Tensor, valueAndGrad, zeros, detach, index } from '@tapegrad/autodiff';
 import { activationScalar, checkActivation, type Activation } from './cell.js';
 import { checkParams, prepareBatch, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
 import { checkHead } from './heads.js';
-import { lossOfPrepared } from './model.js';
+import { lossOfPrepared, sequenceInputs, sequenceLossOfPrepared } from './model.js';
+import { checkFused } from './loss.js';
 
 /** Below this ‖δ_k‖² a (step, example) pair carries no error signal (as in the original code). */
 export const MIN_SIGNAL_SQUARED = 1e-20;
@@ -65,18 +66,25 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
   const activation = checkActivation(op, config.activation);
   const head = checkHead(op, config.head);
   const prepared = prepareBatch(op, sizes, batch, head);
-  const offsets = prepared.steps.map(() => zeros([prepared.batchSize, sizes.nHidden]));
+  const fused = checkFused(op, config.fused);
+  const T = prepared.length;
+  const offsets = fused ? zeros([T, prepared.batchSize, sizes.nHidden]) : prepared.steps.map(() => zeros([prepared.batchSize, sizes.nHidden]));
+  const inputs = fused ? sequenceInputs(batch.inputs, prepared) : null;
   let states: Tensor[] = [];
   const { value, grad } = valueAndGrad(
-    (p: RnnParams, o: Tensor[]) => {
+    (p: RnnParams, o: Tensor | Tensor[]) => {
       states = [];
-      return lossOfPrepared(p, prepared, activation, head, o, states);
+      return inputs !== null
+        ? sequenceLossOfPrepared(p, prepared, inputs, activation, head, o as Tensor, states)
+        : lossOfPrepared(p, prepared, activation, head, o as Tensor[], states);
     },
     { argnums: [0, 1] },
   )(params, offsets);
   // Outside any transform the value comes back detached; then the states' tape is gone too.
   if (value.tape === null) states = states.map(detach);
-  const [grads, deltas] = grad as [RnnParams, Tensor[]];
+  const [grads, offsetGrads] = grad as [RnnParams, Tensor | Tensor[]];
+  // fused, ∂E/∂offsets is one [T, B, n] tensor: its steps (views, on the tape when nested)
+  const deltas = offsetGrads instanceof Tensor ? Array.from({ length: T }, (_, t) => index(offsetGrads, t)) : offsetGrads;
   // The statistics cost another n² per (step, example); computed on first read, as a training loop needs only δ.
   let stats: SignalStatistics | null = null;
   const finalStates = states;
@@ -119,9 +127,8 @@ export function signalStatistics(params: RnnParams, activation: Activation, stat
     let ratioSum = 0;
     let ratioCount = 0;
     for (let b = 0; b < B; b++) {
-      let d2 = 0;
-      for (let i = 0; i < n; i++) d2 += d[b * n + i] ** 2;
-      norms[b] = Math.sqrt(d2);
+      norms[b] = scaledNorm(d, b * n, n);
+      const d2 = norms[b] ** 2;
       meanNorms[k] += norms[b] / B;
       if (d2 < MIN_SIGNAL_SQUARED) {
         r[b] = NaN;
@@ -145,4 +152,21 @@ export function signalStatistics(params: RnnParams, activation: Activation, stat
     meanRatios[k] = ratioCount > 0 ? ratioSum / ratioCount : NaN;
   }
   return { exampleNorms, meanNorms, ratios, meanRatios, stepsInPast: T * B > 0 ? reached / (T * B) : 0 };
+}
+
+/**
+ * ‖x[offset .. offset + n)‖ computed as m·√Σ(x_i/m)² with m = max |x_i|, so that it stays exact for
+ * entries far below 1e-154, where a plain sum of squares underflows to 0 (vanishing error signals
+ * reach 1e-300 within a few hundred steps). Infinite or NaN entries give Infinity or NaN.
+ *
+ * @example
+ * scaledNorm(new Float64Array([3e-300, 4e-300]), 0, 2); // 5e-300
+ */
+function scaledNorm(x: Float64Array, offset: number, n: number): number {
+  let m = 0;
+  for (let i = offset; i < offset + n; i++) m = Math.max(m, Math.abs(x[i]));
+  if (m === 0 || !Number.isFinite(m)) return m;
+  let s = 0;
+  for (let i = offset; i < offset + n; i++) s += (x[i] / m) ** 2;
+  return m * Math.sqrt(s);
 }

@@ -23,6 +23,7 @@ import {
   paperOmega,
   recurrentConditions,
   rnnLoss,
+  rnnSequence,
   singleUnitPoint,
   singleUnitSurface,
   transition,
@@ -42,6 +43,17 @@ function topExample() {
 }
 
 describe('the example at the top', () => {
+  it('BPTT: the fused sequence op, and the per-step tape giving the same gradient', () => {
+    const { batch, params, config } = topExample();
+    const X = rnnSequence(zeros([1, 50]), params.W_rec, batch.inputs, params.W_in, params.b, 'tanh'); // [50, 20, 50]: x_1..x_T
+    expect(X.shape).toEqual([50, 20, 50]);
+    const { value, grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params);
+    const perStep = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, fused: false }))(params); // the same gradient, to rounding
+    expect(perStep.value.item()).toBeCloseTo(value.item(), 13);
+    const scale = Math.max(...Array.from(grad.W_rec.data, Math.abs));
+    perStep.grad.W_rec.data.forEach((g, i) => expect(Math.abs(g - grad.W_rec.data[i])).toBeLessThan(1e-13 * scale));
+  });
+
   it('runs: full BPTT, error signals, the conditions', () => {
     const { batch, params, activation, config } = topExample();
     expect(batch.inputs.shape).toEqual([50, 20, 6]);

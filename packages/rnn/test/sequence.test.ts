@@ -1,0 +1,171 @@
+/**
+ * @file The fused whole-sequence op `rnnSequence` and full BPTT through it: its fast (plain-loop)
+ * VJP against finite differences, its recorded VJP against second-order finite differences, the
+ * two paths against each other, and the fused loss against the per-step tape (`fused: false`).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Rng, ShapeError, Tape, Tensor, ValueError, index, randn, reshape, sum, tanh, valueAndGrad, zeros } from '@tapegrad/autodiff';
+import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
+import { errorSignals, forward, rnnLoss, rnnSequence, type Activation, type RnnParams } from '@tapegrad/rnn';
+import { ACTS, HEAD_KINDS, leavesOf, randomProblem, rebuild, runs, type HeadKind } from './rnn-helpers.js';
+
+/** Largest |a − b| / max(1, |b|) over two equal-length arrays. */
+function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+  return worst;
+}
+
+/** Smallest |x_t| over the run: relu's kink at 0 makes finite differences meaningless there. */
+function farFromKink(params: RnnParams, inputs: Tensor, activation: Activation): boolean {
+  if (activation !== 'relu') return true;
+  const { states } = forward(params, inputs, { activation });
+  return Math.min(...states.slice(1).flatMap((x) => Array.from(x.data, Math.abs))) > 1e-3;
+}
+
+/** rnnSequence's six differentiable arguments for a small random problem. */
+function sequenceArgs(seed: number, T: number, B: number, n: number, nIn: number, sharedX0: boolean): Tensor[] {
+  const rng = new Rng(seed);
+  return [randn([sharedX0 ? 1 : B, n], rng, 0, 0.5), randn([n, n], rng, 0, 0.4), randn([T, B, nIn], rng), randn([n, nIn], rng, 0, 0.5), randn([n], rng, 0, 0.5), zeros([T, B, n])];
+}
+
+/** A scalar of every state, weighted so that every step's gradient differs. */
+function weightedStates(activation: Activation) {
+  return (x0: Tensor, W: Tensor, u: Tensor, Win: Tensor, b: Tensor, offsets: Tensor): Tensor => {
+    const X = rnnSequence(x0, W, u, Win, b, activation, offsets);
+    return sum(tanh(X));
+  };
+}
+
+describe('rnnSequence: the fused op', () => {
+  it('computes the states of the per-step forward pass', () => {
+    const { params, batch } = randomProblem({ seed: 3, n: 5, nIn: 3, nOut: 2, T: 12, B: 3, activation: 'tanh', head: 'softmax-last', learnX0: true });
+    for (const activation of ACTS) {
+      const X = rnnSequence(reshape(params.x0!, [1, 5]), params.W_rec, batch.inputs as Tensor, params.W_in, params.b, activation);
+      expect(X.shape).toEqual([12, 3, 5]);
+      const { states } = forward(params, batch.inputs as Tensor, { activation });
+      for (let t = 1; t <= 12; t++) expect(relativeGap(index(X, t - 1).data, states[t].data)).toBeLessThan(1e-14);
+    }
+  });
+
+  for (const activation of ACTS) {
+    it(`fast VJP equals central finite differences in every argument: ${activation}`, () => {
+      const arb = fc.record({ seed: fc.integer({ min: 0, max: 1e6 }), T: fc.integer({ min: 1, max: 8 }), B: fc.integer({ min: 1, max: 5 }), n: fc.integer({ min: 1, max: 6 }), nIn: fc.integer({ min: 1, max: 3 }), shared: fc.boolean() });
+      fc.assert(
+        fc.property(arb, ({ seed, T, B, n, nIn, shared }) => {
+          const args = sequenceArgs(seed, T, B, n, nIn, shared);
+          if (activation === 'relu') {
+            const X = rnnSequence(args[0], args[1], args[2], args[3], args[4], 'relu');
+            fc.pre(Math.min(...Array.from(X.data, Math.abs), ...Array.from(args[0].data, Math.abs)) > 1e-3);
+          }
+          gradCheck(weightedStates(activation), args, { name: `rnnSequence ${activation}` });
+        }),
+        { numRuns: runs(8), seed: 11 },
+      );
+    });
+
+    it(`recorded VJP: second derivatives equal finite differences (gradGradCheck): ${activation}`, () => {
+      // relu's second derivative is 0 a.e.; the kink is kept away from by the seed choice below
+      for (const [seed, T, B, shared] of [[1, 3, 2, true], [2, 4, 1, false]] as const) {
+        const args = sequenceArgs(seed, T, B, 3, 2, shared);
+        if (!farFromKink({ W_rec: args[1], W_in: args[3], b: args[4], W_out: zeros([1, 3]), b_out: zeros([1]), x0: index(args[0], 0) }, args[2], activation)) continue;
+        gradGradCheck(weightedStates(activation), args, { name: `rnnSequence ${activation}` });
+      }
+    });
+  }
+
+  it('full BPTT loss: second derivatives through rnnLoss (recorded path) equal finite differences', () => {
+    for (const head of ['softmax-last', 'softmax-every', 'linear-last'] as const) {
+      const { params, batch, config } = randomProblem({ seed: 5, n: 3, nIn: 2, nOut: 2, T: 4, B: 2, activation: 'tanh', head, learnX0: true });
+      gradGradCheck((...leaves) => rnnLoss(rebuild(params, leaves), batch, config), leavesOf(params), { name: `rnnLoss ${head}` });
+    }
+  });
+
+  it('the fast and the recorded VJP give the same first-order gradient (to 1e-14 relative)', () => {
+    for (const activation of ACTS) {
+      const args = sequenceArgs(7, 9, 3, 6, 3, false);
+      const f = weightedStates(activation);
+      const fast = valueAndGrad(f, { argnums: [0, 1, 2, 3, 4, 5] })(...(args as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor])).grad as Tensor[];
+      // a gradient taken inside the tape's own record is recorded: the VJP's second path runs
+      const tape = new Tape();
+      const recorded = tape.record(() => {
+        const watched = args.map((a) => tape.watch(a));
+        return tape.gradient(f(...(watched as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor])), watched);
+      });
+      recorded.forEach((g, i) => {
+        expect(g.tape, 'the recorded path returns tensors on the tape').toBe(tape);
+        expect(fast[i].tape).toBe(null);
+        expect(relativeGap(g.data, fast[i].data)).toBeLessThan(1e-14);
+      });
+    }
+  });
+
+  it('rejects mismatched shapes with a ShapeError naming the argument', () => {
+    const [x0, W, u, Win, b, offsets] = sequenceArgs(1, 3, 2, 4, 2, true);
+    expect(() => rnnSequence(x0, zeros([4, 3]), u, Win, b, 'tanh')).toThrow(ShapeError);
+    expect(() => rnnSequence(x0, W, zeros([3, 2]), Win, b, 'tanh')).toThrow(/rnnSequence.*inputs.*\[T ≥ 1, B ≥ 1, n_in\], got \[3, 2\]/);
+    expect(() => rnnSequence(x0, W, u, zeros([4, 3]), b, 'tanh')).toThrow(/W_in.*\[4, 2\].*got \[4, 3\]/);
+    expect(() => rnnSequence(zeros([3, 4]), W, u, Win, b, 'tanh')).toThrow(/x0.*\[2, 4\] or \[1, 4\], got \[3, 4\]/);
+    expect(() => rnnSequence(x0, W, u, Win, zeros([3]), 'tanh')).toThrow(/'?b'?.*\[4\], got \[3\]/);
+    expect(() => rnnSequence(x0, W, u, Win, b, 'tanh', zeros([3, 2, 3]))).toThrow(/offsets.*\[3, 2, 4\]/);
+    expect(() => rnnSequence(x0, W, u, Win, b, 'softplus' as Activation, offsets)).toThrow(ValueError);
+  });
+});
+
+describe('rnnLoss: fused (default) against the per-step tape (fused: false)', () => {
+  const compare = (seed: number, n: number, nIn: number, nOut: number, T: number, B: number, activation: Activation, head: HeadKind, learnX0: boolean): void => {
+    const { params, batch, config } = randomProblem({ seed, n, nIn, nOut, T, B, activation, head, learnX0 });
+    const fused = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params);
+    const perStep = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, fused: false }))(params);
+    expect(relativeGap([fused.value.item()], [perStep.value.item()])).toBeLessThan(1e-13);
+    leavesOf(fused.grad).forEach((g, i) => expect(relativeGap(g.data, leavesOf(perStep.grad)[i].data)).toBeLessThan(1e-13));
+  };
+
+  it('same loss and gradients for every activation × head, over sizes, lengths, batches, seeds', () => {
+    const arb = fc.record({
+      seed: fc.integer({ min: 0, max: 1e6 }),
+      n: fc.integer({ min: 1, max: 9 }),
+      nIn: fc.integer({ min: 1, max: 4 }),
+      nOut: fc.integer({ min: 1, max: 3 }),
+      T: fc.integer({ min: 1, max: 30 }),
+      B: fc.integer({ min: 1, max: 6 }),
+      activation: fc.constantFrom(...ACTS),
+      head: fc.constantFrom(...HEAD_KINDS),
+      learnX0: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(arb, (d) => compare(d.seed, d.n, d.nIn, d.nOut, d.T, d.B, d.activation, d.head, d.learnX0)),
+      { numRuns: runs(40), seed: 2013 },
+    );
+  });
+
+  it('the paper sizes (n = 50, one-hot inputs, T = 50, B = 20)', () => compare(9, 50, 6, 4, 50, 20, 'tanh', 'softmax-last', false));
+
+  it('inputs given as a list of step tensors: gradients reach them, as on the per-step tape', () => {
+    const { params, batch, config } = randomProblem({ seed: 4, n: 4, nIn: 2, nOut: 2, T: 6, B: 3, activation: 'sigmoid', head: 'softmax-every' });
+    const steps = Array.from({ length: 6 }, (_, t) => index(batch.inputs as Tensor, t));
+    const byList = (fused: boolean) =>
+      valueAndGrad((...u: Tensor[]) => rnnLoss(params, { inputs: u, targets: batch.targets }, { ...config, fused }), { argnums: [0, 1, 2, 3, 4, 5] })(...steps).grad as Tensor[];
+    const [a, b] = [byList(true), byList(false)];
+    a.forEach((g, t) => expect(relativeGap(g.data, b[t].data)).toBeLessThan(1e-13));
+    expect(a[0].data.some((v) => v !== 0)).toBe(true);
+  });
+
+  it('errorSignals reads the same deltas off the fused op as off the per-step tape', () => {
+    const { params, batch, config } = randomProblem({ seed: 8, n: 5, nIn: 3, nOut: 3, T: 11, B: 2, activation: 'tanh', head: 'per-step', learnX0: true });
+    const fused = errorSignals(params, batch, config);
+    const perStep = errorSignals(params, batch, { ...config, fused: false });
+    expect(fused.deltas).toHaveLength(11);
+    expect(fused.states).toHaveLength(12);
+    fused.deltas.forEach((d, k) => expect(relativeGap(d.data, perStep.deltas[k].data)).toBeLessThan(1e-13));
+    fused.states.forEach((x, k) => expect(relativeGap(x.data, perStep.states[k].data)).toBeLessThan(1e-14));
+    expect(fused.states.every((x) => x.tape === null)).toBe(true);
+  });
+
+  it('rejects a config.fused that is not a boolean', () => {
+    const { params, batch, config } = randomProblem({ seed: 1, n: 2, nIn: 1, nOut: 2, T: 2, B: 1, activation: 'tanh', head: 'softmax-last' });
+    expect(() => rnnLoss(params, batch, { ...config, fused: 'yes' as unknown as boolean })).toThrow(/rnnLoss.*config\.fused.*true or false, got yes/);
+  });
+});
