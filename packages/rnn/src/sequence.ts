@@ -129,7 +129,7 @@ function fastVjp(g: Float64Array, needs: readonly boolean[], s: Sizes, X: Float6
     dx0,
     needs[1] ? new Tensor(transposedProduct(D, n, H, n, rows), [n, n]) : null, // H's first T·B rows are h_0..h_{T−1}
     du,
-    needs[3] ? new Tensor(transposedProduct(D, n, U, nIn, rows), [n, nIn]) : null,
+    needs[3] ? new Tensor(inputWeightGradient(D, U, rows, n, nIn), [n, nIn]) : null,
     needs[4] ? new Tensor(sumRows(D, rows, n), [n]) : null,
     needs[5] ? new Tensor(D, [T, B, n]) : null,
   ];
@@ -216,6 +216,22 @@ function logistic(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);
   return e / (1 + e);
+}
+
+/**
+ * ∂W_in = Dᵀ·U over all rows, skipping zero inputs: one-hot inputs (the paper's tasks) have one
+ * non-zero per row, so this costs rows·n instead of the dense product's rows·n·n_in.
+ */
+function inputWeightGradient(D: Float64Array, U: Float64Array, rows: number, n: number, nIn: number): Float64Array {
+  const out = new Float64Array(n * nIn);
+  for (let p = 0; p < rows; p++) {
+    for (let j = 0; j < nIn; j++) {
+      const u = U[p * nIn + j];
+      if (u === 0) continue;
+      for (let i = 0; i < n; i++) out[i * nIn + j] += D[p * n + i] * u;
+    }
+  }
+  return out;
 }
 
 /** The column sums of a [rows, n] buffer. */
