@@ -10,7 +10,7 @@ import { compareW1, formatCheck, type CheckRow } from './check.js';
 import { exportData, makeW1Data, type W1Data } from './data.js';
 import { LimitW1 } from './limit.js';
 import { FULL, QUICK, measure } from './measure.js';
-import { TAPEGRAD, TAPEGRAD_PER_STEP, evaluateTargets, formatTargets, ratioTable, resultsTable, skippedNotes, type Row, type TargetResult } from './report.js';
+import { TAPEGRAD, TAPEGRAD_PER_STEP, evaluateTargets, perStepLines, formatTargets, ratioTable, resultsTable, skippedNotes, type Row, type TargetResult } from './report.js';
 import { tapegradW1Gradients, tapegradW1Step, tapegradW2, tapegradW3 } from './tapegrad.js';
 import { TfjsW1, loadTfjs, tfjsW2, tfjsW3, useBackend } from './peers/tfjs.js';
 import { findTorchPython, runTorch, type TorchRun } from './peers/torch.js';
@@ -165,6 +165,8 @@ export async function runBench(
   if (flags.peers) {
     log('\nRatios (tapegrad time / peer time; below 1 tapegrad is faster):\n');
     log(ratioTable(rows, peers));
+    const perStep = perStepLines(rows);
+    if (perStep.length > 0) log(`\nW1 without rnnLoss's fused sequence op (config.fused: false, two tape entries per step):\n\n${perStep.map((l) => `- ${l}`).join('\n')}`);
   }
   for (const note of skippedNotes(rows)) log(`\n${note}`);
   log(`\nW1 is @tapegrad/rnn rnnLoss + valueAndGrad + @tapegrad/optim clipGradNorm + SGD. Targets (issue 6):\n`);

@@ -75,6 +75,22 @@ export function ratioTable(rows: readonly Row[], peers: readonly string[]): stri
   return lines.join('\n');
 }
 
+/**
+ * The engine without the package's fused op: per W1 row, the per-step tape's and the fused op's
+ * time as multiples of the JS limit's, one line each (none when either did not run).
+ */
+export function perStepLines(rows: readonly Row[]): string[] {
+  const lines: string[] = [];
+  for (const row of rows) {
+    const p = row.cells[TAPEGRAD_PER_STEP];
+    const l = row.cells['JS limit'];
+    const f = timeRatio(row, 'JS limit');
+    if (p === undefined || l === undefined || 'skipped' in p || 'skipped' in l || f === null) continue;
+    lines.push(`${row.key}: per-step tape ${format(p.median / l.median)}× the JS limit's time, fused sequence op ${format(f)}×`);
+  }
+  return lines;
+}
+
 /** Why a system was skipped, one line each. */
 export function skippedNotes(rows: readonly Row[]): string[] {
   const seen = new Map<string, string>();
