@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng, ShapeError, Tape, Tensor, ValueError, index, randn, reshape, sum, tanh, valueAndGrad, zeros } from '@tapegrad/autodiff';
+import { Rng, ShapeError, Tape, Tensor, ValueError, hessianVectorProduct, index, jvp, randn, reshape, sum, tanh, valueAndGrad, zeros } from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import { errorSignals, forward, rnnLoss, rnnSequence, type Activation, type RnnParams } from '@tapegrad/rnn';
 import { ACTS, HEAD_KINDS, leavesOf, randomProblem, rebuild, runs, type HeadKind } from './rnn-helpers.js';
@@ -172,6 +172,14 @@ describe('rnnLoss: fused (default) against the per-step tape (fused: false)', ()
     fused.deltas.forEach((d, k) => expect(relativeGap(d.data, perStep.deltas[k].data)).toBeLessThan(1e-13));
     fused.states.forEach((x, k) => expect(relativeGap(x.data, perStep.states[k].data)).toBeLessThan(1e-14));
     expect(fused.states.every((x) => x.tape === null)).toBe(true);
+  });
+
+  it('Hessian-vector products and jvp (recorded walks) agree with the per-step tape', () => {
+    const { params, batch, config } = randomProblem({ seed: 12, n: 4, nIn: 2, nOut: 3, T: 7, B: 3, activation: 'sigmoid', head: 'softmax-every', learnX0: true });
+    const v = randn([4, 4], new Rng(13));
+    const at = (fused: boolean) => (W: Tensor) => rnnLoss({ ...params, W_rec: W }, batch, { ...config, fused });
+    expect(relativeGap(hessianVectorProduct(at(true), params.W_rec, v).data, hessianVectorProduct(at(false), params.W_rec, v).data)).toBeLessThan(1e-13);
+    expect(relativeGap([jvp(at(true), [params.W_rec], [v]).tangent.item()], [jvp(at(false), [params.W_rec], [v]).tangent.item()])).toBeLessThan(1e-13);
   });
 
   it('rejects a config.fused that is not a boolean', () => {
