@@ -27,9 +27,19 @@ describe('plots', () => {
     const paths = ['sgd', 'sgd-c'].flatMap((method, i) => Array.from({ length: 8 }, (_, step) => ({ method, step, w: 4 + step * 0.3 * (i + 1), b: -2 - step * 0.2 })));
     await report.plot('surface', surfaceSpec(cells, paths, 0.25, 0.25, 'surface'), 'surface');
     const success = ['sigmoid', 'basic-tanh', 'smart-tanh'].flatMap((init) =>
-      ['sgd', 'sgd-c', 'sgd-cr'].flatMap((method, m) => [20, 50, 100].map((length) => ({ init, method, length, rate: Math.max(0, 1 - length / (60 + 40 * m)) }))),
+      ['sgd', 'sgd-c', 'sgd-cr'].flatMap((method, m) =>
+        [20, 50, 100].map((length) => {
+          const successes = Math.round(5 * Math.max(0, 1 - length / (60 + 40 * m)));
+          return { init, method, length, rate: successes / 5, successes, runs: 5 };
+        }),
+      ),
     );
     await report.plot('success', successSpec(success, 'success'), 'success');
+    // A method that never succeeded has a bar of height 0: its count label is what shows it.
+    const successSvg = readFileSync(join(folder, 'success.svg'), 'utf8');
+    expect(success.some((r) => r.successes === 0)).toBe(true);
+    expect(successSvg).toContain('>0/5<');
+    expect(successSvg).toContain('>3/5<');
     const path = report.write();
     const md = readFileSync(path, 'utf8');
     expect(report.images).toHaveLength(10);

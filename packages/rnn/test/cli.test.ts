@@ -183,9 +183,11 @@ describe('the other subcommands', () => {
 
   it('runs the story at tiny size and writes the whole report', () => {
     const out = join(dir, 'story');
-    const r = runCli(['story', '--out', out, '--updates', '10', '--seeds', '1', '--hidden', '5', '--length', '10', '--flow-length', '20', '--test-sequences', '20', '--quiet']);
+    const r = runCli(['story', '--out', out, '--updates', '10', '--seeds', '1,2', '--hidden', '5', '--lengths', '10,12', '--flow-length', '20', '--test-sequences', '20', '--quiet']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/\(1\/3\) gradient flow[\s\S]*\(3\/3\) training[\s\S]*report: /);
-    expect(imagesOf(out).sort()).toEqual(['gradient-flow', 'gradient-norms', 'surface', 'training-curves'].flatMap((n) => [`${n}.png`, `${n}.svg`]));
+    // Both lengths, every method, the count of seeds in the success column.
+    for (const length of ['10', '12']) for (const method of ['sgd', 'sgd-c', 'sgd-cr']) expect(r.stdout).toMatch(new RegExp(`smart-tanh +${method} +${length} +\\d/2 `));
+    expect(imagesOf(out).sort()).toEqual(['gradient-flow', 'gradient-norms', 'success-rate', 'surface', 'training-curves'].flatMap((n) => [`${n}.png`, `${n}.svg`]));
   });
 });

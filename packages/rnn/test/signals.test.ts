@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Tensor, square, sum, valueAndGrad } from '@tapegrad/autodiff';
+import { Tensor, square, sum, tensor, valueAndGrad, zeros } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { omega } from '@tapegrad/optim';
-import { errorSignals, jacobianProducts, rnnLoss, transition, type RnnParams } from '@tapegrad/rnn';
+import { errorSignals, jacobianProducts, rnnLoss, signalStatistics, transition, type RnnParams } from '@tapegrad/rnn';
 import { randomProblem, rebuild, leavesOf, runs } from './rnn-helpers.js';
 
 const norm = (v: ArrayLike<number>): number => Math.sqrt(Array.from(v).reduce((s, x) => s + x * x, 0));
@@ -68,6 +68,26 @@ describe('errorSignals', () => {
     expect(stats.stepsInPast).toBeGreaterThan(0);
     expect(stats.stepsInPast).toBeLessThan(0.5);
     expect(stats.ratios[0].every(Number.isNaN)).toBe(true);
+  });
+
+  it('keeps ‖δ_k‖ exact far below 1e-154, where a plain sum of squares underflows to 0', () => {
+    // Row 0: a 3-4-5 triangle at 1e-300; row 1: one entry at 1e-320 (subnormal); row 2: zeros.
+    const n = 3;
+    const params: RnnParams = { W_rec: zeros([n, n]), W_in: zeros([n, 2]), b: zeros([n]), W_out: zeros([2, n]), b_out: zeros([2]) };
+    const delta = tensor([[3e-300, 4e-300, 0], [0, 1e-320, 0], [0, 0, 0]]);
+    const states = [zeros([3, n]), zeros([3, n])];
+    const stats = signalStatistics(params, 'tanh', states, [delta]);
+    expect(stats.exampleNorms[0][0] / 5e-300).toBeCloseTo(1, 14);
+    expect(stats.exampleNorms[0][1]).toBe(1e-320);
+    expect(stats.exampleNorms[0][2]).toBe(0);
+    expect(stats.meanNorms[0] / ((5e-300 + 1e-320) / 3)).toBeCloseTo(1, 14);
+    expect(stats.stepsInPast).toBe(0);
+    // Non-finite entries still show: an exploded signal is Infinity, a broken one NaN.
+    const bad = tensor([[Infinity, 1, 0], [NaN, 1, 0], [1, 1, 1]]);
+    const badStats = signalStatistics(params, 'tanh', states, [bad]);
+    expect(badStats.exampleNorms[0][0]).toBe(Infinity);
+    expect(badStats.exampleNorms[0][1]).toBeNaN();
+    expect(badStats.exampleNorms[0][2]).toBeCloseTo(Math.sqrt(3), 15);
   });
 
   it('stays differentiable inside another transform: ∂‖δ_1‖²/∂θ equals finite differences', () => {

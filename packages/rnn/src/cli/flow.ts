@@ -78,9 +78,9 @@ export function flowTableRow(r: FlowReport): string[] {
 /** The header matching {@link flowTableRow}. */
 export const FLOW_TABLE_HEADER = ['network', 'λ1', 'ρ(W_rec)', 'γ', '‖δ_1‖/‖δ_T‖', 'steps in past', 'verdict'];
 
-/** ‖δ_1‖/‖δ_T‖; a 0 means ‖δ_1‖ fell below what a float64 sum of squares can hold. */
+/** ‖δ_1‖/‖δ_T‖; a 0 means the entries of δ_1 themselves fell below the smallest float64 (~5e-324). */
 function showRatio(v: number): string {
-  return v === 0 ? '0 (below 1e-154: underflow)' : v.toExponential(1);
+  return v === 0 ? '0 (underflow, < 5e-324)' : v.toExponential(1);
 }
 
 function verdictWords(v: string): string {

@@ -6,11 +6,23 @@
  */
 import type { PlotSpec } from './render.js';
 
-/** One logged training point of one run (`run` labels the line, e.g. `sgd-c seed 2`). */
+/**
+ * One logged training point of one run (`run` labels the line, e.g. `sgd-c seed 2`). With
+ * `group` (e.g. the method) the lines are coloured by group, one line per run, so that many
+ * seeds stay readable.
+ */
 export interface CurveRow {
   readonly run: string;
   readonly update: number;
   readonly value: number;
+  readonly group?: string;
+}
+
+/** Colour by group when the rows have one (one line per run inside it), else by run. */
+function lineColour(rows: readonly CurveRow[]): Record<string, unknown> {
+  return rows.some((r) => r.group !== undefined)
+    ? { color: { field: 'group', type: 'nominal', title: 'method' }, detail: { field: 'run', type: 'nominal' } }
+    : { color: { field: 'run', type: 'nominal', title: 'run' } };
 }
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -30,7 +42,7 @@ export function trainingCurvesSpec(loss: readonly CurveRow[], validationError: r
     encoding: {
       x: { field: 'update', type: 'quantitative' as const, title: 'update' },
       y: { field: 'value', type: 'quantitative' as const, title: yTitle, scale: log ? { type: 'log' as const } : { zero: true } },
-      color: { field: 'run', type: 'nominal' as const, title: 'run' },
+      ...lineColour(rows),
     },
   });
   return {
@@ -59,7 +71,7 @@ export function gradientNormSpec(rows: readonly CurveRow[], threshold: number, t
         encoding: {
           x: { field: 'update', type: 'quantitative', title: 'update' },
           y: { field: 'value', type: 'quantitative', title: '‖∂E/∂θ‖ before clipping (log)', scale: { type: 'log' } },
-          color: { field: 'run', type: 'nominal', title: 'run' },
+          ...lineColour(rows),
         },
       },
       {
@@ -182,32 +194,41 @@ export interface SuccessRow {
   readonly method: string;
   readonly length: number;
   readonly rate: number;
+  /** Seeds that succeeded and seeds run: the bar's label, e.g. `0/5`. */
+  readonly successes: number;
+  readonly runs: number;
 }
 
+const METHOD_ORDER = ['sgd', 'sgd-c', 'sgd-cr'];
+
 /**
- * Success rate against sequence length, one panel per initialisation and one line per method,
- * as in the paper's Figure 7.
+ * Success rate against sequence length, one panel per initialisation and one bar per method,
+ * as in the paper's Figure 7. Every bar carries its count (`3/5`) above it, so a method that
+ * never succeeded shows as a `0/5` on the axis instead of as nothing.
  *
  * @example
- * successSpec([{ init: 'smart-tanh', method: 'sgd-cr', length: 50, rate: 1 }], 'temporal order');
+ * successSpec([{ init: 'smart-tanh', method: 'sgd-cr', length: 50, rate: 1, successes: 5, runs: 5 }], 'temporal order');
  */
 export function successSpec(rows: readonly SuccessRow[], title: string): PlotSpec {
+  const x = { field: 'length', type: 'ordinal', title: 'sequence length', axis: { labelAngle: 0 } };
+  const xOffset = { field: 'method', type: 'nominal', sort: METHOD_ORDER };
+  const y = { field: 'rate', type: 'quantitative', title: 'success rate', scale: { domain: [0, 1.12] }, axis: { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] } };
+  const color = { field: 'method', type: 'nominal', title: 'method', sort: METHOD_ORDER };
   return {
     $schema: SCHEMA,
     title,
-    data: { values: rows as SuccessRow[] },
+    data: { values: rows.map((r) => ({ ...r, label: `${r.successes}/${r.runs}` })) },
     facet: { column: { field: 'init', type: 'nominal', title: 'initialisation', sort: ['sigmoid', 'basic-tanh', 'smart-tanh'] } },
     spec: {
-      width: 220,
+      width: 80 + 90 * new Set(rows.map((r) => r.length)).size,
       height: 200,
       // Grouped bars (not lines): equal rates of two methods would hide each other as points.
-      mark: { type: 'bar' },
-      encoding: {
-        x: { field: 'length', type: 'ordinal', title: 'sequence length', axis: { labelAngle: 0 } },
-        xOffset: { field: 'method', type: 'nominal', sort: ['sgd', 'sgd-c', 'sgd-cr'] },
-        y: { field: 'rate', type: 'quantitative', title: 'success rate', scale: { domain: [0, 1] }, axis: { format: '.0%' } },
-        color: { field: 'method', type: 'nominal', title: 'method', sort: ['sgd', 'sgd-c', 'sgd-cr'] },
-      },
+      layer: [
+        { mark: { type: 'bar' }, encoding: { x, xOffset, y, color } },
+        // The count above each bar; a zero bar has no height, so its label is what shows it.
+        { mark: { type: 'text', dy: -6, fontSize: 10 }, encoding: { x, xOffset, y, color, text: { field: 'label' } } },
+        { mark: { type: 'tick', thickness: 2, opacity: 0.9 }, encoding: { x, xOffset, y, color } },
+      ],
     },
   } as PlotSpec;
 }

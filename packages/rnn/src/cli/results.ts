@@ -95,7 +95,7 @@ export const SUCCESS_HEADER = ['init', 'method', 'length', 'success', 'diverged'
 
 /** Rows of the success-rate-against-length plot. */
 export function successRows(cells: readonly CellOutcome[]): SuccessRow[] {
-  return cells.map((c) => ({ init: c.init, method: c.method, length: parseInt(c.length), rate: c.successes / c.runs }));
+  return cells.map((c) => ({ init: c.init, method: c.method, length: parseInt(c.length), rate: c.successes / c.runs, successes: c.successes, runs: c.runs }));
 }
 
 /** The curves of one run's log: validation loss and error, and the logged pre-clip gradient norms. */
@@ -106,20 +106,22 @@ export interface RunCurves {
 }
 
 /**
- * Reads the curves of a run folder's log, labelled `label`.
+ * Reads the curves of a run folder's log, labelled `label` (and coloured by `group` if given).
  *
  * @example
  * const curves = runCurves('out/sweep/runs/smart-tanh_sgd-c_L50_s1', 'sgd-c seed 1');
+ * runCurves(folder, 'sgd-c s1', 'sgd-c'); // one colour per method, one line per seed
  */
-export function runCurves(folder: string, label: string): RunCurves {
+export function runCurves(folder: string, label: string, group?: string): RunCurves {
   const records = readJsonLines(join(folder, RUN_FILES.log));
   const curves: RunCurves = { loss: [], error: [], gradNorm: [] };
   for (const r of records) {
     const update = r.update ?? 0;
+    const row = (value: number) => (group === undefined ? { run: label, update, value } : { run: label, update, value, group });
     if (r.type === 'validation') {
-      curves.loss.push({ run: label, update, value: Number(r.meanLoss) });
-      curves.error.push({ run: label, update, value: 100 * Number(r.errorRate) });
-    } else if (r.type === 'update') curves.gradNorm.push({ run: label, update, value: Number(r.gradNorm) });
+      curves.loss.push(row(Number(r.meanLoss)));
+      curves.error.push(row(100 * Number(r.errorRate)));
+    } else if (r.type === 'update') curves.gradNorm.push(row(Number(r.gradNorm)));
   }
   return curves;
 }
