@@ -6,6 +6,11 @@
  * Each keeps a 4×4 block of its result in 16 locals for the whole inner sum, so every loaded
  * number serves four multiply-adds; the rows and columns left over (count mod 4) go one by one.
  * These products are nearly all of the work of a BPTT step on the paper's sizes.
+ *
+ * The edges go first, in functions of their own: V8 optimizes a long-running loop on the spot
+ * (on-stack replacement), and code after that loop which had not run yet would bail out of the
+ * optimized code on every later call (the kernels run a few times per step: they never get hot
+ * enough to be optimized whole), leaving that code to the interpreter.
  */
 
 /**
@@ -19,6 +24,8 @@
 export function productTransposed(a: Float64Array, ao: number, b: Float64Array, out: Float64Array, o: number, rows: number, inner: number, cols: number): void {
   const r4 = rows - (rows % 4);
   const c4 = cols - (cols % 4);
+  singleRowsTransposed(a, ao, b, out, o, r4, rows, inner, cols, c4);
+  remainderColumnsTransposed(a, ao, b, out, o, rows, inner, cols, c4);
   for (let r = 0; r < r4; r += 4) {
     const a0r = ao + r * inner;
     for (let c = 0; c < c4; c += 4) {
@@ -40,7 +47,11 @@ export function productTransposed(a: Float64Array, ao: number, b: Float64Array, 
       out[w + 3 * cols] = s30; out[w + 3 * cols + 1] = s31; out[w + 3 * cols + 2] = s32; out[w + 3 * cols + 3] = s33;
     }
   }
-  // single rows (B = 1 is the common case): four dot products at a time share each load of a
+}
+
+
+/** productTransposed's rows r4..rows − 1 (B = 1 is the common case): four dot products at a time share each load of a. */
+function singleRowsTransposed(a: Float64Array, ao: number, b: Float64Array, out: Float64Array, o: number, r4: number, rows: number, inner: number, cols: number, c4: number): void {
   for (let r = r4; r < rows; r++) {
     const ar = ao + r * inner;
     for (let c = 0; c < c4; c += 4) {
@@ -57,6 +68,10 @@ export function productTransposed(a: Float64Array, ao: number, b: Float64Array, 
       out[w] = s0; out[w + 1] = s1; out[w + 2] = s2; out[w + 3] = s3;
     }
   }
+}
+
+/** productTransposed's columns c4..cols − 1, one dot product each. */
+function remainderColumnsTransposed(a: Float64Array, ao: number, b: Float64Array, out: Float64Array, o: number, rows: number, inner: number, cols: number, c4: number): void {
   for (let r = 0; r < rows; r++) {
     for (let c = c4; c < cols; c++) {
       let s = 0;
@@ -77,6 +92,8 @@ export function productTransposed(a: Float64Array, ao: number, b: Float64Array, 
 export function product(a: Float64Array, ao: number, b: Float64Array, out: Float64Array, o: number, rows: number, inner: number, cols: number): void {
   const r4 = rows - (rows % 4);
   const c4 = cols - (cols % 4);
+  remainderColumns(a, ao, b, out, o, r4, inner, cols, c4);
+  singleRows(a, ao, b, out, o, r4, rows, inner, cols);
   for (let r = 0; r < r4; r += 4) {
     const a0r = ao + r * inner;
     for (let c = 0; c < c4; c += 4) {
@@ -97,15 +114,22 @@ export function product(a: Float64Array, ao: number, b: Float64Array, out: Float
       out[w + 2 * cols] = s20; out[w + 2 * cols + 1] = s21; out[w + 2 * cols + 2] = s22; out[w + 2 * cols + 3] = s23;
       out[w + 3 * cols] = s30; out[w + 3 * cols + 1] = s31; out[w + 3 * cols + 2] = s32; out[w + 3 * cols + 3] = s33;
     }
-    for (let r1 = r; r1 < r + 4; r1++) {
-      for (let c = c4; c < cols; c++) {
-        let s = 0;
-        for (let k = 0; k < inner; k++) s += a[ao + r1 * inner + k] * b[k * cols + c];
-        out[o + r1 * cols + c] = s;
-      }
+  }
+}
+
+/** product's columns c4..cols − 1 of the rows 0..r4 − 1, one dot product each. */
+function remainderColumns(a: Float64Array, ao: number, b: Float64Array, out: Float64Array, o: number, r4: number, inner: number, cols: number, c4: number): void {
+  for (let r = 0; r < r4; r++) {
+    for (let c = c4; c < cols; c++) {
+      let s = 0;
+      for (let k = 0; k < inner; k++) s += a[ao + r * inner + k] * b[k * cols + c];
+      out[o + r * cols + c] = s;
     }
   }
-  // single rows: rows of B scaled and summed, four at a time, contiguous in both B and out
+}
+
+/** product's rows r4..rows − 1: rows of B scaled and summed, four at a time, contiguous in B and out. */
+function singleRows(a: Float64Array, ao: number, b: Float64Array, out: Float64Array, o: number, r4: number, rows: number, inner: number, cols: number): void {
   for (let r = r4; r < rows; r++) {
     const ar = ao + r * inner;
     const w = o + r * cols;
@@ -135,6 +159,7 @@ export function transposedProduct(a: Float64Array, aCols: number, b: Float64Arra
   const out = new Float64Array(aCols * bCols);
   const i4 = aCols - (aCols % 4);
   const j4 = bCols - (bCols % 4);
+  transposedEdges(a, aCols, b, bCols, rows, out, i4, j4);
   for (let i = 0; i < i4; i += 4) {
     for (let j = 0; j < j4; j += 4) {
       let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
@@ -156,6 +181,11 @@ export function transposedProduct(a: Float64Array, aCols: number, b: Float64Arra
       out[o + 3 * bCols] = c30; out[o + 3 * bCols + 1] = c31; out[o + 3 * bCols + 2] = c32; out[o + 3 * bCols + 3] = c33;
     }
   }
+  return out;
+}
+
+/** transposedProduct's last aCols mod 4 rows and bCols mod 4 columns, one sum each. */
+function transposedEdges(a: Float64Array, aCols: number, b: Float64Array, bCols: number, rows: number, out: Float64Array, i4: number, j4: number): void {
   for (let i = 0; i < aCols; i++) {
     for (let j = i < i4 ? j4 : 0; j < bCols; j++) {
       let s = 0;
@@ -163,5 +193,4 @@ export function transposedProduct(a: Float64Array, aCols: number, b: Float64Arra
       out[i * bCols + j] = s;
     }
   }
-  return out;
 }

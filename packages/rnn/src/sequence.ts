@@ -49,32 +49,10 @@ const NAMES = ['x0', 'W_rec', 'u', 'W_in', 'b', 'offsets'];
 export function rnnSequence(x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Tensor, b: Tensor, activation: Activation, offsets?: Tensor): Tensor {
   const sigma = checkActivation('rnnSequence', activation);
   const [T, B, n, nIn] = checkShapes(x0, W_rec, inputs, W_in, b, offsets);
-  const rows0 = x0.shape[0];
-  const H = new Float64Array((T + 1) * B * n); // h_0..h_T = σ(x_t), h_0 repeated on every row
-  for (let r = 0; r < B; r++) activateInto(sigma, x0.data, (rows0 === 1 ? 0 : r) * n, H, r * n, n);
-  const X = new Float64Array(T * B * n);
+  const { X, H } = forwardStates(sigma, x0.data, x0.shape[0], W_rec.data, inputs.data, W_in.data, b.data, offsets?.data ?? EMPTY, T, B, n, nIn);
   const W = W_rec.data;
   const U = inputs.data;
   const Win = W_in.data;
-  const bias = b.data;
-  const step = B * n;
-  for (let t = 0; t < T; t++) {
-    const o = t * step;
-    productTransposed(H, o, W, X, o, B, n, n);
-    for (let r = 0; r < B; r++) {
-      const row = o + r * n;
-      const uo = (t * B + r) * nIn;
-      for (let i = 0; i < n; i++) X[row + i] += bias[i];
-      // one-hot inputs are mostly zeros: skip them rather than multiply
-      for (let j = 0; j < nIn; j++) {
-        const uj = U[uo + j];
-        if (uj === 0) continue;
-        for (let i = 0; i < n; i++) X[row + i] += uj * Win[i * nIn + j];
-      }
-    }
-    if (offsets !== undefined) for (let k = o; k < o + step; k++) X[k] += offsets.data[k];
-    activateInto(sigma, X, o, H, o + step, step);
-  }
   const out = new Tensor(X, [T, B, n]);
   const shapes = { T, B, n, nIn, sigma };
   // δ_T = g_T, δ_t = g_t + (δ_{t+1}·W_rec) ⊙ σ'(x_t); ∂x0 = (δ_1·W_rec) ⊙ σ'(x_0),
@@ -86,6 +64,63 @@ export function rnnSequence(x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Ten
       ? fastVjp(g.data, needs, shapes, X, H, x0, W, U, Win)
       : recordedVjp(g, needs, shapes, out, x0, W_rec, inputs, W_in),
   );
+}
+
+const EMPTY = new Float64Array(0);
+
+/*
+ * The loops over steps live in functions of their own, with nothing after them: V8 optimizes a
+ * long-running loop on the spot (on-stack replacement), and code after it that had not run yet
+ * would bail out of that optimized code on every call.
+ */
+
+/** x_1..x_T (X, [T·B, n]) and h_0..h_T = σ(x_t) (H, h_0 repeated on every row) on plain buffers. */
+function forwardStates(
+  sigma: Activation,
+  x0: Float64Array,
+  rows0: number,
+  W: Float64Array,
+  U: Float64Array,
+  Win: Float64Array,
+  bias: Float64Array,
+  offsets: Float64Array,
+  T: number,
+  B: number,
+  n: number,
+  nIn: number,
+): { X: Float64Array; H: Float64Array } {
+  const step = B * n;
+  const H = new Float64Array((T + 1) * step);
+  for (let r = 0; r < B; r++) activateInto(sigma, x0, (rows0 === 1 ? 0 : r) * n, H, r * n, n);
+  const X = new Float64Array(T * step);
+  for (let t = 0; t < T; t++) {
+    const o = t * step;
+    productTransposed(H, o, W, X, o, B, n, n);
+    addBiasAndInputs(X, o, bias, U, Win, t * B, B, n, nIn);
+    addRange(X, offsets, o, offsets.length === 0 ? 0 : step);
+    activateInto(sigma, X, o, H, o + step, step);
+  }
+  return { X, H };
+}
+
+/** Adds b and u·W_inᵀ to the B rows of X from offset o; `u0` is the first input row. */
+function addBiasAndInputs(X: Float64Array, o: number, bias: Float64Array, U: Float64Array, Win: Float64Array, u0: number, B: number, n: number, nIn: number): void {
+  for (let r = 0; r < B; r++) {
+    const row = o + r * n;
+    const uo = (u0 + r) * nIn;
+    for (let i = 0; i < n; i++) X[row + i] += bias[i];
+    // one-hot inputs are mostly zeros: skip them rather than multiply
+    for (let j = 0; j < nIn; j++) {
+      const uj = U[uo + j];
+      if (uj === 0) continue;
+      for (let i = 0; i < n; i++) X[row + i] += uj * Win[i * nIn + j];
+    }
+  }
+}
+
+/** X[o + k] += add[o + k] for k < len. */
+function addRange(X: Float64Array, add: Float64Array, o: number, len: number): void {
+  for (let k = o; k < o + len; k++) X[k] += add[k];
 }
 
 interface Sizes {
@@ -103,12 +138,7 @@ function fastVjp(g: Float64Array, needs: readonly boolean[], s: Sizes, X: Float6
   const rows = T * B;
   const D = new Float64Array(rows * n); // δ_1..δ_T, [T·B, n]
   const dh = new Float64Array(step); // δ_{t+1}·W_rec = ∂E/∂σ(x_t) through the recurrence
-  for (let t = T - 1; t >= 0; t--) {
-    const o = t * step;
-    if (t === T - 1) D.set(g.subarray(o, o + step), o);
-    else backThroughActivation(sigma, X, H, o, o + step, dh, g, D, step);
-    if (t > 0 || needs[0]) product(D, o, W, dh, 0, B, n, n);
-  }
+  backThroughTime(sigma, g, X, H, W, D, dh, T, B, n, needs[0]);
   let dx0: Tensor | null = null;
   if (needs[0]) {
     const rows0 = x0.shape[0];
@@ -133,6 +163,17 @@ function fastVjp(g: Float64Array, needs: readonly boolean[], s: Sizes, X: Float6
     needs[4] ? new Tensor(sumRows(D, rows, n), [n]) : null,
     needs[5] ? new Tensor(D, [T, B, n]) : null,
   ];
+}
+
+/** δ_t into D for t = T..1, and dh = δ_1·W_rec at the end when x_0 needs its gradient. */
+function backThroughTime(sigma: Activation, g: Float64Array, X: Float64Array, H: Float64Array, W: Float64Array, D: Float64Array, dh: Float64Array, T: number, B: number, n: number, needsX0: boolean): void {
+  const step = B * n;
+  D.set(g.subarray((T - 1) * step, T * step), (T - 1) * step);
+  for (let t = T - 1; t >= 0; t--) {
+    const o = t * step;
+    if (t < T - 1) backThroughActivation(sigma, X, H, o, o + step, dh, g, D, step);
+    if (t > 0 || needsX0) product(D, o, W, dh, 0, B, n, n);
+  }
 }
 
 /** The same recursion from differentiable ops, recorded on the active tape (higher order). */
