@@ -30,15 +30,7 @@ export function reduceAxes(
     }
     return out;
   }
-  // Out strides: the position in `out` advances only along the kept dimensions.
-  const outStrides = new Array<number>(shape.length).fill(0);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (!reduced[d]) {
-      outStrides[d] = s;
-      s *= shape[d];
-    }
-  }
+  const outStrides = keptStrides(shape, reduced);
   const index = new Array<number>(shape.length).fill(0);
   let o = 0;
   for (let i = 0; i < data.length; i++) {
@@ -52,6 +44,22 @@ export function reduceAxes(
     }
   }
   return out;
+}
+
+/**
+ * Strides of the keepdims output seen from the input's index: the position in the output advances
+ * only along the kept dimensions (stride 0 along a reduced one).
+ */
+function keptStrides(shape: Shape, reduced: readonly boolean[]): number[] {
+  const strides = new Array<number>(shape.length).fill(0);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (!reduced[d]) {
+      strides[d] = s;
+      s *= shape[d];
+    }
+  }
+  return strides;
 }
 
 /** Sum of all elements. */
@@ -70,14 +78,7 @@ export function reducedIndex(shape: Shape, axes: readonly number[]): Int32Array 
   let size = 1;
   for (const d of shape) size *= d;
   const map = new Int32Array(size);
-  const outStrides = new Array<number>(shape.length).fill(0);
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (!axes.includes(d)) {
-      outStrides[d] = s;
-      s *= shape[d];
-    }
-  }
+  const outStrides = keptStrides(shape, shape.map((_, d) => axes.includes(d)));
   const index = new Array<number>(shape.length).fill(0);
   let o = 0;
   for (let i = 0; i < size; i++) {
