@@ -4,7 +4,7 @@
  * before the unrolled loop, and throws a typed error naming the function, the argument and the values.
  */
 import { ShapeError, Tensor, ValueError } from '@tapegrad/autodiff';
-import type { Activation } from './cell.js';
+import { checkActivation, type Activation } from './cell.js';
 import { checkHead, type Head } from './heads.js';
 
 /**
@@ -166,4 +166,26 @@ export function prepareBatch(op: string, sizes: RnnSizes, batch: SequenceBatch, 
     target = batch.targets as Tensor;
   }
   return { steps, length, batchSize, classes, target };
+}
+
+/** What {@link checkCall} returns: the sizes, σ, the head and the batch ready to unroll. */
+export interface CheckedCall {
+  sizes: RnnSizes;
+  activation: Activation;
+  head: Head;
+  prepared: PreparedBatch;
+}
+
+/**
+ * The checks every loss entry point (rnnLoss, truncatedLoss, errorSignals) starts with, in one
+ * order: parameters, σ, head, then the batch against them.
+ *
+ * @example
+ * const { sizes, activation, head, prepared } = checkCall('rnnLoss', params, batch, { activation: 'tanh', head: 'softmax-last' });
+ */
+export function checkCall(op: string, params: RnnParams, batch: SequenceBatch, config: RnnConfig): CheckedCall {
+  const sizes = checkParams(op, params);
+  const activation = checkActivation(op, config.activation);
+  const head = checkHead(op, config.head);
+  return { sizes, activation, head, prepared: prepareBatch(op, sizes, batch, head) };
 }

@@ -4,9 +4,7 @@
  * BPTT(k1, k2).
  */
 import { ValueError, type Tensor } from '@tapegrad/autodiff';
-import { checkActivation } from './cell.js';
-import { checkParams, prepareBatch, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
-import { checkHead } from './heads.js';
+import { checkCall, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
 import { lossOfPrepared, sequenceInputs, sequenceLossOfPrepared } from './model.js';
 import { truncatedLossOfPrepared, checkTruncation } from './truncated.js';
 
@@ -24,10 +22,7 @@ import { truncatedLossOfPrepared, checkTruncation } from './truncated.js';
  */
 export function rnnLoss(params: RnnParams, batch: SequenceBatch, config: RnnConfig): Tensor {
   const op = 'rnnLoss';
-  const sizes = checkParams(op, params);
-  const activation = checkActivation(op, config.activation);
-  const head = checkHead(op, config.head);
-  const prepared = prepareBatch(op, sizes, batch, head);
+  const { activation, head, prepared } = checkCall(op, params, batch, config);
   if (config.truncation !== undefined) {
     checkTruncation(op, config.truncation);
     return truncatedLossOfPrepared(params, null, prepared, activation, head, config.truncation);
@@ -35,7 +30,6 @@ export function rnnLoss(params: RnnParams, batch: SequenceBatch, config: RnnConf
   if (!checkFused(op, config.fused)) return lossOfPrepared(params, prepared, activation, head);
   return sequenceLossOfPrepared(params, prepared, sequenceInputs(batch.inputs, prepared), activation, head);
 }
-
 
 /**
  * `config.fused` checked: true (the default) or false; anything else throws a ValueError.

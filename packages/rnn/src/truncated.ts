@@ -11,9 +11,9 @@
  * J equals the full loss E, and ∇_θ J is exactly the truncated BPTT gradient.
  */
 import { ValueError, detach, noGrad, type Tensor } from '@tapegrad/autodiff';
-import { checkActivation, type Activation } from './cell.js';
-import { checkParams, prepareBatch, type PreparedBatch, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
-import { checkHead, type Head } from './heads.js';
+import type { Activation } from './cell.js';
+import { checkCall, type PreparedBatch, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
+import type { Head } from './heads.js';
 import { initialState, lossOfPrepared, stepLoss, sumLosses, unroll } from './model.js';
 
 /** Truncation lengths: k1 steps between backward passes, k2 ≥ k1 steps backpropagated. */
@@ -44,10 +44,7 @@ export function checkTruncation(op: string, truncation: Truncation): void {
  */
 export function truncatedLoss(params: RnnParams, anchors: readonly Tensor[] | null, batch: SequenceBatch, config: RnnConfig): Tensor {
   const op = 'truncatedLoss';
-  const sizes = checkParams(op, params);
-  const activation = checkActivation(op, config.activation);
-  const head = checkHead(op, config.head);
-  const prepared = prepareBatch(op, sizes, batch, head);
+  const { activation, head, prepared } = checkCall(op, params, batch, config);
   if (config.truncation === undefined) throw new ValueError(op, 'config.truncation', 'is required: { k1, k2 }');
   checkTruncation(op, config.truncation);
   if (anchors !== null && (!Array.isArray(anchors) || anchors.length !== prepared.length + 1)) {
