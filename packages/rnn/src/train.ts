@@ -7,7 +7,7 @@
  */
 import { Rng, Tensor, ValueError, spectralRadius, treeMap, valueAndGrad, zeros } from '@tapegrad/autodiff';
 import { SGD, globalNorm, omega, paperStep, type ClipAction, type OmegaResult } from '@tapegrad/optim';
-import { inputSteps, type RnnParams } from './batch.js';
+import type { RnnParams } from './batch.js';
 import type { Activation } from './cell.js';
 import { initRnn } from './init.js';
 import { paperOmega, type PaperOmegaResult } from './omega-paper.js';
@@ -229,7 +229,7 @@ export class Trainer {
               transition: transition(this.activation),
               params,
               states: s.states,
-              inputs: inputSteps('Trainer.step', batch.inputs, this.task.nIn),
+              inputs: s.inputs,
               deltas: s.deltas,
               wrt: ['W_rec'],
               form: c.omegaForm,
