@@ -144,9 +144,17 @@ export interface VjpResult {
 export function vjp(f: (...args: never[]) => Tensor, ...primals: TensorTree[]): VjpResult {
   const outer = activeTape();
   const tape = outer ?? new Tape(true);
-  const watched = primals.map((p, i) => treeMap(p, (x) => tape.watch(checkTensor('vjp', x, i))));
-  const out = tape.record(() => (f as (...a: unknown[]) => unknown)(...watched));
-  if (!(out instanceof Tensor)) throw new TapeError('vjp', `the function must return a Tensor, got ${typeof out}`);
+  let watched: TensorTree[];
+  let out: Tensor;
+  try {
+    watched = primals.map((p, i) => treeMap(p, (x) => tape.watch(checkTensor('vjp', x, i))));
+    const value: unknown = tape.record(() => (f as (...a: unknown[]) => unknown)(...watched));
+    if (!(value instanceof Tensor)) throw new TapeError('vjp', `the function must return a Tensor, got ${typeof value}`);
+    out = value;
+  } catch (error) {
+    if (outer === null) tape.release(); // no pullback will ever use this tape
+    throw error;
+  }
   const sources = watched.flatMap((w) => treeLeaves(w));
   const pullback = (g: Tensor): TensorTree[] => {
     if (!(g instanceof Tensor)) throw new TypeError(`vjp pullback: argument 'g' must be a Tensor, got ${typeof g}`);

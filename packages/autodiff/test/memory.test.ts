@@ -50,6 +50,18 @@ describe('the tape-entry counter', () => {
     expect(() => pullback(randn([3], 2))).toThrow(/consumed/);
   });
 
+  it('releases a vjp tape whose function throws or returns no tensor', () => {
+    const before = liveTapeEntries();
+    expect(() => vjp((y: Tensor) => (tanh(y), 3) as unknown as Tensor, randn([3], 1))).toThrow(/must return a Tensor/);
+    expect(() =>
+      vjp((y: Tensor) => {
+        tanh(y);
+        throw new Error('boom');
+      }, randn([3], 1)),
+    ).toThrow('boom');
+    expect(liveTapeEntries()).toBe(before);
+  });
+
   it('leaves nothing live after gradCheck, which releases its vjp', () => {
     const before = liveTapeEntries();
     gradCheck((y: Tensor) => sum(tanh(y)), [randn([3], 1)]);
