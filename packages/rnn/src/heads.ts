@@ -40,7 +40,7 @@ export function checkHead(op: string, head: unknown): Head {
 }
 
 /** True when the head needs an output at every step (not only the last). */
-export function outputsEveryStep(head: Head): boolean {
+export function outputsEveryStep(head: Head): head is 'softmax-every' | PerStepLoss {
   return head !== 'softmax-last' && head !== 'linear-last';
 }
 

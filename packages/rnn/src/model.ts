@@ -174,7 +174,6 @@ export function sequenceLossOfPrepared(
   const Y = outputLayer(params, reshape(applyActivation(activation, X), [T * prepared.batchSize, n]));
   // the mean over steps of the per-step batch means is the mean over all T·B rows
   if (head === 'softmax-every') return softmaxCrossEntropyRows(Y, prepared.classes!);
-  if (typeof head !== 'object') throw new ValueError('rnnLoss', 'head', `unexpected head ${String(head)}`);
   const Y3 = reshape(Y, [T, prepared.batchSize, Y.shape[1]]);
   const losses: Tensor[] = [];
   for (let t = 1; t <= T; t++) {
