@@ -6,9 +6,8 @@
  * original code's "steps in the past".
  */
 import { Tensor, valueAndGrad, zeros, detach, index } from '@tapegrad/autodiff';
-import { activationScalar, checkActivation, type Activation } from './cell.js';
-import { checkParams, prepareBatch, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
-import { checkHead } from './heads.js';
+import { activationScalar, type Activation } from './cell.js';
+import { checkCall, type RnnConfig, type RnnParams, type SequenceBatch } from './batch.js';
 import { lossOfPrepared, sequenceInputs, sequenceLossOfPrepared } from './model.js';
 import { checkFused } from './loss.js';
 
@@ -62,10 +61,7 @@ export interface SignalStatistics {
  */
 export function errorSignals(params: RnnParams, batch: SequenceBatch, config: RnnConfig): ErrorSignals {
   const op = 'errorSignals';
-  const sizes = checkParams(op, params);
-  const activation = checkActivation(op, config.activation);
-  const head = checkHead(op, config.head);
-  const prepared = prepareBatch(op, sizes, batch, head);
+  const { sizes, activation, head, prepared } = checkCall(op, params, batch, config);
   const fused = checkFused(op, config.fused);
   const T = prepared.length;
   const offsets = fused ? zeros([T, prepared.batchSize, sizes.nHidden]) : prepared.steps.map(() => zeros([prepared.batchSize, sizes.nHidden]));
