@@ -11,7 +11,7 @@ export type { ClipAction, ClipOptions, ClipResult, ClipValueResult, NonFinitePol
 export { NonFiniteGradientError } from './errors.js';
 export { omega, omegaTensor, checkTrajectory, OMEGA_MIN_DELTA_SQUARED } from './omega.js';
 export type { OmegaExactOptions, OmegaForm, OmegaOptions, OmegaResult, OmegaTensorOptions, Trajectory, Transition } from './omega.js';
-export { errorSignals, compareOmegaGradients } from './signals.js';
-export type { ErrorSignalsOptions, OmegaGradientComparison } from './signals.js';
+export { trajectorySignals, compareOmegaGradients } from './signals.js';
+export type { TrajectorySignalsOptions, OmegaGradientComparison } from './signals.js';
 export { combineGradients, paperStep } from './update.js';
 export type { PaperStepOptions, PaperStepResult } from './update.js';

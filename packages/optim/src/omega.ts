@@ -64,7 +64,7 @@ export interface OmegaOptions<P extends TensorTree> extends OmegaCommon<P>, Traj
 /** Ω with its exact gradient: `trajectory` recomputes states and error signals from θ on the tape. */
 export interface OmegaExactOptions<P extends TensorTree> extends OmegaCommon<P> {
   gradient: 'exact';
-  /** θ ↦ (x, δ), computed with differentiable ops, e.g. by {@link errorSignals}. */
+  /** θ ↦ (x, δ), computed with differentiable ops, e.g. by {@link trajectorySignals}. */
   trajectory: (params: P) => Trajectory;
 }
 
@@ -88,7 +88,7 @@ export const OMEGA_MIN_DELTA_SQUARED = 1e-20;
  * const { value, grad } = omega({ transition: F, params: { W_rec }, states, inputs, deltas });
  * // exact gradient: δ recomputed from θ on the tape
  * omega({ transition: F, params: { W_rec }, inputs, gradient: 'exact',
- *   trajectory: (p) => errorSignals({ transition: F, params: p, x0, inputs, loss }) });
+ *   trajectory: (p) => trajectorySignals({ transition: F, params: p, x0, inputs, loss }) });
  */
 export function omega<P extends TensorTree>(options: OmegaOptions<P> | OmegaExactOptions<P>): OmegaResult<P> {
   const op = 'omega';

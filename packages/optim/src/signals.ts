@@ -8,8 +8,8 @@
 import { ShapeError, add, treeEntries, valueAndGrad, zeros, type Tensor, type TensorTree } from '@tapegrad/autodiff';
 import { omega, type OmegaForm, type OmegaResult, type Trajectory, type Transition } from './omega.js';
 
-/** Options of {@link errorSignals}. */
-export interface ErrorSignalsOptions<P extends TensorTree> {
+/** Options of {@link trajectorySignals}. */
+export interface TrajectorySignalsOptions<P extends TensorTree> {
   transition: Transition<P>;
   params: P;
   /** The initial state x_0, [B, n]. */
@@ -25,10 +25,10 @@ export interface ErrorSignalsOptions<P extends TensorTree> {
  * signals δ_1..δ_T (δ_t = ∂E/∂x_t, total, by BPTT) and the loss E.
  *
  * @example
- * const { states, deltas, loss } = errorSignals({ transition: F, params, x0, inputs,
+ * const { states, deltas, loss } = trajectorySignals({ transition: F, params, x0, inputs,
  *   loss: (xs) => sum(square(xs[xs.length - 1])) });
  */
-export function errorSignals<P extends TensorTree>(options: ErrorSignalsOptions<P>): Trajectory & { loss: Tensor } {
+export function trajectorySignals<P extends TensorTree>(options: TrajectorySignalsOptions<P>): Trajectory & { loss: Tensor } {
   const { transition, params, x0, inputs, loss } = options;
   let states: Tensor[] = [];
   const perturbations = inputs.map(() => zeros(x0.shape));
@@ -37,7 +37,7 @@ export function errorSignals<P extends TensorTree>(options: ErrorSignalsOptions<
     for (let t = 0; t < inputs.length; t++) {
       const next = transition(states[t], inputs[t], params);
       if (next.rank !== x0.rank || next.shape.some((n, i) => n !== x0.shape[i])) {
-        throw new ShapeError('errorSignals', 'transition', `step ${t + 1} returned shape [${next.shape.join(', ')}], but x0 has shape [${x0.shape.join(', ')}]`);
+        throw new ShapeError('trajectorySignals', 'transition', `step ${t + 1} returned shape [${next.shape.join(', ')}], but x0 has shape [${x0.shape.join(', ')}]`);
       }
       states.push(add(next, eps[t]));
     }
@@ -63,7 +63,7 @@ export interface OmegaGradientComparison {
  *
  * @example
  * const cmp = compareOmegaGradients({ transition: F, params, inputs, wrt: ['W_rec'],
- *   trajectory: (p) => errorSignals({ transition: F, params: p, x0, inputs, loss }) });
+ *   trajectory: (p) => trajectorySignals({ transition: F, params: p, x0, inputs, loss }) });
  * cmp.parameters[0].cosine; // close to 1 when the immediate gradient points the right way
  */
 export function compareOmegaGradients<P extends TensorTree>(options: {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Rng, ShapeError, add, liveTapeEntries, matmulT, randn, square, sub, sum, tanh, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
-import { compareOmegaGradients, errorSignals, omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
+import { compareOmegaGradients, trajectorySignals, omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
 import { centralDifference, mismatch, paperTransition, runs, smallestStepRatio, type RnnParams } from './helpers.js';
 
 /** A small RNN x_t = W_rec·tanh(x_{t−1}) + W_in·u_t + b with a squared-error loss on W_out·tanh(x_T). */
@@ -20,11 +20,11 @@ function smallRnn(seed: number, n: number, batch: number, steps: number) {
   const x0 = randn([batch, n], rng, 0, 0.5);
   const inputs = Array.from({ length: steps }, () => randn([batch, 2], rng));
   const loss = (states: readonly Tensor[]) => sum(square(sub(matmulT(tanh(states[states.length - 1]), W_out, false, true), target)));
-  const trajectory = (p: RnnParams) => errorSignals({ transition: paperTransition, params: p, x0, inputs, loss });
+  const trajectory = (p: RnnParams) => trajectorySignals({ transition: paperTransition, params: p, x0, inputs, loss });
   return { params, x0, inputs, loss, trajectory };
 }
 
-describe('errorSignals', () => {
+describe('trajectorySignals', () => {
   it('returns δ_t = ∂E/∂x_t, equal to the gradient of the loss restarted from x_t', () => {
     const { params, inputs, loss, trajectory } = smallRnn(1, 3, 2, 4);
     const { states, deltas, loss: E } = trajectory(params);
@@ -46,8 +46,8 @@ describe('errorSignals', () => {
   it('rejects a transition that changes the state shape', () => {
     const { params, x0, inputs, loss } = smallRnn(2, 3, 2, 2);
     const widen = (x: Tensor, u: Tensor, p: RnnParams) => add(paperTransition(x, u, p), randn([2, 1, 3], 0));
-    expect(() => errorSignals({ transition: widen, params, x0, inputs, loss })).toThrow(ShapeError);
-    expect(() => errorSignals({ transition: widen, params, x0, inputs, loss })).toThrow(/step 1 returned shape \[2, 2, 3\], but x0 has shape \[2, 3\]/);
+    expect(() => trajectorySignals({ transition: widen, params, x0, inputs, loss })).toThrow(ShapeError);
+    expect(() => trajectorySignals({ transition: widen, params, x0, inputs, loss })).toThrow(/step 1 returned shape \[2, 2, 3\], but x0 has shape \[2, 3\]/);
   });
 });
 

@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { add, matmulT, randn, square, sub, sum, tanh, tensor, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
-import { NonFiniteGradientError, SGD, clipGradNorm, clipGradValue, compareOmegaGradients, constant, errorSignals, inverseTime, omega, paperStep, stepDecay } from '@tapegrad/optim';
+import { NonFiniteGradientError, SGD, clipGradNorm, clipGradValue, compareOmegaGradients, constant, trajectorySignals, inverseTime, omega, paperStep, stepDecay } from '@tapegrad/optim';
 
 const values = (t: Tensor) => Array.from(t.data);
 
@@ -47,16 +47,16 @@ describe('README examples', () => {
     const inputs = Array.from({ length: 10 }, (_, t) => randn([3, 2], 10 + t));
     const target = randn([3, 4], 5);
     const loss = (xs: readonly Tensor[]) => sum(square(sub(tanh(xs[xs.length - 1]), target)));
-    const { states, deltas } = errorSignals({ transition: F, params, x0, inputs, loss });
+    const { states, deltas } = trajectorySignals({ transition: F, params, x0, inputs, loss });
     const om = omega({ transition: F, params, states, inputs, deltas, wrt: ['W_rec'] });
     expect(om.pairs).toBe(30);
     expect(om.grad!.W_rec.shape).toEqual([4, 4]);
-    const exact = omega({ transition: F, params, inputs, gradient: 'exact', wrt: ['W_rec'], trajectory: (p) => errorSignals({ transition: F, params: p, x0, inputs, loss }) });
+    const exact = omega({ transition: F, params, inputs, gradient: 'exact', wrt: ['W_rec'], trajectory: (p) => trajectorySignals({ transition: F, params: p, x0, inputs, loss }) });
     expect(exact.value).toBeCloseTo(om.value, 12);
-    const cmp = compareOmegaGradients({ transition: F, params, inputs, wrt: ['W_rec'], trajectory: (p) => errorSignals({ transition: F, params: p, x0, inputs, loss }) });
+    const cmp = compareOmegaGradients({ transition: F, params, inputs, wrt: ['W_rec'], trajectory: (p) => trajectorySignals({ transition: F, params: p, x0, inputs, loss }) });
     expect(cmp.parameters[0].path).toBe('W_rec');
     const optimizer = new SGD({ learningRate: 0.01 });
-    const { grad: lossGrads } = valueAndGrad((p: Params) => errorSignals({ transition: F, params: p, x0, inputs, loss }).loss)(params);
+    const { grad: lossGrads } = valueAndGrad((p: Params) => trajectorySignals({ transition: F, params: p, x0, inputs, loss }).loss)(params);
     const r = paperStep({ params, lossGrads, omega: om, alpha: 4, clip: { threshold: 1 }, optimizer });
     expect(r).toMatchObject({ omega: om.value, alpha: 4, learningRate: 0.01, updated: true });
     expect(r.params.W_rec.shape).toEqual([4, 4]);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, ShapeError, ValueError, matmulT, randn, square, sub, sum, tanh, tensor, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
-import { SGD, clipGradNorm, combineGradients, errorSignals, globalNorm, inverseTime, omega, paperStep } from '@tapegrad/optim';
+import { SGD, clipGradNorm, combineGradients, trajectorySignals, globalNorm, inverseTime, omega, paperStep } from '@tapegrad/optim';
 import { paperTransition, type RnnParams } from './helpers.js';
 
 const values = (t: Tensor) => Array.from(t.data);
@@ -93,8 +93,8 @@ describe('SGD-CR on a small RNN, composed from the pieces', () => {
     const target = randn([3, 1], rng);
     const loss = (xs: readonly Tensor[]) => sum(square(sub(matmulT(tanh(xs[xs.length - 1]), W_out, false, true), target)));
 
-    const { states, deltas } = errorSignals({ transition: paperTransition, params, x0, inputs, loss });
-    const { grad: lossGrads } = valueAndGrad((p: RnnParams) => errorSignals({ transition: paperTransition, params: p, x0, inputs, loss }).loss)(params);
+    const { states, deltas } = trajectorySignals({ transition: paperTransition, params, x0, inputs, loss });
+    const { grad: lossGrads } = valueAndGrad((p: RnnParams) => trajectorySignals({ transition: paperTransition, params: p, x0, inputs, loss }).loss)(params);
     const om = omega({ transition: paperTransition, params, states, inputs, deltas, wrt: ['W_rec'] });
     const r = paperStep({ params, lossGrads, omega: om, alpha: 4, clip: { threshold: 1 }, optimizer: new SGD({ learningRate: 0.01 }) });
 
