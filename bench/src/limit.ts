@@ -214,6 +214,8 @@ function sgd(w: Float64Array, g: Float64Array, rate: number): void {
 /**
  * out = aᵀ·b for a, b with `rows` rows of n: out[i][j] = Σ_p a[p][i]·b[p][j]. A 4×4 block of out
  * lives in 16 locals for the whole sum over p; the last n mod 4 rows and columns go one by one.
+ * It mirrors @tapegrad/rnn's kernels.ts on purpose: the JS limit is the independent reference the
+ * library is checked and timed against, so it must not call library code.
  */
 function transposedProduct(rows: number, a: Float64Array, b: Float64Array, out: Float64Array): void {
   const n4 = n - (n % 4);
