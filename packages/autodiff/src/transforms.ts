@@ -100,15 +100,16 @@ function differentiate(
     for (const i of list) watched[i] = treeMap(args[i] as TensorTree, (x) => tape.watch(checkTensor(op, x, i)));
     const out: unknown = tape.record(() => f(...watched));
     if (!(out instanceof Tensor)) throw new TapeError(op, `the function must return a Tensor, got ${typeof out}`);
-    const sources = list.flatMap((i) => treeLeaves(watched[i] as TensorTree));
+    const leaves = list.map((i) => treeLeaves(watched[i] as TensorTree));
+    const sources = leaves.flat();
     const unreachedLeaves: number[] = [];
     // Nested, the walk is recorded on the outer tape (higher order); at the top it is not.
     const flat = tape.gradient(out, sources, undefined, unreachedLeaves);
     const grads: TensorTree[] = [];
     const unreached = new Set<number>();
     let offset = 0;
-    for (const i of list) {
-      const count = treeLeaves(watched[i] as TensorTree).length;
+    for (const [k, i] of list.entries()) {
+      const count = leaves[k].length;
       grads.push(treeUnflatten(args[i] as TensorTree, flat.slice(offset, offset + count).map((g) => (outer === null ? detach(g) : g))));
       for (const u of unreachedLeaves) if (u >= offset && u < offset + count) unreached.add(i);
       offset += count;
