@@ -7,7 +7,7 @@
  * report with the plots.
  */
 import { join, resolve } from 'node:path';
-import { INITS, type InitName } from '../../init.js';
+import { INITS, type InitName } from '@tapegrad/rnn';
 import { boolFlag, flag, intAtLeast, listOf, numberAbove, oneOf, text } from '../args.js';
 import { parseCommand, printJson, type Command } from '../command.js';
 import { FLOW_TABLE_HEADER, flowRows, flowTableRow, gradientFlow } from '../flow.js';

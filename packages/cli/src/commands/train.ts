@@ -5,7 +5,7 @@
  * kill ends the process at once, and `--resume` continues from the last (atomically written) checkpoint.
  */
 import { resolve } from 'node:path';
-import { TRAIN_DEFAULTS, resolveTrainConfig, type TrainConfig } from '../../train.js';
+import { TRAIN_DEFAULTS, resolveTrainConfig, type TrainConfig } from '@tapegrad/rnn';
 import { boolFlag, flag, intAtLeast, lengthSpec, numberAbove, oneOf, showLength, text, type Options } from '../args.js';
 import { parseCommand, printJson, type Command } from '../command.js';
 import { methodFlag, modelFlags } from '../options.js';

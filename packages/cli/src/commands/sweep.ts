@@ -7,8 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { INITS, type InitName } from '../../init.js';
-import { resolveTrainConfig } from '../../train.js';
+import { type InitName, INITS, resolveTrainConfig } from '@tapegrad/rnn';
 import { boolFlag, flag, intAtLeast, listOf, oneOf, text } from '../args.js';
 import { parseCommand, type Command } from '../command.js';
 import { METHODS, type Method } from '../options.js';

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gradientFlowSpec, gradientNormSpec, successSpec, surfaceSpec, trainingCurvesSpec } from '../src/cli/plots.js';
-import { Report, markdownTable, textTable } from '../src/cli/report.js';
+import { gradientFlowSpec, gradientNormSpec, successSpec, surfaceSpec, trainingCurvesSpec } from '../src/plots.js';
+import { Report, markdownTable, textTable } from '../src/report.js';
 import { expectImage } from './cli-helpers.js';
 
 const folder = process.env.TAPEGRAD_PLOT_DIR ?? mkdtempSync(join(tmpdir(), 'tapegrad-plots-'));

@@ -8,14 +8,14 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readCheckpoint } from '../src/cli/checkpoint.js';
+import { readCheckpoint } from '../src/checkpoint.js';
 import { MAIN, ROOT, expectImage, runCli } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-cli-'));
 const TINY = ['--length', '10', '--hidden', '5', '--batch', '4', '--validate-every', '10', '--validation-sequences', '20', '--test-sequences', '40', '--keep-going', '--quiet'];
 
 beforeAll(() => {
-  execFileSync('npx', ['tsc', '-b', 'packages/rnn'], { cwd: ROOT, stdio: 'inherit' });
+  execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: ROOT, stdio: 'inherit' });
 }, 120_000);
 
 function params(folder: string): unknown {

@@ -10,7 +10,7 @@ import { expect } from 'vitest';
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 /** The built command-line entry point. */
-export const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
 /** Asserts that `path` is a non-empty well-formed SVG (an <svg> root element) or a PNG (its signature). */
 export function expectImage(path: string): void {
@@ -43,7 +43,7 @@ function wellFormed(xml: string): boolean {
   return stack.length === 0 && !xml.slice(consumed).includes('<');
 }
 
-/** Runs `node dist/cli/main.js ...args` and returns its status and output. */
+/** Runs `node dist/main.js ...args` and returns its status and output. */
 export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [MAIN, ...args], {
     cwd: ROOT,

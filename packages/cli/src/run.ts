@@ -9,10 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '@tapegrad/autodiff';
-import type { RnnParams } from '../batch.js';
-import type { Activation } from '../cell.js';
-import { evaluateTask, makeTask, type Evaluation } from '../tasks/index.js';
-import { Trainer, resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig, type TrainState, type UpdateMetrics, type ValidationMetrics } from '../train.js';
+import { type Activation, evaluateTask, type Evaluation, makeTask, type ResolvedTrainConfig, resolveTrainConfig, type RnnParams, type TrainConfig, Trainer, type TrainState, type UpdateMetrics, type ValidationMetrics } from '@tapegrad/rnn';
 import { CheckpointError, assertSameRun, readCheckpoint, writeCheckpoint } from './checkpoint.js';
 import { JsonLinesLog } from './jsonl.js';
 import { writeJsonAtomic } from './files.js';

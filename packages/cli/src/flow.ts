@@ -4,12 +4,7 @@
  * verdict. Used by `diagnose` and by the story's first part.
  */
 import { Rng } from '@tapegrad/autodiff';
-import type { RnnParams } from '../batch.js';
-import type { Activation } from '../cell.js';
-import { initRnn, type InitName } from '../init.js';
-import { recurrentConditions } from '../jacobians.js';
-import { errorSignals } from '../signals.js';
-import { makeTask, type TaskName } from '../tasks/index.js';
+import { type Activation, errorSignals, type InitName, initRnn, makeTask, recurrentConditions, type RnnParams, type TaskName } from '@tapegrad/rnn';
 
 /** What {@link gradientFlow} measures. */
 export interface FlowReport {

@@ -3,8 +3,7 @@
  * and data sizes, with the paper's defaults (PAPER.md: temporal order, 50 hidden units, batch 20,
  * lr 0.01, clipping threshold 1, α = 4).
  */
-import { INITS, type InitName } from '../init.js';
-import { TASK_NAMES, type TaskName } from '../tasks/index.js';
+import { type InitName, INITS, TASK_NAMES, type TaskName } from '@tapegrad/rnn';
 import { flag, intAtLeast, oneOf } from './args.js';
 
 /** The training methods of Figure 7. */

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor } from '@tapegrad/autodiff';
 import { describe, expect, it } from 'vitest';
-import { UsageError, boolFlag, flag, intAtLeast, lengthSpec, listOf, numberAbove, parseFlags } from '../src/cli/args.js';
-import { CheckpointError, assertSameRun, readCheckpoint, writeCheckpoint } from '../src/cli/checkpoint.js';
-import { JsonLinesLog, readJsonLines } from '../src/cli/jsonl.js';
-import { Progress, formatDuration } from '../src/cli/progress.js';
+import { UsageError, boolFlag, flag, intAtLeast, lengthSpec, listOf, numberAbove, parseFlags } from '../src/args.js';
+import { CheckpointError, assertSameRun, readCheckpoint, writeCheckpoint } from '../src/checkpoint.js';
+import { JsonLinesLog, readJsonLines } from '../src/jsonl.js';
+import { Progress, formatDuration } from '../src/progress.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-units-'));
 

@@ -4,7 +4,7 @@
  * paper's verdict (vanishing guaranteed when λ1 < 1/γ, exploding possible when λ1 > 1/γ).
  */
 import { resolve } from 'node:path';
-import { INITS, type InitName } from '../../init.js';
+import { INITS, type InitName } from '@tapegrad/rnn';
 import { boolFlag, flag, intAtLeast, oneOf, text } from '../args.js';
 import { parseCommand, printJson, type Command } from '../command.js';
 import { FLOW_TABLE_HEADER, flowRows, flowTableRow, gradientFlow, type FlowReport } from '../flow.js';

@@ -5,7 +5,7 @@
  * step that lands on the wall is multiplied by the wall's huge gradient and throws the parameters
  * far away; with clipping the same step is bounded and descent goes on into the valley.
  */
-import { singleUnitPoint, singleUnitSurface } from '../single-unit.js';
+import { singleUnitPoint, singleUnitSurface } from '@tapegrad/rnn';
 import type { SurfaceCell, TrajectoryPoint } from './plots.js';
 
 /** Options of {@link surfaceExperiment}; defaults start 0.05 below the wall at w = 4.5. */
