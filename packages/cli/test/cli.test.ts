@@ -1,6 +1,6 @@
 /**
  * @file End-to-end tests of the `tapegrad` program: every subcommand at tiny sizes (spawning the
- * built CLI), usage errors and exit codes, resume after SIGKILL equal bit for bit to an
+ * built CLI), usage errors and exit codes (in this process: the same code, without a start-up), resume after SIGKILL equal bit for bit to an
  * uninterrupted run, and corrupt or mismatched checkpoints refused with nothing overwritten.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readCheckpoint } from '../src/checkpoint.js';
-import { MAIN, ROOT, expectImage, runCli } from './cli-helpers.js';
+import { MAIN, ROOT, expectImage, runCli, runMain } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-cli-'));
 const TINY = ['--length', '10', '--hidden', '5', '--batch', '4', '--validate-every', '10', '--validation-sequences', '20', '--test-sequences', '40', '--keep-going', '--quiet'];
@@ -39,24 +39,24 @@ describe('usage errors exit with code 2 and list the valid values', () => {
     [['train', '--task', 'parity'], /valid values: temporal-order, temporal-order-3bit, addition/],
     [['train', '--init', 'xavier'], /valid values: sigmoid, basic-tanh, smart-tanh/],
     [['train', '--frobnicate'], /unknown flag '--frobnicate'; valid flags: --task/],
-    [['train', '--lr', '0'], /--lr': must be > 0, got 0/],
-    [['train', '--lr', 'fast'], /expected a finite number, got 'fast'/],
-    [['train', '--batch', '0'], /--batch': must be ≥ 1, got 0/],
-    [['train', '--length', '-5'], /expected N or MIN..MAX/],
+    [['train', '--lr', '0'], /--lr': must be > 0, got '0'/],
+    [['train', '--lr', 'fast'], /expected a decimal number such as 5, 0.01 or 1e-3, got 'fast'/],
+    [['train', '--batch', '0'], /--batch': must be an integer in \[1, 100,000\], got '0'/],
+    [['train', '--length', '-5'], /--length': must be an integer in \[1, 1,000,000\], got '-5'/],
     [['train', '--length', '5'], /invalid input: .*minLength/],
     [['train', '--updates'], /needs a value/],
     [['sweep', '--methods', 'sgd,rmsprop'], /unknown value 'rmsprop'/],
     [['eval'], /needs a run folder/],
-  ])('%j', (args, message) => {
-    const r = runCli(args);
+  ])('%j', async (args, message) => {
+    const r = await runMain(args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 
-  it('prints help for the program and every subcommand', () => {
-    expect(runCli(['--help']).stdout).toMatch(/Commands:[\s\S]*diagnose/);
+  it('prints help for the program and every subcommand', async () => {
+    expect((await runMain(['--help'])).stdout).toMatch(/Commands:[\s\S]*diagnose/);
     for (const c of ['story', 'train', 'eval', 'sweep', 'collect', 'surface', 'diagnose']) {
-      const r = runCli([c, '--help']);
+      const r = await runMain([c, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`Usage: tapegrad ${c}`);
     }
@@ -64,12 +64,13 @@ describe('usage errors exit with code 2 and list the valid values', () => {
 });
 
 describe('train, eval and resume', () => {
-  it('trains, writes log, checkpoint and result, and prints JSON with --json', () => {
+  it('trains, writes log, checkpoint and record, and prints the record as JSON with --json', () => {
     const out = join(dir, 'plain');
     const r = runCli(['train', ...TINY, '--method', 'sgd-cr', '--updates', '30', '--out', out, '--json']);
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ status: 'budget', updates: 30, config: { method: 'sgd-cr', minLength: 10 } });
+    expect(summary).toMatchObject({ format: 'tapegrad-run-record', status: 'budget', updates: 30, config: { method: 'sgd-cr', minLength: 10 } });
+    expect(JSON.parse(readFileSync(join(out, 'record.json'), 'utf8'))).toEqual(summary);
     expect(summary.test.sequences).toBe(40);
     const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(log[0].type).toBe('config');
@@ -83,7 +84,8 @@ describe('train, eval and resume', () => {
     const out = join(dir, 'diverged');
     const r = runCli(['train', '--task', 'addition', '--lr', '100', '--method', 'sgd', '--init', 'basic-tanh', '--length', '10', '--hidden', '5', '--updates', '300', '--validate-every', '50', '--test-sequences', '10', '--quiet', '--out', out]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^diverged at update \d+: the loss is (Infinity|NaN)/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^train: diverged at update \d+: the loss is (Infinity|NaN)/m);
     const last = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.diverged === true);
     expect(String(last.loss)).toMatch(/Infinity|NaN/);
   });
@@ -175,7 +177,7 @@ describe('the other subcommands', () => {
     expect(imagesOf(join(dir, 'sweep', 'report'))).toContain('success-rate.svg');
     const jobs = runCli([...sweep, '--emit-jobs']).stdout.trim().split('\n');
     expect(jobs).toHaveLength(4);
-    expect(jobs[0]).toMatch(/^tapegrad train --task temporal-order --init smart-tanh --method sgd --length 10 .* --resume --quiet$/);
+    expect(jobs[0]).toMatch(/^\S+node \S+\/packages\/cli\/bin\/tapegrad\.js train --task temporal-order --init smart-tanh --method sgd --length 10 .* --resume-or-start --quiet$/);
     const collected = runCli(['collect', join(dir, 'sweep'), '--out', join(dir, 'collected'), '--json']);
     expect(collected.status).toBe(0);
     expect(JSON.parse(collected.stdout).cells).toHaveLength(2);
