@@ -44,9 +44,9 @@ function wellFormed(xml: string): boolean {
 }
 
 /** Runs `node dist/main.js ...args` and returns its status and output. */
-export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
     env: { ...process.env, ...options.env },

@@ -4,16 +4,28 @@
  * flags and stray arguments — the program ends with exit code 0, 1 or 2, prints no stack trace
  * and no internal error, and writes nothing outside the folders its --out (and train's --record)
  * name. Each command line starts from tiny sizes so that valid ones finish in a moment. The
- * program runs in this process, except sweep, whose worker threads need the built program.
+ * program runs in this process, in a fresh folder of its own (relative paths land there), except
+ * sweep, whose worker threads need the built program (a child process in that folder).
  * TAPEGRAD_FC_RUNS and TAPEGRAD_FC_SEED change the number of runs and the seed.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, STACK_LINE, runCli, runMain } from './cli-helpers.js';
+
+/** Runs `main` with the working folder set to `cwd` (relative paths of the command line land there). */
+async function runMainIn(cwd: string, args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
+  const previous = process.cwd();
+  process.chdir(cwd);
+  try {
+    return await runMain(args);
+  } finally {
+    process.chdir(previous);
+  }
+}
 
 const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
 const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 20240610;
@@ -73,8 +85,8 @@ const commandLine = fc
   .chain((command) => fc.tuple(fc.constant(command), fc.array(token(command), { maxLength: 3 })))
   .map(([command, extra]) => [command, ...tiny[command], ...extra.flat()]);
 
-/** The folders a command line may write into: its last --out (default for collect: next to the first input) and train's --record. */
-function allowed(args: readonly string[]): string[] {
+/** The paths a command line may write under, resolved from `cwd`: its last --out and train's --record. */
+function allowed(cwd: string, args: readonly string[]): string[] {
   const value = (name: string) => {
     let v: string | undefined;
     args.forEach((a, i) => {
@@ -84,7 +96,7 @@ function allowed(args: readonly string[]): string[] {
     });
     return v;
   };
-  return [value('--out'), value('--record')].filter((v): v is string => v !== undefined && v !== '');
+  return [value('--out'), value('--record')].filter((v): v is string => v !== undefined && v !== '').map((v) => resolve(cwd, v));
 }
 
 describe('any command line', () => {
@@ -97,11 +109,11 @@ describe('any command line', () => {
         writeFileSync(join(sandbox, 'file'), 'not a folder');
         const args = template.map((a) => a.replaceAll('@', sandbox));
         const before = snapshot(base);
-        const r = args[0] === 'sweep' && !args.includes('--emit-jobs') ? runCli(args, { timeoutMs: 120_000 }) : await runMain(args);
+        const r = args[0] === 'sweep' && !args.includes('--emit-jobs') ? runCli(args, { timeoutMs: 120_000, cwd: sandbox }) : await runMainIn(sandbox, args);
         expect([0, 1, 2], `exit code of ${args.join(' ')}: ${r.stderr}`).toContain(r.status);
         expect(r.stderr).not.toMatch(STACK_LINE);
         expect(r.stderr).not.toMatch(/internal error/);
-        const roots = allowed(args);
+        const roots = allowed(sandbox, args);
         const written = [...snapshot(base)].filter(([path, stamp]) => before.get(path) !== stamp).map(([path]) => path);
         const outside = written.filter((path) => !roots.some((root) => path === root || !relative(root, path).startsWith('..')));
         expect(outside, `${args.join(' ')} wrote outside ${roots.join(', ')}`).toEqual([]);
