@@ -371,7 +371,8 @@ describe('the README and this file', () => {
     // 10,000 sequences (both adaptations are commented where they run).
     const adapted = ['shouldStop: (m) => false,', 'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) });'];
     // The section on eqs. 11–14 is run in readme-geometry.test.ts.
-    const self = fold(['', './readme-geometry.test.ts'].map((f) => readFileSync(new URL(f || import.meta.url, import.meta.url), 'utf8')).join('\n'));
+    const here = readFileSync(new URL(import.meta.url), 'utf8');
+    const self = fold(here + '\n' + readFileSync(new URL('./readme-geometry.test.ts', import.meta.url), 'utf8'));
     const lines = examples.flatMap((b) => b.split('\n').map(fold)).filter((l) => l !== '' && !l.startsWith('import '));
     const missing = lines.filter((l) => !self.includes(l) && !adapted.includes(fold(l.replace(/\/\/.*$/, ''))));
     expect(missing).toEqual([]);
