@@ -37,6 +37,26 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
 }
 
 /**
+ * `fn` wrapped so that calls in quick succession run it once, at the next animation frame: slider
+ * moves and worker reports then cost one redraw per frame at most.
+ *
+ * @example
+ * const redraw = oncePerFrame(draw);
+ * slider.addEventListener('input', redraw);
+ */
+export function oncePerFrame(fn: () => void): () => void {
+  let pending = false;
+  return () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      fn();
+    });
+  };
+}
+
+/**
  * Calls `draw()` whenever `container` changes width (at most once a frame), so charts are drawn at
  * the width they are shown at, from 360 px phones to wide screens.
  *
@@ -45,14 +65,10 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
  */
 export function onWidthChange(container: HTMLElement, draw: () => void): void {
   let width = container.clientWidth;
-  let pending = false;
+  const redraw = oncePerFrame(draw);
   new ResizeObserver(() => {
-    if (container.clientWidth === width || pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      width = container.clientWidth;
-      draw();
-    });
+    if (container.clientWidth === width) return;
+    width = container.clientWidth;
+    redraw();
   }).observe(container);
 }

@@ -113,6 +113,7 @@ describe('the page in headless Chromium', () => {
 
     await page.selectOption('#tape-example', 'second-order');
     await page.click('#tape-run');
+    await page.locator('#tape').screenshot({ path: `${shots}1100-tape-second-order.png` });
     const x2 = tensor([0.5, -1]);
     const hv = hessianVectorProduct((v: Tensor) => sum(tanh(v)), x2, ones([2]));
     // two different orders of the same float64 operations (the page walks the recorded first walk)
@@ -149,6 +150,7 @@ describe('the page in headless Chromium', () => {
       await page.keyboard.press('Enter');
       expect(await page.getAttribute('#tape-position', 'data-taken')).toBe(String(k));
       visited.push((await page.getAttribute('#tape-table tr.current', 'id')) ?? '');
+      if (k === 3) await page.locator('#tape').screenshot({ path: `${shots}1100-tape-step-3.png` });
     }
     expect(visited).toEqual(Array.from({ length: rows }, (_, i) => `tape-entry-${rows - 1 - i}`));
     expect(await page.isDisabled('#tape-step')).toBe(true);

@@ -6,7 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import type { InitName } from '@tapegrad/rnn';
 import { chartHeight, decadeTicks, logDomain } from '../charts.js';
-import { byId, h, onWidthChange } from '../dom.js';
+import { byId, h, onWidthChange, oncePerFrame } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { flowAt, flowSubject, type FlowResult, type FlowSubject } from './flow.js';
 
@@ -26,7 +26,6 @@ export function mountFlow(): void {
   const subjects = new Map<InitName, FlowSubject>();
   let result: FlowResult | null = null;
   let subject: FlowSubject;
-  let pending = false;
 
   const scaleOf = () => 10 ** Number(slider.value);
 
@@ -100,14 +99,7 @@ export function mountFlow(): void {
     );
   };
 
-  const schedule = (): void => {
-    if (pending) return;
-    pending = true;
-    requestAnimationFrame(() => {
-      pending = false;
-      compute();
-    });
-  };
+  const schedule = oncePerFrame(compute);
 
   slider.addEventListener('input', schedule);
   for (const r of radios) r.addEventListener('change', schedule);

@@ -54,7 +54,10 @@ export const FORMULAS: Readonly<Record<string, Formula>> = {
   min: { vjp: '∂/∂x = g·[x = out] / #ties', file: REDUCE },
   logsumexp: { vjp: '∂/∂x = g·exp(x − out) = g·softmax(x)', file: REDUCE },
   norm: { vjp: '∂/∂x = g·x/‖x‖ (0 where ‖x‖ = 0)', file: REDUCE },
-  matmul: { vjp: 'C = AB:  ∂A = G·Bᵀ,  ∂B = Aᵀ·G', file: LINALG },
+  matmul: {
+    vjp: 'C = AB:  ∂A = G·Bᵀ,  ∂B = Aᵀ·G  (transposed, as in an output layer: C = ABᵀ gives ∂B = Gᵀ·A; C = AᵀB, ∂A = B·Gᵀ)',
+    file: LINALG,
+  },
   outer: { vjp: '∂/∂a = G·b,  ∂/∂b = Gᵀ·a', file: LINALG },
   dot: { vjp: '∂/∂a = g·b,  ∂/∂b = g·a (g is a scalar)', file: LINALG },
   reshape: { vjp: '∂/∂x = g reshaped to x’s shape', file: SHAPE },

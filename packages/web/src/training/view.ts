@@ -6,7 +6,7 @@
 import * as Plot from '@observablehq/plot';
 import type { InitName, TrainMethod } from '@tapegrad/rnn';
 import { METHOD_COLOURS, METHOD_LABELS, chartHeight } from '../charts.js';
-import { byId, h, onWidthChange } from '../dom.js';
+import { byId, h, onWidthChange, oncePerFrame } from '../dom.js';
 import { formatNumber } from '../format.js';
 import type { Command, MethodProgress, Report, TrainingSettings } from './protocol.js';
 
@@ -46,7 +46,6 @@ export function mountTraining(): void {
   let worker: Worker | null = null;
   let curves: Curves = { losses: [], errors: [], latest: new Map() };
   let running = false;
-  let drawPending = false;
 
   const send = (command: Command) => worker?.postMessage(command);
 
@@ -96,15 +95,6 @@ export function mountTraining(): void {
           ? 'Paused.'
           : 'Finished.';
     scheduleDraw();
-  };
-
-  const scheduleDraw = (): void => {
-    if (drawPending) return;
-    drawPending = true;
-    requestAnimationFrame(() => {
-      drawPending = false;
-      draw();
-    });
   };
 
   const draw = (): void => {
@@ -163,6 +153,8 @@ export function mountTraining(): void {
       }),
     );
   };
+
+  const scheduleDraw = oncePerFrame(() => draw());
 
   startButton.addEventListener('click', () => {
     error.hidden = true;
