@@ -25,6 +25,7 @@ import {
   type Tensor,
 } from '@tapegrad/autodiff';
 import { errorSignals, initRnn, makeTask } from '@tapegrad/rnn';
+import { DESCENT_DEFAULTS, SURFACE_REGION, descend, type PathPoint } from '../src/surface/surface.js';
 import { buildAndServe, chromiumMissing, launchChromium } from './browser.js';
 
 const missing = chromiumMissing();
@@ -78,6 +79,7 @@ describe('the page in headless Chromium', () => {
   inBrowser('renders every section, without errors', async () => {
     expect(await page.locator('#tape-table tbody tr').count()).toBe(5);
     expect(await page.locator('#flow-chart svg').count()).toBe(1);
+    expect(await page.locator('#flow-gauge svg').count()).toBe(1);
     expect(await page.locator('#surface-chart svg').count()).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#surface-summary .card').count()).toBe(2);
     expect(await page.locator('#training-start').isEnabled()).toBe(true);
@@ -193,6 +195,24 @@ describe('the page in headless Chromium', () => {
     await page.waitForFunction(
       () => document.getElementById('flow-verdict')!.dataset.verdict === 'may-explode',
     );
+  });
+
+  inBrowser('starts both descents from a point clicked on the surface', async () => {
+    const before = await page.getAttribute('#surface-summary', 'data-ends');
+    const surface = page.locator('#surface-chart svg[aria-label^="Error surface"]');
+    const box = (await surface.boundingBox())!;
+    await surface.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
+    await page.waitForFunction((b) => document.getElementById('surface-summary')!.dataset.ends !== b, before);
+    const start: [number, number] = [Number(await page.inputValue('#surface-w')), Number(await page.inputValue('#surface-b'))];
+    expect(start[0]).toBeGreaterThan(SURFACE_REGION.w[0]);
+    expect(start[0]).toBeLessThan(SURFACE_REGION.w[1]);
+    const ends = JSON.parse((await page.getAttribute('#surface-summary', 'data-ends'))!) as PathPoint[];
+    const expected = [false, true].map((clip) => descend({ ...DESCENT_DEFAULTS, start }, clip).at(-1)!);
+    // the same float64 steps in Node; 1e-9 allows Chromium's Math.exp to differ in the last bit over 40 steps
+    ends.forEach((end, i) => {
+      expect(end.w).toBeCloseTo(expected[i].w, 9);
+      expect(end.b).toBeCloseTo(expected[i].b, 9);
+    });
   });
 
   inBrowser(

@@ -24,16 +24,18 @@ export function mountFlow(): void {
   const caption = byId('flow-caption', HTMLElement);
   const radios = [...document.querySelectorAll<HTMLInputElement>('input[name="flow-init"]')];
   const subjects = new Map<InitName, FlowSubject>();
+  const gauge = byId('flow-gauge', HTMLDivElement);
   let result: FlowResult | null = null;
-  let subject: FlowSubject;
+  let subject: FlowSubject | null = null;
 
   const scaleOf = () => 10 ** Number(slider.value);
 
   const compute = (): void => {
     const init = (radios.find((r) => r.checked)?.value ?? 'smart-tanh') as InitName;
-    subject = subjects.get(init) ?? flowSubject(init);
-    subjects.set(init, subject);
-    result = flowAt(subject, scaleOf());
+    const s = subjects.get(init) ?? flowSubject(init);
+    subjects.set(init, s);
+    subject = s;
+    result = flowAt(s, scaleOf());
     const c = result.conditions;
     const text = `× ${scaleOf().toFixed(2)}`;
     shown.textContent = text;
@@ -41,7 +43,7 @@ export function mountFlow(): void {
     verdict.dataset.verdict = c.verdict;
     verdict.dataset.lambda1 = String(c.lambda1);
     verdict.dataset.inverseGamma = String(1 / c.gamma);
-    const crossing = 1 / (subject.gamma * subject.lambda1);
+    const crossing = 1 / (s.gamma * s.lambda1);
     verdict.replaceChildren(
       h(
         'strong',
@@ -66,8 +68,9 @@ export function mountFlow(): void {
   };
 
   const draw = (): void => {
-    if (result === null) return;
+    if (result === null || subject === null) return;
     const width = chart.clientWidth || 600;
+    gauge.replaceChildren(lambdaGauge(subject, result, width, [Number(slider.min), Number(slider.max)]));
     const norms = Array.from(result.norms, (v, i) => ({ k: i + 1, v, series: '‖δ_k‖' }));
     const bound = Array.from(result.bound, (v, i) => ({ k: i + 1, v, series: 'bound' }));
     const positive = norms.filter((d) => d.v > 0);
@@ -105,4 +108,33 @@ export function mountFlow(): void {
   for (const r of radios) r.addEventListener('change', schedule);
   compute();
   onWidthChange(chart, draw);
+}
+
+/**
+ * λ1 on a log axis spanning the slider's whole range, against the line at 1/γ: left of it the
+ * long-term signal must vanish, right of it it may explode.
+ */
+function lambdaGauge(subject: FlowSubject, result: FlowResult, width: number, exponents: [number, number]): Element {
+  const inverseGamma = 1 / subject.gamma;
+  const lo = Math.min(subject.lambda1 * 10 ** exponents[0], inverseGamma) / 1.5;
+  const hi = Math.max(subject.lambda1 * 10 ** exponents[1], inverseGamma) * 1.5;
+  const lambda1 = result.conditions.lambda1;
+  return Plot.plot({
+    width,
+    height: 86,
+    marginLeft: 16,
+    marginRight: 16,
+    ariaLabel: `λ1 = ${formatNumber(lambda1)} against 1/γ = ${formatNumber(inverseGamma)}`,
+    x: { type: 'log', domain: [lo, hi], ticks: decadeTicks([lo, hi], 8), tickFormat: '~g', label: 'λ1, the largest singular value of W_rec' },
+    y: { axis: null, domain: [0, 1] },
+    marks: [
+      Plot.rect([{ x1: lo, x2: inverseGamma }], { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fill: '#e3eefa' }),
+      Plot.rect([{ x1: inverseGamma, x2: hi }], { x1: 'x1', x2: 'x2', y1: 0, y2: 1, fill: '#fbe6e3' }),
+      Plot.text(['must vanish'], { x: lo, y: 0.8, text: (d: string) => d, textAnchor: 'start', dx: 4, fill: '#2a6fb0' }),
+      Plot.text(['may explode'], { x: hi, y: 0.8, text: (d: string) => d, textAnchor: 'end', dx: -4, fill: '#a3261b' }),
+      Plot.ruleX([inverseGamma], { stroke: '#1d232b', strokeWidth: 2 }),
+      Plot.text([`1/γ = ${formatNumber(inverseGamma)}`], { x: inverseGamma, y: 0.2, text: (d: string) => d, dx: 6, textAnchor: 'start' }),
+      Plot.dot([lambda1], { x: (d: number) => d, y: 0.45, r: 7, fill: result.conditions.verdict === 'vanish' ? '#2a6fb0' : '#a3261b', stroke: 'white' }),
+    ],
+  });
 }

@@ -17,8 +17,8 @@ import {
 } from './surface.js';
 
 const PATHS = [
-  { key: 'plain', clip: false, label: 'plain gradient descent', colour: '#ff8c1a' },
-  { key: 'clipped', clip: true, label: 'with norm clipping', colour: '#ffffff' },
+  { key: 'plain', clip: false, label: 'plain gradient descent', colour: '#ff8c1a', width: 5 },
+  { key: 'clipped', clip: true, label: 'with norm clipping', colour: '#ffffff', width: 1.75 },
 ] as const;
 
 /**
@@ -96,14 +96,15 @@ export function mountSurface(): void {
       color: { type: 'linear', scheme: 'viridis', label: 'log₁₀ E' },
       marks: [
         Plot.raster({ x1: w0, x2: w1, y1: b0, y2: b1, fill: logLoss, pixelSize: 2 }),
-        // each path over a dark halo, so both stay visible from the dark to the light end of viridis
+        // each path over a dark halo, visible from the dark to the light end of viridis; the plain path is
+        // wider, so where the two coincide (no step was clipped) its colour still shows around the other
         ...paths.flatMap((p, i) => [
-          Plot.line(p.points, { x: 'w', y: 'b', stroke: '#111', strokeWidth: 4.5, clip: true }),
+          Plot.line(p.points, { x: 'w', y: 'b', stroke: '#111', strokeWidth: PATHS[i].width + 2, clip: true }),
           Plot.line(p.points, {
             x: 'w',
             y: 'b',
             stroke: PATHS[i].colour,
-            strokeWidth: 2,
+            strokeWidth: PATHS[i].width,
             marker: 'dot',
             clip: true,
           }),
