@@ -45,12 +45,13 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
 }
 
-/**
- * Builds the page into packages/web/dist (the folder `build` makes for any static host) and
- * serves it on a free loopback port; returns the server and its URL.
- */
-export async function buildAndServe(): Promise<{ server: PreviewServer; url: string }> {
-  await build({ root, configFile: `${root}/vite.config.ts`, logLevel: 'warn' });
+/** Builds the page into packages/web/dist, the folder `npm run web:build` makes for any static host. */
+export async function buildPage(): Promise<void> {
+  await build({ root, configFile: `${root}/vite.config.ts`, logLevel: 'warn', mode: 'production' });
+}
+
+/** Serves packages/web/dist on a free loopback port, as a static host would; returns the server and its URL. */
+export async function servePage(): Promise<{ server: PreviewServer; url: string }> {
   const server = await preview({
     root,
     configFile: `${root}/vite.config.ts`,

@@ -1,13 +1,14 @@
 /**
- * @file The built page in headless Chromium: it is built with Vite and served as a static folder,
- * then every section must render without errors; the gradients it shows must equal the library's
- * own values computed here in Node for the same inputs; stepping the tape must visit every entry;
- * the W_rec slider must flip the verdict exactly where λ1 crosses 1/γ; a few hundred training
- * updates in the worker must grow the curves while the page still answers the slider; and at 360 px
- * nothing may scroll sideways. Screenshots go to out/web/. Without Chromium every test is skipped
- * with the reason, loudly (see scripts/summary-reporter.ts).
+ * @file The built page: Vite builds it into a static folder (checked with or without a browser),
+ * which is served as a static host would and opened in headless Chromium. Then every section must
+ * render without errors; the gradients it shows must equal the library's own values computed here
+ * in Node for the same inputs; stepping the tape must visit every entry; the W_rec slider must flip
+ * the verdict exactly where λ1 crosses 1/γ; a click on the surface must start both descents there;
+ * a few hundred training updates in the worker must grow the curves while the page still answers
+ * the slider; and at 360 px nothing may scroll sideways. Screenshots go to out/web/. Without
+ * Chromium the browser tests are skipped with the reason, loudly (see scripts/summary-reporter.ts).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
@@ -26,7 +27,7 @@ import {
 } from '@tapegrad/autodiff';
 import { errorSignals, initRnn, makeTask } from '@tapegrad/rnn';
 import { DESCENT_DEFAULTS, SURFACE_REGION, descend, type PathPoint } from '../src/surface/surface.js';
-import { buildAndServe, chromiumMissing, launchChromium } from './browser.js';
+import { buildPage, chromiumMissing, launchChromium, servePage } from './browser.js';
 
 const missing = chromiumMissing();
 if (missing !== null) console.warn(`\n*** packages/web: the browser tests are SKIPPED: ${missing} ***\n`);
@@ -55,17 +56,19 @@ const values = (t: Tensor) => Array.from(t.data);
 const shown = async (selector: string, attribute: string): Promise<number[]> =>
   JSON.parse((await page.getAttribute(selector, attribute)) ?? 'null') as number[];
 
-describe('the page in headless Chromium', () => {
+describe('the page, built with Vite and opened in headless Chromium', () => {
   beforeAll(async () => {
+    await buildPage(); // with or without a browser: the build is tested either way
     if (missing !== null) return;
-    ({ server } = await buildAndServe().then((s) => ({ server: s.server, url: s.url })));
+    let url: string;
+    ({ server, url } = await servePage());
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') pageErrors.push(m.text());
     });
-    await page.goto(server.resolvedUrls!.local[0]);
+    await page.goto(url);
     await page.waitForSelector('html[data-ready]', { state: 'attached', timeout: 30_000 });
     mkdirSync(shots, { recursive: true });
     await reportSizeAndLoadTime(page);
@@ -74,6 +77,18 @@ describe('the page in headless Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
+  });
+
+  it('builds a static folder any host can serve: relative URLs, the worker beside the page, es2022', () => {
+    const html = readFileSync(`${dist}index.html`, 'utf8');
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]).filter((u) => u.includes('assets'));
+    expect(assets.length).toBe(2); // the script and the stylesheet
+    for (const url of assets) expect(url.startsWith('./assets/'), url).toBe(true);
+    const script = readFileSync(`${dist}${assets.find((u) => u.endsWith('.js'))!}`, 'utf8');
+    const worker = /new URL\(`(worker-[\w-]+\.js)`,\s*import\.meta\.url\)/.exec(script)?.[1];
+    expect(worker).toBeDefined();
+    expect(readdirSync(`${dist}assets`)).toContain(worker);
+    expect(script).not.toMatch(/["'`]\/assets\//); // no absolute URL that would break in a sub-folder
   });
 
   inBrowser('renders every section, without errors', async () => {
