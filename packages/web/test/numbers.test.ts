@@ -4,12 +4,14 @@
  * λ1·γ crosses 1), and the single-unit descents (clipped steps never longer than lr·threshold; the
  * first plain step equals the gradient of an independent forward-mode computation).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tensor } from '@tapegrad/autodiff';
-import { singleUnitSurface } from '@tapegrad/rnn';
+import { TRAIN_DEFAULTS, singleUnitSurface } from '@tapegrad/rnn';
 import { chartHeight, decadeTicks, logDomain } from '../src/charts.js';
 import { exactValues, formatNumber, formatShape, formatTensor } from '../src/format.js';
-import { flowAt, flowSubject } from '../src/flow/flow.js';
+import { FLOW_SIZES, flowAt, flowSubject } from '../src/flow/flow.js';
+import { VALIDATION } from '../src/training/protocol.js';
 import { DESCENT_DEFAULTS, descend, surfaceGrid, SURFACE_REGION } from '../src/surface/surface.js';
 
 describe('formatting', () => {
@@ -88,5 +90,21 @@ describe('the single-unit section', () => {
     expect(clipped.some((p) => p.clipped)).toBe(true);
     const plain = descend(settings, false);
     expect(Math.max(...plain.slice(1).map((_, i) => step(plain, i + 1)))).toBeGreaterThan(1);
+  });
+});
+
+describe('the README', () => {
+  it('states the sizes and settings the page uses', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+    const html = readFileSync(new URL('../index.html', import.meta.url), 'utf8');
+    const slider = /id="flow-scale" min="(-?[\d.]+)" max="(-?[\d.]+)"/.exec(html)!;
+    expect(readme).toContain(`(× ${10 ** Number(slider[1])} to × ${10 ** Number(slider[2])})`);
+    expect(readme).toContain(`${FLOW_SIZES.hidden} units, ${FLOW_SIZES.batch} temporal-order sequences of length ${FLOW_SIZES.length}`);
+    expect(readme).toContain(`validation every ${VALIDATION.every} updates on ${VALIDATION.sequences} fixed sequences`);
+    const value = (id: string) => new RegExp(`id="${id}"[^>]*value="([^"]+)"`).exec(html)![1];
+    const init = /<option value="([\w-]+)" selected>/.exec(html)![1].replace('-', ' ');
+    expect(readme).toContain(
+      `(length ${value('training-length')}, ${init}, lr ${value('training-lr')}, ${value('training-hidden')} units, batch ${TRAIN_DEFAULTS.batchSize})`,
+    );
   });
 });
