@@ -141,6 +141,21 @@ describe('autodiff README: examples', () => {
     kept.release();
   });
 
+  it('entries and backwardSteps show the tape and its walk', () => {
+    const shown = new Tape(true);
+    const w = shown.watch(tensor([0.5, -1]));
+    const z = shown.record(() => sum(mul(tanh(w), 3)));
+    expect(shown.entries().map((e) => e.op)).toEqual(['watch', 'tanh', 'mul', 'sum']);
+    shown.entries().map((e) => e.op); // ['watch', 'tanh', 'mul', 'sum']
+    const steps = shown.backwardSteps(z); // sum, mul, tanh, watch: from z down
+    expect(steps.map((s) => s.op)).toEqual(['sum', 'mul', 'tanh', 'watch']);
+    steps[2].inputGrads[0]; // what tanh passes to w: 3·(1 − tanh²(w)) = [2.3593…, 1.2599…]
+    const expected = [0.5, -1].map((v) => 3 * (1 - Math.tanh(v) ** 2));
+    expect(values(steps[2].inputGrads[0]!)).toEqual(expected.map((v) => expect.closeTo(v, 14)));
+    expect(round(values(steps[2].inputGrads[0]!), 4)).toEqual([2.3593, 1.2599]);
+    shown.release();
+  });
+
   it("gradient called inside the tape's own record is recorded (grad of grad)", () => {
     const tape = new Tape();
     const x = tape.watch(tensor([0.5]));

@@ -370,7 +370,9 @@ describe('the README and this file', () => {
     // Run in an adapted form, for time: the README run trains until it succeeds, and evaluates
     // 10,000 sequences (both adaptations are commented where they run).
     const adapted = ['shouldStop: (m) => false,', 'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) });'];
-    const self = fold(readFileSync(new URL(import.meta.url), 'utf8'));
+    // The section on eqs. 11–14 is run in readme-geometry.test.ts.
+    const here = readFileSync(new URL(import.meta.url), 'utf8');
+    const self = fold(here + '\n' + readFileSync(new URL('./readme-geometry.test.ts', import.meta.url), 'utf8'));
     const lines = examples.flatMap((b) => b.split('\n').map(fold)).filter((l) => l !== '' && !l.startsWith('import '));
     const missing = lines.filter((l) => !self.includes(l) && !adapted.includes(fold(l.replace(/\/\/.*$/, ''))));
     expect(missing).toEqual([]);
