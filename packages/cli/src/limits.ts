@@ -16,8 +16,8 @@ export const LIMITS = {
   batch: 100_000,
   /** Test or validation sequences. */
   sequences: 10_000_000,
-  /** Seeds are 32-bit: the generator is seeded from 32 bits, so larger seeds would repeat smaller ones. */
-  seed: 0xffff_ffff,
+  /** Seeds: the generators are seeded from a signed 32-bit integer, so larger seeds would repeat smaller ones. */
+  seed: 2 ** 31 - 1,
   /** Worker threads. */
   workers: 256,
   /** Points per axis of the single-unit surface (points² loss evaluations, one plotted cell each). */

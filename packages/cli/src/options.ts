@@ -13,7 +13,7 @@ export type Method = 'sgd' | 'sgd-c' | 'sgd-cr';
 /** The methods, in the paper's order. */
 export const METHODS: readonly Method[] = ['sgd', 'sgd-c', 'sgd-cr'];
 
-/** Reads a seed: 32 bits (the generator is seeded from 32 bits; a larger seed would repeat a smaller one). */
+/** Reads a seed, 0 to 2^31 − 1 (the generators are seeded from 32 bits; a larger seed would repeat a smaller one). */
 export const seedValue = integer(0, LIMITS.seed);
 
 /** Reads a count of hidden units. */
