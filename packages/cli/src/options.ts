@@ -1,6 +1,6 @@
 /**
  * @file Flags several subcommands share: the task, the initialisation, the method and the model
- * and data sizes, with the paper's defaults (PAPER.md: temporal order, 50 hidden units, batch 20,
+ * and data sizes, with the paper's defaults (docs/PAPER.md: temporal order, 50 hidden units, batch 20,
  * lr 0.01, clipping threshold 1, α = 4).
  */
 import { type InitName, INITS, TASK_NAMES, type TaskName } from '@tapegrad/rnn';
