@@ -42,7 +42,7 @@ export class Tensor {
   }
 
   static {
-    Object.defineProperty(this.prototype, TENSOR, { value: true });
+    Object.defineProperty(Tensor.prototype, TENSOR, { value: true });
   }
 
   readonly data: Float64Array;
