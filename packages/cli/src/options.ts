@@ -1,6 +1,6 @@
 /**
  * @file Flags several subcommands share: the task, the initialisation, the method, the seed and
- * the model size, with the paper's defaults (PAPER.md: temporal order, 50 hidden units, batch 20,
+ * the model size, with the paper's defaults (docs/PAPER.md: temporal order, 50 hidden units, batch 20,
  * lr 0.01, clipping threshold 1, α = 4).
  */
 import { INITS, TASK_NAMES, type InitName, type TaskName } from '@tapegrad/rnn';

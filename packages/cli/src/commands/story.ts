@@ -14,7 +14,7 @@ import { ensureFolder } from '../files.js';
 import { FLOW_TABLE_HEADER, flowRows, flowTableRow, gradientFlow } from '../flow.js';
 import { LIMITS } from '../limits.js';
 import { METHODS, hiddenValue, seedValue } from '../options.js';
-import { Pool, defaultWorkers } from '../pool.js';
+import { Pool, type PoolResult, defaultWorkers } from '../pool.js';
 import { gradientFlowSpec, gradientNormSpec, successSpec, surfaceSpec, trainingCurvesSpec } from '../plots.js';
 import { Progress } from '../progress.js';
 import { Report, textTable } from '../report.js';
@@ -113,7 +113,7 @@ export const storyCommand: Command = {
     const total = () => [...progress.values()].reduce((a, b) => a + b, 0);
     const pool = new Pool(o.workers);
     const unhook = onInterrupt(() => pool.abort());
-    let results;
+    let results: PoolResult[];
     try {
       results = await pool.run(requests, {
         onProgress: (id, update) => {

@@ -14,7 +14,7 @@ import { kindOf } from '../files.js';
 import { programLine } from '../jobs.js';
 import { LIMITS } from '../limits.js';
 import { METHODS, seedValue, type Method } from '../options.js';
-import { Pool, defaultWorkers } from '../pool.js';
+import { Pool, type PoolResult, defaultWorkers } from '../pool.js';
 import { Progress } from '../progress.js';
 import { readRecord } from '../record.js';
 import type { RunRequest } from '../run.js';
@@ -127,7 +127,7 @@ export const sweepCommand: Command = {
     let finished = 0;
     const pool = new Pool(o.workers);
     const unhook = onInterrupt(() => pool.abort());
-    let results;
+    let results: PoolResult[];
     try {
       results = await pool.run(todo, {
         onProgress: (id, update) => {

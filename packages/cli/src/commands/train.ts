@@ -15,7 +15,7 @@ import { formatNumber } from '../numbers.js';
 import { methodFlag, modelFlags, seedValue } from '../options.js';
 import { Progress } from '../progress.js';
 import type { RunRecord } from '../record.js';
-import { RUN_FILES, executeRun, type RunMode, type RunRequest } from '../run.js';
+import { RUN_FILES, executeRun, type RunMode, type RunOutcome, type RunRequest } from '../run.js';
 import { codeVersion } from '../version.js';
 
 const D = TRAIN_DEFAULTS;
@@ -130,7 +130,7 @@ export const trainCommand: Command = {
     let status = '';
     const controller = new AbortController();
     const unhook = onInterrupt(() => controller.abort());
-    let outcome;
+    let outcome: RunOutcome;
     try {
       outcome = await executeRun(
         request,
