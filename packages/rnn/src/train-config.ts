@@ -7,12 +7,7 @@ import { ValueError } from '@tapegrad/autodiff';
 import type { OmegaForm } from '@tapegrad/optim';
 import { INITS, type InitName } from './init.js';
 import { TASK_NAMES, isTaskName, makeTask, type TaskName } from './tasks/index.js';
-
-/** SGD; SGD-C: with gradient norm clipping (Algorithm 1); SGD-CR: clipping plus the Ω regularizer. */
-export type TrainMethod = 'sgd' | 'sgd-c' | 'sgd-cr';
-
-/** Every method, in the order error messages list them. */
-export const TRAIN_METHODS: readonly TrainMethod[] = ['sgd', 'sgd-c', 'sgd-cr'];
+import { ALL_TRAIN_METHODS, type TrainMethod } from './train-methods.js';
 
 /**
  * A training run. Every field is optional; {@link resolveTrainConfig} fills in the defaults.
@@ -49,8 +44,20 @@ export interface TrainConfig {
   seed?: number;
   /** Validate (and measure the spectral radius) every this many updates; default 1000. */
   validateEvery?: number;
-  /** Size of the fixed validation set; default 1000. */
+  /** Sequences per validation; default 1000. */
   validationSequences?: number;
+  /**
+   * Where validation sequences come from: 'fixed' (default) draws one set at the start and reuses
+   * it; 'fresh' draws new ones at every validation, so success is never judged on sequences the
+   * run has been selected on.
+   */
+  validation?: ValidationMode;
+  /**
+   * When a validation is under 1%, confirm on this many fresh sequences: the run has succeeded only
+   * when fewer than 1% of them are wrong too (the paper's criterion uses 10,000). 0 (default): the
+   * validation alone decides.
+   */
+  confirmSequences?: number;
   /** End the run at the first validation error below 1% (the paper's success); default true. */
   stopOnSuccess?: boolean;
   /**
@@ -66,6 +73,9 @@ export interface TrainConfig {
    */
   omegaImpl?: OmegaImpl;
 }
+
+/** Where a run's validation sequences come from: see {@link TrainConfig.validation}. */
+export type ValidationMode = 'fixed' | 'fresh';
 
 /** How the training loop computes Ω: see {@link TrainConfig.omegaImpl}. */
 export type OmegaImpl = 'closed-form' | 'autodiff';
@@ -89,6 +99,8 @@ export const TRAIN_DEFAULTS: Readonly<Omit<ResolvedTrainConfig, 'maxLength'>> = 
   seed: 1,
   validateEvery: 1000,
   validationSequences: 1000,
+  validation: 'fixed',
+  confirmSequences: 0,
   stopOnSuccess: true,
   monitorEvery: 100,
   omegaImpl: 'closed-form',
@@ -111,7 +123,7 @@ function oneOf<T extends string>(name: string, value: unknown, valid: readonly T
  *
  * @example
  * resolveTrainConfig({ method: 'sgd-c', minLength: 20 }).alpha; // 4
- * resolveTrainConfig({ method: 'adam' }); // ValueError: ... valid values: sgd, sgd-c, sgd-cr
+ * resolveTrainConfig({ method: 'adam' }); // ValueError: ... valid values: sgd, sgd-c, sgd-cr, sgd-r
  */
 export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfig {
   if (typeof config !== 'object' || config === null) throw new ValueError(OP, 'config', `must be an object, got ${String(config)}`);
@@ -123,7 +135,8 @@ export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfi
   c.maxLength = config.maxLength ?? c.minLength;
   if (!isTaskName(c.task)) throw new ValueError(OP, 'config.task', `unknown task ${JSON.stringify(c.task)}; valid values: ${TASK_NAMES.join(', ')}`);
   oneOf('init', c.init, INITS);
-  oneOf('method', c.method, TRAIN_METHODS);
+  oneOf('method', c.method, ALL_TRAIN_METHODS);
+  oneOf('validation', c.validation, ['fixed', 'fresh']);
   oneOf('omegaForm', c.omegaForm, ['paper', 'summary']);
   oneOf('omegaImpl', c.omegaImpl, ['closed-form', 'autodiff']);
   // The task checks its own length rules (and names the argument) before any work starts.
@@ -133,6 +146,9 @@ export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfi
   positiveInteger('validateEvery', c.validateEvery);
   positiveInteger('validationSequences', c.validationSequences);
   positiveInteger('monitorEvery', c.monitorEvery);
+  if (!Number.isInteger(c.confirmSequences) || c.confirmSequences < 0) {
+    throw new ValueError(OP, 'config.confirmSequences', `must be an integer ≥ 0, got ${c.confirmSequences}`);
+  }
   if (!Number.isInteger(c.maxUpdates) || c.maxUpdates < 0) throw new ValueError(OP, 'config.maxUpdates', `must be an integer ≥ 0, got ${c.maxUpdates}`);
   // The generators are seeded from a signed 32-bit integer: a seed outside would silently repeat one inside.
   if (!Number.isInteger(c.seed) || c.seed < -(2 ** 31) || c.seed >= 2 ** 31) throw new ValueError(OP, 'config.seed', `must be an integer in [-2147483648, 2147483647], got ${c.seed}`);

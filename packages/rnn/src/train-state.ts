@@ -59,6 +59,8 @@ export interface TrainState {
   optimizer: OptimizerState;
   /** The training data generator's state (Rng.state()). */
   rng: number[];
+  /** The validation stream's state (fresh validation and confirmation sequences); absent in older states. */
+  validationRng?: number[];
   window: WindowSums;
 }
 
@@ -119,6 +121,19 @@ export function decodeParams(encoded: unknown, like: RnnParams): RnnParams {
   return out as unknown as RnnParams;
 }
 
+/**
+ * The values of fields that states saved before the field existed ran with: the autodiff Ω before
+ * `omegaImpl`, a fixed validation set without confirmation before `validation` and `confirmSequences`.
+ */
+const LEGACY_FIELDS: Readonly<Record<string, unknown>> = { omegaImpl: 'autodiff', validation: 'fixed', confirmSequences: 0 };
+
+/** @internal A saved configuration with the fields it predates filled in as it ran. */
+export function withLegacyFields(config: unknown): Record<string, unknown> | undefined {
+  if (typeof config !== 'object' || config === null) return config as undefined;
+  const missing = Object.entries(LEGACY_FIELDS).filter(([k]) => !(k in config));
+  return { ...config, ...Object.fromEntries(missing) };
+}
+
 /** @internal Checks the envelope of a state (format, version, config, counters) and returns its resolved config. */
 export function checkStateEnvelope(state: unknown): ResolvedTrainConfig {
   const op = 'Trainer.resume';
@@ -126,9 +141,7 @@ export function checkStateEnvelope(state: unknown): ResolvedTrainConfig {
   const s = state as Partial<TrainState>;
   if (s.format !== 'tapegrad-train-state') throw new ValueError(op, 'state.format', `must be "tapegrad-train-state", got ${JSON.stringify(s.format)}`);
   if (s.version !== 1) throw new ValueError(op, 'state.version', `must be 1, got ${JSON.stringify(s.version)}`);
-  // States saved before `omegaImpl` existed were trained with the autodiff Ω: they resume with it.
-  const legacy = typeof s.config === 'object' && s.config !== null && !('omegaImpl' in s.config);
-  const saved = (legacy ? { ...s.config, omegaImpl: 'autodiff' } : s.config) as Record<string, unknown> | undefined;
+  const saved = withLegacyFields(s.config);
   const config = resolveTrainConfig(saved);
   const resolved = config as unknown as Record<string, unknown>;
   if (Object.keys(resolved).some((k) => JSON.stringify(resolved[k]) !== JSON.stringify(saved?.[k]))) {
@@ -141,5 +154,8 @@ export function checkStateEnvelope(state: unknown): ResolvedTrainConfig {
   const statuses: TrainStatus[] = ['running', 'success', 'budget', 'diverged', 'stopped'];
   if (!statuses.includes(s.status as TrainStatus)) throw new ValueError(op, 'state.status', `must be one of ${statuses.join(', ')}, got ${JSON.stringify(s.status)}`);
   if (typeof s.window !== 'object' || s.window === null) throw new ValueError(op, 'state.window', 'is missing');
+  if (s.validationRng !== undefined && !Array.isArray(s.validationRng)) {
+    throw new ValueError(op, 'state.validationRng', `must be an array from Rng.state(), got ${JSON.stringify(s.validationRng)}`);
+  }
   return config;
 }

@@ -14,8 +14,10 @@ import { paperOmega, type PaperOmegaResult } from './omega-paper.js';
 import { rnnLoss } from './loss.js';
 import { forward, transition } from './model.js';
 import { errorSignals } from './signals.js';
-import { evaluateBatches, makeBatches, type Batch, type Evaluation, type Task, makeTask } from './tasks/index.js';
+import { type Batch, type Evaluation, type Task, makeTask } from './tasks/index.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './train-config.js';
+import { METHOD_SPECS } from './train-methods.js';
+import { Validation } from './train-validation.js';
 import {
   checkStateEnvelope,
   decodeFloat,
@@ -27,8 +29,10 @@ import {
   type TrainStatus,
 } from './train-state.js';
 
-export { TRAIN_DEFAULTS, TRAIN_METHODS, resolveTrainConfig } from './train-config.js';
-export type { OmegaImpl, ResolvedTrainConfig, TrainConfig, TrainMethod } from './train-config.js';
+export { TRAIN_DEFAULTS, resolveTrainConfig } from './train-config.js';
+export type { OmegaImpl, ResolvedTrainConfig, TrainConfig, ValidationMode } from './train-config.js';
+export { ALL_TRAIN_METHODS, METHOD_SPECS, TRAIN_METHODS } from './train-methods.js';
+export type { MethodSpec, TrainMethod } from './train-methods.js';
 export { decodeFloat, encodeFloat } from './train-state.js';
 export type { Divergence, EncodedFloat, EncodedTensor, TrainState, TrainStatus, WindowSums } from './train-state.js';
 
@@ -53,9 +57,16 @@ export interface UpdateMetrics {
   diverged: boolean;
 }
 
-/** What a validation reports: the error on the fixed validation set and averages since the last one. */
+/**
+ * What a validation reports: the error on the validation sequences (fixed or fresh), the
+ * confirmation when that error was under 1% and the run confirms, and averages since the last one.
+ */
 export interface ValidationMetrics extends Evaluation {
   update: number;
+  /** The error on `confirmSequences` fresh sequences, measured only when the validation was under 1%. */
+  confirmation: Evaluation | null;
+  /** The run has succeeded here: validation under 1% and, when the run confirms, the confirmation too. */
+  solved: boolean;
   /** Largest |eigenvalue| of W_rec. */
   spectralRadius: number;
   meanLoss: number;
@@ -132,7 +143,7 @@ export class Trainer {
   private currentParams: RnnParams;
   private readonly optimizer: SGD;
   private rng: Rng;
-  private readonly validationSet: Batch[];
+  private readonly validation: Validation;
   private currentStatus: TrainStatus = 'running';
   private divergence: Divergence | null = null;
   private best: { update: number; errorRate: number } | null = null;
@@ -149,7 +160,7 @@ export class Trainer {
     this.activation = activation;
     this.rng = rngs.data;
     this.optimizer = new SGD({ learningRate: c.learningRate });
-    this.validationSet = makeBatches(this.task, rngs.validation, c.validationSequences, Math.min(100, c.validationSequences));
+    this.validation = new Validation(this.task, c, rngs.validation);
   }
 
   /**
@@ -166,6 +177,8 @@ export class Trainer {
     trainer.currentParams = decodeParams(state.params, trainer.currentParams);
     trainer.optimizer.loadState(state.optimizer);
     trainer.rng = Rng.fromState(state.rng);
+    // States saved before fresh validation existed hold no stream: theirs stood just after the fixed set.
+    if (state.validationRng !== undefined) trainer.validation.restore(state.validationRng);
     const w = state.window;
     const at = (name: keyof Window) => decodeFloat(w[name], `state.window.${name}`);
     trainer.window = {
@@ -211,7 +224,8 @@ export class Trainer {
     const batch = this.task.sample(this.rng, c.batchSize);
     const update = this.updates + 1;
     const rnnConfig = { activation: this.activation, head: this.task.head };
-    const regularize = c.method === 'sgd-cr';
+    const method = METHOD_SPECS[c.method];
+    const regularize = method.regularizes;
     const monitor = regularize || update % c.monitorEvery === 0;
     let loss: number;
     let grads: RnnParams;
@@ -244,9 +258,10 @@ export class Trainer {
       grads = r.grad;
     }
     const base = { update, steps: batch.steps, loss, omega: om?.value ?? null, stepsInPast };
-    const rawNorm = c.method === 'sgd' ? globalNorm(grads) : 0;
+    // Without clipping there is no guard: a non-finite ∇E (or ∇Ω) would be applied as it is.
+    const rawNorm = method.clips ? 0 : Math.max(globalNorm(grads), om?.grad ? globalNorm(om.grad) : 0);
     if (!Number.isFinite(loss) || !Number.isFinite(rawNorm)) {
-      const reason = !Number.isFinite(loss) ? `the loss is ${loss}` : `the gradient norm is ${rawNorm} and sgd has no clipping to guard it`;
+      const reason = !Number.isFinite(loss) ? `the loss is ${loss}` : `the gradient norm is ${rawNorm} and ${c.method} has no clipping to guard it`;
       this.divergence = { update, loss: encodeFloat(loss), gradNorm: encodeFloat(rawNorm), reason };
       this.currentStatus = 'diverged';
       return { ...base, gradNorm: rawNorm, clipped: false, action: 'none', diverged: true };
@@ -255,7 +270,7 @@ export class Trainer {
       params,
       lossGrads: grads,
       ...(regularize && om !== null ? { omega: om, alpha: c.alpha } : {}),
-      ...(c.method === 'sgd' ? {} : { clip: { threshold: c.clipThreshold, nonFinite: 'fallback' as const } }),
+      ...(method.clips ? { clip: { threshold: c.clipThreshold, nonFinite: 'fallback' as const } } : {}),
       optimizer: this.optimizer,
     });
     this.currentParams = r.params;
@@ -291,14 +306,21 @@ export class Trainer {
     return new Tensor(data, [outputs.length * rows, width]);
   }
 
-  /** Error on the fixed validation set, the spectral radius, and the averages since the last validation (which it resets). */
+  /**
+   * Error on the validation sequences (and, when under 1%, the confirmation), the spectral radius,
+   * and the averages since the last validation (which it resets).
+   */
   validate(): ValidationMetrics {
-    const evaluation = evaluateBatches(this.validationSet, (b) => this.predict(b));
+    const predict = (b: Batch) => this.predict(b);
+    const evaluation = this.validation.measure(predict);
+    const confirmation = evaluation.success ? this.validation.confirm(predict) : null;
     const w = this.window;
     const mean = (sum: number, count: number) => (count > 0 ? sum / count : NaN);
     const v: ValidationMetrics = {
       ...evaluation,
       update: this.updates,
+      confirmation,
+      solved: evaluation.success && (confirmation === null || confirmation.success),
       spectralRadius: spectralRadius(this.currentParams.W_rec),
       meanLoss: mean(w.loss, w.updates),
       meanGradNorm: mean(w.gradNorm, w.updates),
@@ -324,7 +346,11 @@ export class Trainer {
       if (this.updates >= c.maxUpdates) {
         this.currentStatus = 'budget';
         // Unless the last update was just validated (after a resume lastValidation is unknown, the window is not).
-        if (this.window.updates > 0 || this.best === null) hooks.onValidation?.(this.validate());
+        if (this.window.updates > 0 || this.best === null) {
+          const v = this.validate();
+          hooks.onValidation?.(v);
+          if (c.stopOnSuccess && v.solved) this.currentStatus = 'success';
+        }
         break;
       }
       const m = this.step();
@@ -333,7 +359,7 @@ export class Trainer {
       if (m.update % c.validateEvery === 0) {
         const v = this.validate();
         hooks.onValidation?.(v);
-        if (c.stopOnSuccess && v.success) this.currentStatus = 'success';
+        if (c.stopOnSuccess && v.solved) this.currentStatus = 'success';
       }
       if (this.currentStatus === 'running' && hooks.shouldStop?.(m) === true) this.currentStatus = 'stopped';
     }
@@ -359,6 +385,7 @@ export class Trainer {
       params: encodeParams(this.currentParams),
       optimizer: this.optimizer.state(),
       rng: this.rng.state(),
+      validationRng: this.validation.state(),
       window: {
         updates: w.updates,
         loss: encodeFloat(w.loss),

@@ -36,7 +36,7 @@ function fingerprint(trainer: Trainer): string {
 }
 
 describe('resume', () => {
-  for (const method of ['sgd', 'sgd-c', 'sgd-cr'] as const) {
+  for (const method of ['sgd', 'sgd-c', 'sgd-cr', 'sgd-r'] as const) {
     it(`${method}: save after k updates (as JSON text), resume, finish = uninterrupted, bit for bit`, () => {
       const whole = new Trainer(base(method));
       const wholeMetrics: UpdateMetrics[] = [];

@@ -112,7 +112,7 @@ describe('configuration', () => {
   });
 
   it('rejects bad values with ValueErrors naming the field and the valid values', () => {
-    expect(() => resolveTrainConfig({ method: 'adam' as never })).toThrow(/config.method': unknown value "adam"; valid values: sgd, sgd-c, sgd-cr/);
+    expect(() => resolveTrainConfig({ method: 'adam' as never })).toThrow(/config.method': unknown value "adam"; valid values: sgd, sgd-c, sgd-cr, sgd-r/);
     expect(() => resolveTrainConfig({ init: 'xavier' as never })).toThrow(/valid values: sigmoid, basic-tanh, smart-tanh/);
     expect(() => resolveTrainConfig({ task: 'torder' as never })).toThrow(/valid values: temporal-order, temporal-order-3bit/);
     expect(() => resolveTrainConfig({ learningRate: 0 })).toThrow(/config.learningRate': must be a finite number > 0, got 0/);
