@@ -6,6 +6,7 @@
 import { collectCommand } from './commands/collect.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { evalCommand } from './commands/eval.js';
+import { experimentCommand } from './commands/experiment.js';
 import { storyCommand } from './commands/story.js';
 import { surfaceCommand } from './commands/surface.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -21,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   train: trainCommand,
   eval: evalCommand,
   sweep: sweepCommand,
+  experiment: experimentCommand,
   collect: collectCommand,
   surface: surfaceCommand,
   diagnose: diagnoseCommand,

@@ -7,6 +7,7 @@
  */
 import { closeSync, openSync, readSync, readdirSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ALL_TRAIN_METHODS } from '@tapegrad/rnn';
 import { FileError, fileError } from './errors.js';
 import { kindOf } from './files.js';
 import type { CurveRow, SuccessRow } from './plots.js';
@@ -128,7 +129,6 @@ export function successTable(found: readonly FoundRecord[]): CellOutcome[] {
   }
   const all = [...groups.values()].map((g) => settingsOf(g[0]));
   const varying = Object.keys(all[0] ?? {}).filter((k) => all.some((s) => s[k] !== all[0][k]));
-  const methodOrder = ['sgd', 'sgd-c', 'sgd-cr'];
   return [...groups.values()]
     .map((group): CellOutcome => {
       const c = group[0].config;
@@ -151,7 +151,7 @@ export function successTable(found: readonly FoundRecord[]): CellOutcome[] {
         a.init.localeCompare(b.init) ||
         parseInt(a.length) - parseInt(b.length) ||
         a.length.localeCompare(b.length) ||
-        methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method) ||
+        ALL_TRAIN_METHODS.indexOf(a.method as never) - ALL_TRAIN_METHODS.indexOf(b.method as never) ||
         JSON.stringify(a.settings).localeCompare(JSON.stringify(b.settings)),
     );
 }

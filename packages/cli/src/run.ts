@@ -32,6 +32,7 @@ import { ensureFolder, kindOf } from './files.js';
 import { JsonLinesLog, readJsonLines } from './jsonl.js';
 import { lockFolder } from './lock.js';
 import { RECORD_FORMAT, RECORD_VERSION, UPDATE_COLUMNS, VALIDATION_COLUMNS, cell, readRecord, sampleRows, writeRecord, type CodeVersion, type RunRecord, type TestOutcome } from './record.js';
+import { evaluationsOf, loadNow, machineOf, profilesOf, signalProfile, type EvaluateRequest, type ProfileRequest } from './run-extras.js';
 
 /** The file names inside a run folder. */
 export const RUN_FILES = { checkpoint: 'checkpoint.json', log: 'log.jsonl', record: 'record.json' } as const;
@@ -62,6 +63,10 @@ export interface RunRequest {
   readonly testSeed: number;
   /** The code that runs, for the record (asked once by the main thread). */
   readonly code: CodeVersion;
+  /** Error-signal profiles over training, for the record (none when absent). */
+  readonly profile?: ProfileRequest;
+  /** Evaluations at other lengths after training, for the record (none when absent). */
+  readonly evaluate?: EvaluateRequest;
 }
 
 /** How {@link executeRun} ended: with a record (`already` when it was there before), or interrupted at an update. */
@@ -133,6 +138,7 @@ async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks
   if (trainer.updates === 0) {
     rmSync(log.path, { force: true });
     log.append({ type: 'config', id: request.id, config });
+    if (request.profile) log.append({ type: 'profile', update: 0, ratios: signalProfile(trainer, request.profile) });
   } else {
     if (kindOf(log.path) === 'file') log.truncateAfter(trainer.updates);
     log.append({ type: 'resume', update: trainer.updates });
@@ -148,8 +154,9 @@ async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks
       hooks.onUpdate?.(m);
     },
     onValidation: (v: ValidationMetrics) => {
-      log.append({ type: 'validation', ...v });
-      if (v.success && solvedAt === null) solvedAt = v.update;
+      log.append({ type: 'validation', ...v, load: loadNow() });
+      if (request.profile && v.update % request.profile.every === 0) log.append({ type: 'profile', update: v.update, ratios: signalProfile(trainer, request.profile) });
+      if (v.solved && solvedAt === null) solvedAt = v.update;
       hooks.onValidation?.(v);
     },
   };
@@ -179,13 +186,16 @@ async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks
 }
 
 function resumeTrainer(ckpt: string, saved: SavedRun, config: ResolvedTrainConfig): Trainer {
-  // omegaImpl: checkpoints from before it existed lack it and resume with the autodiff Ω they were made with
-  assertSameRun(ckpt, saved.state.config as unknown as Record<string, unknown>, config as unknown as Record<string, unknown>, ['maxUpdates', 'omegaImpl']);
+  let trainer: Trainer;
   try {
-    return Trainer.resume(saved.state, { maxUpdates: config.maxUpdates });
+    trainer = Trainer.resume(saved.state, { maxUpdates: config.maxUpdates });
   } catch (e) {
     throw new CheckpointError(ckpt, `holds a run state this program cannot restore: ${(e as Error).message}`);
   }
+  // Compared as resumed, so fields a checkpoint predates count as what it ran with; omegaImpl:
+  // checkpoints from before it existed lack it and resume with the autodiff Ω they were made with.
+  assertSameRun(ckpt, trainer.config as unknown as Record<string, unknown>, config as unknown as Record<string, unknown>, ['maxUpdates', 'omegaImpl']);
+  return trainer;
 }
 
 function finish(request: RunRequest, trainer: Trainer, solvedAt: number | null, logPath: string, seconds: () => number): RunRecord {
@@ -200,6 +210,12 @@ function finish(request: RunRequest, trainer: Trainer, solvedAt: number | null, 
   const records = readJsonLines(logPath);
   const rows = (type: string, columns: readonly string[]) =>
     sampleRows(records.filter((r) => r.type === type).map((r) => columns.map((k) => cell(typeof r[k] === 'boolean' ? Number(r[k]) : r[k]))));
+  const confirmations = records
+    .filter((r) => r.type === 'validation' && typeof r.confirmation === 'object' && r.confirmation !== null)
+    .map((r) => {
+      const e = r.confirmation as { sequences: number; wrong: number; success: boolean };
+      return { update: r.update as number, sequences: e.sequences, wrong: e.wrong, success: e.success };
+    });
   return {
     format: RECORD_FORMAT,
     version: RECORD_VERSION,
@@ -209,14 +225,18 @@ function finish(request: RunRequest, trainer: Trainer, solvedAt: number | null, 
     status,
     updates: result.updates,
     solvedAt,
+    confirmations,
     best: result.best,
     divergence: result.divergence ? { update: result.divergence.update, reason: result.divergence.reason } : null,
     test,
     seconds: Math.round(seconds() * 10) / 10,
+    machine: machineOf(records),
     curves: {
       validation: { columns: VALIDATION_COLUMNS, rows: rows('validation', VALIDATION_COLUMNS) },
       updates: { columns: UPDATE_COLUMNS, rows: rows('update', UPDATE_COLUMNS) },
     },
+    profiles: request.profile ? profilesOf(records, request.profile, c.minLength) : null,
+    evaluations: status !== 'diverged' && request.evaluate ? evaluationsOf(trainer, request.evaluate, request.testSeed) : [],
   };
 }
 
@@ -231,7 +251,7 @@ function readSavedRun(path: string): SavedRun {
 /** For checkpoints written before they carried it: the first success in the (cut back) log. */
 function firstSolvedInLog(logPath: string): number | null {
   if (kindOf(logPath) !== 'file') return null;
-  const hit = readJsonLines(logPath).find((r) => r.type === 'validation' && r.success === true);
+  const hit = readJsonLines(logPath).find((r) => r.type === 'validation' && (r.solved ?? r.success) === true);
   return typeof hit?.update === 'number' ? hit.update : null;
 }
 

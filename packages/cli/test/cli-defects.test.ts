@@ -76,7 +76,7 @@ describe('results that were silently wrong', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/--seeds repeats 1; each cell runs once/);
     expect(readdirSync(join(dup, 'records'))).toEqual(['basic-tanh_sgd_L10_s1.json']);
-    const updates = readFileSync(join(dup, 'runs', 'basic-tanh_sgd_L10_s1', 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"validation"'));
+    const updates = readFileSync(join(dup, 'runs', 'basic-tanh_sgd_L10_s1', 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"validation"'));
     expect(updates).toHaveLength(3);
 
     const folder = join(dir, 'busy');
@@ -134,8 +134,8 @@ describe('on many machines', () => {
     const good = readFileSync(path, 'utf8');
     writeFileSync(path, good.replace('"updates": 60', '"updates": 61'));
     expectFailure(await runMain(['collect', moved, '--no-plots']), 1, /record '.*s1\.json': field 'updates': must be an integer in \[0, 60\], got 61/);
-    writeFileSync(path, good.replace('"version": 1', '"version": 2'));
-    expectFailure(await runMain(['collect', path, '--no-plots']), 1, /record version 2; this program reads version 1/);
+    writeFileSync(path, good.replace('"version": 2', '"version": 3'));
+    expectFailure(await runMain(['collect', path, '--no-plots']), 1, /record version 3; this program reads versions 1 and 2/);
   });
 });
 
@@ -243,7 +243,7 @@ describe('conventions', () => {
     expect((await runMain(['train', ...args, '--out', whole])).status).toBe(0);
     const folder = join(dir, 'interrupted');
     const run = startCli(['train', ...args, '--out', folder]);
-    await waitFor(() => existsSync(join(folder, 'log.jsonl')) && readFileSync(join(folder, 'log.jsonl'), 'utf8').includes('"validation"'));
+    await waitFor(() => existsSync(join(folder, 'log.jsonl')) && readFileSync(join(folder, 'log.jsonl'), 'utf8').includes('"type":"validation"'));
     run.child.kill('SIGINT');
     expect(await run.exit).toBe(130);
     const [, hint] = /To continue:\n {2}(.*)\n$/.exec(run.stderr()) ?? [];

@@ -117,7 +117,7 @@ describe('train, eval and resume', () => {
     expect(at).toBeLessThan(200);
     expect(runCli(['train', ...args, '--out', killed, '--resume']).status).toBe(0);
     expect(params(killed)).toEqual(params(whole));
-    const validations = (f: string) => readFileSync(join(f, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"validation"')).map((l) => JSON.parse(l).errorRate);
+    const validations = (f: string) => readFileSync(join(f, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"validation"')).map((l) => JSON.parse(l).errorRate);
     expect(validations(killed)).toEqual(validations(whole));
   });
 

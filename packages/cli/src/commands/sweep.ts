@@ -13,7 +13,7 @@ import { INTERRUPTED, onInterrupt, parseCommand, type Command } from '../command
 import { kindOf } from '../files.js';
 import { programLine } from '../jobs.js';
 import { LIMITS } from '../limits.js';
-import { METHODS, seedValue, type Method } from '../options.js';
+import { ALL_METHODS, METHODS, seedValue, type Method } from '../options.js';
 import { Pool, type PoolResult, defaultWorkers } from '../pool.js';
 import { Progress } from '../progress.js';
 import { readRecord } from '../record.js';
@@ -36,7 +36,7 @@ const spec = {
     'Ends with DIR/report/report.md (success table and plot).',
   flags: {
     inits: flag(listOf(oneOf<InitName>(INITS)), [...INITS], `initialisations (${INITS.join(', ')})`, 'I1,I2'),
-    methods: flag(listOf(oneOf<Method>(METHODS)), [...METHODS], `methods (${METHODS.join(', ')})`, 'M1,M2'),
+    methods: flag(listOf(oneOf<Method>(ALL_METHODS)), [...METHODS], `methods (${ALL_METHODS.join(', ')})`, 'M1,M2'),
     lengths: flag(listOf(integer(1, MAX_LENGTH)), [50, 100, 150], 'sequence lengths (each fixed)', 'L1,L2'),
     seeds: flag(listOf(seedValue), [1, 2, 3, 4, 5], 'seeds per cell (the paper uses 5)', 'S1,S2'),
     ...shared,
@@ -97,7 +97,7 @@ export function jobCommand(r: RunRequest): string {
     'train', '--task', c.task, '--init', c.init, '--method', c.method, '--length', `${c.minLength}${c.maxLength === c.minLength ? '' : `..${c.maxLength}`}`,
     '--hidden', `${c.hidden}`, '--lr', `${c.learningRate}`, '--clip', `${c.clipThreshold}`, '--alpha', `${c.alpha}`, '--omega-form', c.omegaForm,
     '--batch', `${c.batchSize}`, '--updates', `${c.maxUpdates}`, '--seed', `${c.seed}`, '--validate-every', `${c.validateEvery}`,
-    '--validation-sequences', `${c.validationSequences}`, ...(c.stopOnSuccess ? [] : ['--keep-going']), '--test-sequences', `${r.testSequences}`,
+    '--validation-sequences', `${c.validationSequences}`, '--validation', c.validation, '--confirm-sequences', `${c.confirmSequences}`, ...(c.stopOnSuccess ? [] : ['--keep-going']), '--test-sequences', `${r.testSequences}`,
     '--test-seed', `${r.testSeed}`, '--checkpoint-every', `${r.checkpointEvery}`, '--log-every', `${r.logEvery}`,
     '--out', r.folder, '--record', r.record, '--resume-or-start', '--quiet',
   ]);

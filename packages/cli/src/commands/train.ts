@@ -33,7 +33,9 @@ export const trainFlags = {
   updates: flag(integer(0), D.maxUpdates, 'update budget', 'N'),
   seed: flag(seedValue, D.seed, `seed of the initialisation, training data and validation set (0 to ${LIMITS.seed})`, 'N'),
   validateEvery: flag(integer(1), D.validateEvery, 'validate every N updates', 'N'),
-  validationSequences: flag(integer(1, LIMITS.sequences), D.validationSequences, 'size of the fixed validation set', 'N'),
+  validationSequences: flag(integer(1, LIMITS.sequences), D.validationSequences, 'sequences per validation', 'N'),
+  validation: flag(oneOf(['fixed', 'fresh'] as const), D.validation, 'validation sequences: fixed (one set, reused) or fresh (new at every validation)', 'MODE'),
+  confirmSequences: flag(integer(0, LIMITS.sequences), D.confirmSequences, 'confirm a validation under 1% on N fresh sequences before counting it (0: none)', 'N'),
   keepGoing: boolFlag('do not stop at the first validation error under 1%'),
   testSequences: flag(integer(0, LIMITS.sequences), 10_000, 'fresh test sequences for the final success evaluation (0: none)', 'N'),
   testSeed: flag(seedValue, 20130616, 'seed of the test sequences', 'N'),
@@ -68,6 +70,8 @@ export function trainConfigOf(o: TrainOptions): TrainConfig {
     seed: o.seed,
     validateEvery: o.validateEvery,
     validationSequences: o.validationSequences,
+    validation: o.validation,
+    confirmSequences: o.confirmSequences,
     stopOnSuccess: !o.keepGoing,
   };
 }
@@ -116,7 +120,7 @@ export function describeEnd(r: RunRecord): string {
 
 /** `tapegrad train`. */
 export const trainCommand: Command = {
-  summary: 'train one RNN (any task, init, method sgd|sgd-c|sgd-cr) with checkpoints and --resume',
+  summary: 'train one RNN (any task, init, method sgd|sgd-c|sgd-cr|sgd-r) with checkpoints and --resume',
   async run(argv) {
     const parsed = parseCommand(
       { name: 'train', synopsis: '[--task T] [--init I] [--method M] [--length L|MIN..MAX] [--updates N] [--out DIR] [--resume]', description: 'Trains the RNN of eq. (2) with SGD, SGD-C (gradient norm clipping) or SGD-CR (clipping + Ω).', flags: trainFlags },

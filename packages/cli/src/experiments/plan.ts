@@ -1,0 +1,140 @@
+/**
+ * @file The compute plan of an experiment, from measured speed: for each distinct kind of cell
+ * (task, method, length, sizes) a short timed trial on this machine gives updates per second and
+ * the cost of one validation; with the budgets that gives the worst case (no run stops early) in
+ * CPU hours and, over the workers, in wall-clock hours. The plan is printed before a grid starts
+ * and written to the experiment folder (`plan.json`), with the machine and its load, so the
+ * speeds quoted in the documentation come from a committed measurement.
+ */
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Trainer, resolveTrainConfig, type TrainConfig } from '@tapegrad/rnn';
+import { formatNumber } from '../numbers.js';
+import { textTable } from '../report.js';
+import type { RunRequest } from '../run.js';
+
+/** One measured kind of cell. */
+export interface Rate {
+  readonly task: string;
+  readonly method: string;
+  readonly length: string;
+  readonly hidden: number;
+  readonly batch: number;
+  /** Training updates per second (validation excluded). */
+  readonly updatesPerSecond: number;
+  /** Seconds of one validation (without confirmation, which only a validation under 1% costs). */
+  readonly validationSeconds: number;
+  /** Updates per second with the validations every `validateEvery` updates included. */
+  readonly effective: number;
+}
+
+/** A plan: the machine, its load, the rates, and the worst-case cost of the cells still to run. */
+export interface Plan {
+  readonly format: 'tapegrad-plan';
+  readonly version: 1;
+  readonly experiment: string;
+  readonly commit: string | null;
+  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly load: readonly number[] };
+  readonly workers: number;
+  readonly trialSeconds: number;
+  readonly rates: readonly Rate[];
+  readonly cells: number;
+  readonly todo: number;
+  /** Sum over the cells to run of budget / effective rate. */
+  readonly cpuHoursWorst: number;
+  /** cpuHoursWorst over the workers (two runs on two cores, each at the measured single-run speed). */
+  readonly wallHoursWorst: number;
+}
+
+/** The fields that set a cell's speed; cells that share them share a measurement. */
+function speedKey(c: ReturnType<typeof resolveTrainConfig>): string {
+  return JSON.stringify([c.task, c.method, c.minLength, c.maxLength, c.hidden, c.batchSize, c.monitorEvery, c.validationSequences]);
+}
+
+/**
+ * Times `seconds` of training updates (at least 3, after 2 to warm up) and one validation.
+ *
+ * @example
+ * measureRate({ minLength: 50, method: 'sgd-cr' }, 2).updatesPerSecond;
+ */
+export function measureRate(config: TrainConfig, seconds: number): { updatesPerSecond: number; validationSeconds: number } {
+  const trainer = new Trainer({ ...config, maxUpdates: Number.MAX_SAFE_INTEGER });
+  trainer.step();
+  trainer.step();
+  const start = performance.now();
+  let n = 0;
+  while (n < 3 || performance.now() - start < seconds * 1000) {
+    trainer.step();
+    n++;
+  }
+  const updatesPerSecond = n / ((performance.now() - start) / 1000);
+  const v = performance.now();
+  trainer.validate();
+  return { updatesPerSecond, validationSeconds: (performance.now() - v) / 1000 };
+}
+
+/**
+ * Measures every kind of cell among `todo` and prices the grid.
+ *
+ * @example
+ * const plan = makePlan('figure7', requests, todo, 2, 2, onMeasured);
+ */
+export function makePlan(experiment: string, all: readonly RunRequest[], todo: readonly RunRequest[], workers: number, trialSeconds: number, commit: string | null, onMeasured?: (r: Rate) => void): Plan {
+  const rates = new Map<string, Rate>();
+  for (const r of todo) {
+    const c = resolveTrainConfig(r.config);
+    const key = speedKey(c);
+    if (rates.has(key)) continue;
+    const m = measureRate(r.config, trialSeconds);
+    const length = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}..${c.maxLength}`;
+    const effective = 1 / (1 / m.updatesPerSecond + m.validationSeconds / c.validateEvery);
+    const rate = { task: c.task, method: c.method, length, hidden: c.hidden, batch: c.batchSize, ...m, effective };
+    rates.set(key, rate);
+    onMeasured?.(rate);
+  }
+  let cpuSeconds = 0;
+  for (const r of todo) {
+    const c = resolveTrainConfig(r.config);
+    cpuSeconds += c.maxUpdates / (rates.get(speedKey(c))?.effective ?? 1);
+  }
+  const hours = (s: number) => Math.round((s / 3600) * 100) / 100;
+  return {
+    format: 'tapegrad-plan',
+    version: 1,
+    experiment,
+    commit,
+    machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, load: loadavg().map((l) => Math.round(l * 100) / 100) },
+    workers,
+    trialSeconds,
+    rates: [...rates.values()],
+    cells: all.length,
+    todo: todo.length,
+    cpuHoursWorst: hours(cpuSeconds),
+    wallHoursWorst: hours(cpuSeconds / Math.min(workers, Math.max(1, todo.length))),
+  };
+}
+
+/**
+ * The worst-case seconds of one request under a plan (budget / effective rate), for ordering.
+ *
+ * @example
+ * todo.sort((a, b) => worstSeconds(plan, b) - worstSeconds(plan, a)); // longest first
+ */
+export function worstSeconds(plan: Plan, r: RunRequest): number {
+  const c = resolveTrainConfig(r.config);
+  const length = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}..${c.maxLength}`;
+  const rate = plan.rates.find((x) => x.task === c.task && x.method === c.method && x.length === length && x.hidden === c.hidden && x.batch === c.batchSize);
+  return c.maxUpdates / (rate?.effective ?? 1);
+}
+
+/** The plan as text for the terminal. */
+export function planText(plan: Plan): string {
+  const header = ['task', 'method', 'length', 'updates/s', 'validation s', 'updates/s with validation'];
+  const rows = plan.rates.map((r) => [r.task, r.method, r.length, formatNumber(r.updatesPerSecond, 3), formatNumber(r.validationSeconds, 2), formatNumber(r.effective, 3)]);
+  const m = plan.machine;
+  return (
+    `plan for ${plan.experiment}: ${plan.todo} of ${plan.cells} cells to run, ${plan.workers} workers; ` +
+    `measured in ${plan.trialSeconds} s trials on ${m.cpu} (${m.cores} cores, load ${m.load.join(' ')})\n${textTable(header, rows)}` +
+    `worst case (no run stops before its budget): ${plan.cpuHoursWorst} CPU hours, about ${plan.wallHoursWorst} h on ${plan.workers} workers\n`
+  );
+}
