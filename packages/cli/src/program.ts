@@ -3,9 +3,11 @@
  * mapping from failures to messages and exit codes (describe.ts: 0 success, 1 a file problem or
  * a run that failed, 2 a usage error found before any work, 130 interrupted).
  */
+import { analysisCommand } from './commands/analysis.js';
 import { collectCommand } from './commands/collect.js';
 import { diagnoseCommand } from './commands/diagnose.js';
 import { evalCommand } from './commands/eval.js';
+import { reproductionCommand } from './commands/reproduction.js';
 import { experimentCommand } from './commands/experiment.js';
 import { storyCommand } from './commands/story.js';
 import { surfaceCommand } from './commands/surface.js';
@@ -26,6 +28,8 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
   collect: collectCommand,
   surface: surfaceCommand,
   diagnose: diagnoseCommand,
+  analysis: analysisCommand,
+  reproduction: reproductionCommand,
 };
 
 function topHelp(): string {

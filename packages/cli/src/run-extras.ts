@@ -36,7 +36,8 @@ export function signalProfile(trainer: Trainer, probe: ProfileRequest): (number 
   const subject = { params: trainer.params, activation: trainer.activation, label: 'run' };
   const f = gradientFlow(subject, trainer.config.task, trainer.config.minLength, probe.sequences, probe.seed);
   const last = f.norms[f.norms.length - 1];
-  return f.norms.map((n) => cell(n / last));
+  // Four significant digits: a profile is read on a log scale, and a record stays a few kilobytes.
+  return f.norms.map((n) => cell(Number((n / last).toPrecision(4))));
 }
 
 /**

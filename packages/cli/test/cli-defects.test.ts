@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Trainer } from '@tapegrad/rnn';
-import { MAIN, ROOT, STACK_LINE, runCli, runMain, startCli, waitFor } from './cli-helpers.js';
+import { MAIN, ROOT, expectFailure, runCli, runMain, startCli, waitFor } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-defects-'));
 /** Solves temporal order at L = 10 at update 50 (and stays solved), validating every 25. */
@@ -27,13 +27,6 @@ beforeAll(() => {
 
 const record = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 const cellsOf = (stdout: string) => JSON.parse(stdout).cells;
-
-/** Expects exit code `code`, stderr matching `message`, and no stack trace. */
-function expectFailure(r: { status: number | null; stderr: string }, code: 1 | 2, message: RegExp): void {
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(STACK_LINE);
-  expect(r.status).toBe(code);
-}
 
 describe('results that were silently wrong', () => {
   it('1. solvedAt after a resume is the first success of the whole run, as in an uninterrupted one', async () => {

@@ -90,3 +90,10 @@ export async function runMain(args: readonly string[]): Promise<{ status: number
     stderr.mockRestore();
   }
 }
+
+/** Asserts a failure: the exit code, a message matching `message`, and no stack trace. */
+export function expectFailure(r: { status: number | null; stderr: string }, code: 1 | 2, message: RegExp): void {
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(STACK_LINE);
+  expect(r.status).toBe(code);
+}

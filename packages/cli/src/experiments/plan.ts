@@ -11,7 +11,9 @@ import { performance } from 'node:perf_hooks';
 import { Trainer, resolveTrainConfig, type TrainConfig } from '@tapegrad/rnn';
 import { formatNumber } from '../numbers.js';
 import { textTable } from '../report.js';
+import type { CodeVersion } from '../record.js';
 import type { RunRequest } from '../run.js';
+import { median } from '../stats.js';
 
 /** One measured kind of cell. */
 export interface Rate {
@@ -34,6 +36,8 @@ export interface Plan {
   readonly version: 1;
   readonly experiment: string;
   readonly commit: string | null;
+  /** Whether tracked files differed from that commit (null when unknown). */
+  readonly dirty: boolean | null;
   readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly load: readonly number[] };
   readonly workers: number;
   readonly trialSeconds: number;
@@ -52,7 +56,9 @@ function speedKey(c: ReturnType<typeof resolveTrainConfig>): string {
 }
 
 /**
- * Times `seconds` of training updates (at least 3, after 2 to warm up) and one validation.
+ * Times `seconds` of training updates in five bursts (after 2 updates to warm up) and two
+ * validations. On a shared machine a burst can lose most of its time to other processes, so the
+ * rate is the median over the bursts and the validation the faster of the two.
  *
  * @example
  * measureRate({ minLength: 50, method: 'sgd-cr' }, 2).updatesPerSecond;
@@ -61,25 +67,31 @@ export function measureRate(config: TrainConfig, seconds: number): { updatesPerS
   const trainer = new Trainer({ ...config, maxUpdates: Number.MAX_SAFE_INTEGER });
   trainer.step();
   trainer.step();
-  const start = performance.now();
-  let n = 0;
-  while (n < 3 || performance.now() - start < seconds * 1000) {
-    trainer.step();
-    n++;
+  const rates: number[] = [];
+  for (let burst = 0; burst < 5; burst++) {
+    const start = performance.now();
+    let n = 0;
+    while (n < 1 || performance.now() - start < (seconds * 1000) / 5) {
+      trainer.step();
+      n++;
+    }
+    rates.push(n / ((performance.now() - start) / 1000));
   }
-  const updatesPerSecond = n / ((performance.now() - start) / 1000);
-  const v = performance.now();
-  trainer.validate();
-  return { updatesPerSecond, validationSeconds: (performance.now() - v) / 1000 };
+  const validations = [0, 1].map(() => {
+    const v = performance.now();
+    trainer.validate();
+    return (performance.now() - v) / 1000;
+  });
+  return { updatesPerSecond: median(rates) as number, validationSeconds: Math.min(...validations) };
 }
 
 /**
  * Measures every kind of cell among `todo` and prices the grid.
  *
  * @example
- * const plan = makePlan('figure7', requests, todo, 2, 2, onMeasured);
+ * const plan = makePlan('figure7', requests, todo, 2, 2, codeVersion(), onMeasured);
  */
-export function makePlan(experiment: string, all: readonly RunRequest[], todo: readonly RunRequest[], workers: number, trialSeconds: number, commit: string | null, onMeasured?: (r: Rate) => void): Plan {
+export function makePlan(experiment: string, all: readonly RunRequest[], todo: readonly RunRequest[], workers: number, trialSeconds: number, code: CodeVersion, onMeasured?: (r: Rate) => void): Plan {
   const rates = new Map<string, Rate>();
   for (const r of todo) {
     const c = resolveTrainConfig(r.config);
@@ -102,7 +114,8 @@ export function makePlan(experiment: string, all: readonly RunRequest[], todo: r
     format: 'tapegrad-plan',
     version: 1,
     experiment,
-    commit,
+    commit: code.commit,
+    dirty: code.dirty,
     machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, load: loadavg().map((l) => Math.round(l * 100) / 100) },
     workers,
     trialSeconds,
@@ -134,7 +147,7 @@ export function planText(plan: Plan): string {
   const m = plan.machine;
   return (
     `plan for ${plan.experiment}: ${plan.todo} of ${plan.cells} cells to run, ${plan.workers} workers; ` +
-    `measured in ${plan.trialSeconds} s trials on ${m.cpu} (${m.cores} cores, load ${m.load.join(' ')})\n${textTable(header, rows)}` +
+    `measured in ${plan.trialSeconds} s trials (median of five bursts) on ${m.cpu} (${m.cores} cores, load ${m.load.join(' ')})\n${textTable(header, rows)}` +
     `worst case (no run stops before its budget): ${plan.cpuHoursWorst} CPU hours, about ${plan.wallHoursWorst} h on ${plan.workers} workers\n`
   );
 }
