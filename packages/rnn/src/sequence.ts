@@ -80,8 +80,7 @@ interface Sizes {
 /** Backpropagation through time by the kernels; every result is a constant tensor. */
 function fastVjp(g: Float64Array, needs: readonly boolean[], given: RecurrenceInputs, states: RecurrenceStates): (Tensor | null)[] {
   const { T, B, n, nIn } = given;
-  const needed = { x0: needs[0], W: needs[1], U: needs[2], Win: needs[3], b: needs[4] };
-  const d = recurrenceBackward({ ...given, ...states, g, needs: needed });
+  const d = recurrenceBackward(given, states, g, { x0: needs[0], W: needs[1], U: needs[2], Win: needs[3], b: needs[4], D: needs[5] });
   const tensorOf = (data: Float64Array | null, shape: number[]) => (data === null ? null : new Tensor(data, shape));
   return [
     tensorOf(d.x0, [given.x0Rows, n]),
@@ -89,7 +88,7 @@ function fastVjp(g: Float64Array, needs: readonly boolean[], given: RecurrenceIn
     tensorOf(d.U, [T, B, nIn]),
     tensorOf(d.Win, [n, nIn]),
     tensorOf(d.b, [n]),
-    needs[5] ? new Tensor(d.D, [T, B, n]) : null,
+    tensorOf(d.D, [T, B, n]),
   ];
 }
 

@@ -11,6 +11,6 @@ export { tanhKernel, activateInto, activationSlope, ACTIVATION_CODES } from './a
 export type { KernelActivation } from './activation.js';
 export { sigmoidScalar } from './elementwise.js';
 export { recurrenceForward, recurrenceBackward, forwardJs, backwardJs } from './recurrence.js';
-export type { RecurrenceSizes, RecurrenceInputs, RecurrenceStates, RecurrenceGradInputs, RecurrenceGrads } from './recurrence.js';
+export type { RecurrenceSizes, RecurrenceInputs, RecurrenceStates, RecurrenceNeeds, RecurrenceGrads } from './recurrence.js';
 export { omegaRows, omegaRowsJs, dot2 } from './omega.js';
 export type { OmegaRowsInput, OmegaRowsResult } from './omega.js';

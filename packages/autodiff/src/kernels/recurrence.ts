@@ -39,21 +39,30 @@ export interface RecurrenceInputs extends RecurrenceSizes {
   offsets?: Float64Array;
 }
 
-/** x_1..x_T as X [T·B, n] and h_0..h_T = σ(x_t) as H [(T + 1)·B, n] (h_0 on every row). */
+/**
+ * x_1..x_T as X [T·B, n], and h_0..h_T = σ(x_t) as H [(T + 1)·B, n] (h_0 on every row). The
+ * WebAssembly path leaves H in wasm memory for the backward pass (H null here) rather than copying
+ * 2·T·B·n values out and in; a backward pass that finds it gone recomputes it from X, to the same bits.
+ */
 export interface RecurrenceStates {
   X: Float64Array;
-  H: Float64Array;
+  H: Float64Array | null;
 }
 
-/** What the backward pass needs: the forward's inputs and states, g = ∂E/∂x_t [T·B, n], and which gradients. */
-export interface RecurrenceGradInputs extends RecurrenceInputs, RecurrenceStates {
-  g: Float64Array;
-  needs: { x0: boolean; W: boolean; U: boolean; Win: boolean; b: boolean };
+/** Which gradients the backward pass computes (δ_1..δ_T always). */
+export interface RecurrenceNeeds {
+  x0: boolean;
+  W: boolean;
+  U: boolean;
+  Win: boolean;
+  b: boolean;
+  /** δ_1..δ_T themselves (the gradient of an offset added to every x_t). */
+  D: boolean;
 }
 
-/** The gradients (null where not needed) and δ_1..δ_T as D [T·B, n]. */
+/** The gradients and δ_1..δ_T as D [T·B, n], each null where not needed. */
 export interface RecurrenceGrads {
-  D: Float64Array;
+  D: Float64Array | null;
   x0: Float64Array | null;
   W: Float64Array | null;
   U: Float64Array | null;
@@ -75,15 +84,17 @@ export function recurrenceForward(p: RecurrenceInputs): RecurrenceStates {
 }
 
 /**
- * Backpropagation through time over the states of {@link recurrenceForward}.
+ * Backpropagation through time over the states of {@link recurrenceForward}, given g_t = ∂E/∂x_t
+ * from outside the recurrence ([T·B, n]).
  *
  * @example
- * const grads = recurrenceBackward({ ...inputs, ...states, g, needs: { x0: false, W: true, U: false, Win: true, b: true } });
+ * const states = recurrenceForward(inputs);
+ * const grads = recurrenceBackward(inputs, states, g, { x0: false, W: true, U: false, Win: true, b: true, D: false });
  * grads.W; // ∂E/∂W, [n·n]
  */
-export function recurrenceBackward(p: RecurrenceGradInputs): RecurrenceGrads {
+export function recurrenceBackward(p: RecurrenceInputs, states: RecurrenceStates, g: Float64Array, needs: RecurrenceNeeds): RecurrenceGrads {
   const w = wasmFor(p.activation);
-  return w === null ? backwardJs(p) : backwardWasm(w, p);
+  return w === null ? backwardJs(p, states, g, needs) : backwardWasm(w, p, states, g, needs);
 }
 
 function wasmFor(activation: KernelActivation): WasmKernels | null {
@@ -122,9 +133,20 @@ function addBiasAndInputs(X: Float64Array, o: number, p: RecurrenceInputs, u0: n
   }
 }
 
+/** H = σ of x_0's rows and of X, as the forward pass made it. */
+function hiddenStates(p: RecurrenceInputs, X: Float64Array): Float64Array {
+  const step = p.B * p.n;
+  const H = new Float64Array(X.length + step);
+  for (let r = 0; r < p.B; r++) activateInto(p.activation, p.x0, (p.x0Rows === 1 ? 0 : r) * p.n, H, r * p.n, p.n);
+  activateInto(p.activation, X, 0, H, step, X.length);
+  return H;
+}
+
 /** The JavaScript body of {@link recurrenceBackward}: the reference of the WebAssembly one. */
-export function backwardJs(p: RecurrenceGradInputs): RecurrenceGrads {
-  const { T, B, n, nIn, activation: sigma, g, X, H, W, needs } = p;
+export function backwardJs(p: RecurrenceInputs, states: RecurrenceStates, g: Float64Array, needs: RecurrenceNeeds): RecurrenceGrads {
+  const { T, B, n, nIn, activation: sigma, W } = p;
+  const X = states.X;
+  const H = states.H ?? hiddenStates(p, X);
   const step = B * n;
   const rows = T * B;
   const D = new Float64Array(rows * n);
@@ -148,7 +170,7 @@ export function backwardJs(p: RecurrenceGradInputs): RecurrenceGrads {
     return c;
   };
   return {
-    D,
+    D: needs.D ? D : null,
     x0,
     W: needs.W ? product(true, n, n, rows, D, H) : null, // H's first T·B rows are h_0..h_{T−1}
     U: needs.U ? product(false, rows, nIn, n, D, p.Win) : null,
@@ -191,8 +213,10 @@ function forwardWasm(w: WasmKernels, p: RecurrenceInputs): RecurrenceStates {
   const step = B * n;
   const slivers = Math.ceil(n / 8);
   const off = p.offsets !== undefined;
-  const [x0, W, U, Win, WinT, b, offsets, X, H, packed, tile] = w.layout(
-    p.x0Rows * n, n * n, T * B * nIn, n * nIn, n * nIn, n, off ? T * step : 0, T * step, (T + 1) * step, slivers * n * 8, 8,
+  w.release();
+  // H first: it stays there for the backward pass
+  const [H, x0, W, U, Win, WinT, b, offsets, X, packed, tile] = w.layout(
+    (T + 1) * step, p.x0Rows * n, n * n, T * B * nIn, n * nIn, n * nIn, n, off ? T * step : 0, T * step, slivers * n * 8, 8,
   );
   w.put(x0, p.x0);
   w.put(W, p.W);
@@ -203,31 +227,38 @@ function forwardWasm(w: WasmKernels, p: RecurrenceInputs): RecurrenceStates {
   const e = w.exports;
   e.transpose(Win, n, nIn, WinT);
   e.recurrenceForward(T, B, n, nIn, ACTIVATION_CODES[p.activation]!, x0, p.x0Rows, W, U, WinT, b, off ? offsets : 0, X, H, packed, tile);
-  return { X: w.slice(X, T * step), H: w.slice(H, (T + 1) * step) };
+  const states: RecurrenceStates = { X: w.slice(X, T * step), H: null };
+  w.keep(states, (T + 1) * step);
+  return states;
 }
 
 /** Backpropagation through time as wasm calls on data copied in once; the gradients copied out. */
-function backwardWasm(w: WasmKernels, p: RecurrenceGradInputs): RecurrenceGrads {
-  const { T, B, n, nIn, needs } = p;
+function backwardWasm(w: WasmKernels, p: RecurrenceInputs, states: RecurrenceStates, gOut: Float64Array, needs: RecurrenceNeeds): RecurrenceGrads {
+  const { T, B, n, nIn } = p;
   const act = ACTIVATION_CODES[p.activation]!;
   const step = B * n;
   const rows = T * B;
-  // X is read for relu's slope only: tanh's comes from H, and identity's is 1
-  const needX = p.activation === 'relu';
+  const resident = w.keptFor(states);
+  // X is read for relu's slope, and to recompute H when it is no longer resident
+  const needX = p.activation === 'relu' || resident === null;
   // dU and dW last: a product lays its packing space out after its output
-  const [g, X, H, W, D, dh, x0, d0, db, dWinT, dWin, U, Win, packed, tile, dU, dW] = w.layout(
-    rows * n, needX ? rows * n : 0, (T + 1) * step, n * n, rows * n, step, step, step, n, n * nIn, n * nIn,
+  const [g, X, Hcopy, W, D, dh, x0, d0, db, dWinT, dWin, U, Win, packed, tile, dU, dW] = w.layout(
+    rows * n, needX ? rows * n : 0, resident === null ? (T + 1) * step : 0, n * n, rows * n, step, step, step, n, n * nIn, n * nIn,
     rows * nIn, n * nIn, Math.ceil(n / 8) * n * 8, 8, rows * nIn, n * n,
   );
-  w.put(g, p.g);
-  if (needX) w.put(X, p.X);
-  w.put(H, p.H);
-  w.put(W, p.W);
   const e = w.exports;
+  if (needX) w.put(X, states.X);
+  for (let r = 0; r < B; r++) w.put(x0 + r * n * 8, p.x0, p.x0Rows === 1 ? 0 : r * n, n);
+  const H = resident ?? Hcopy;
+  if (resident === null) {
+    e.activate(act, x0, H, step);
+    e.activate(act, X, H + step * 8, rows * n);
+  }
+  w.put(g, gOut);
+  w.put(W, p.W);
   e.recurrenceBackward(T, B, n, act, g, needX ? X : H, H, W, D, dh, needs.x0 ? 1 : 0, packed, tile);
-  const out: RecurrenceGrads = { D: w.slice(D, rows * n), x0: null, W: null, U: null, Win: null, b: null };
+  const out: RecurrenceGrads = { D: needs.D ? w.slice(D, rows * n) : null, x0: null, W: null, U: null, Win: null, b: null };
   if (needs.x0) {
-    for (let r = 0; r < B; r++) w.put(x0 + r * n * 8, p.x0, p.x0Rows === 1 ? 0 : r * n, n);
     e.initialStateGradient(act, x0, H, dh, d0, step);
     if (p.x0Rows === 1) e.sumRows(d0, B, n, db);
     out.x0 = w.slice(p.x0Rows === 1 ? db : d0, p.x0Rows * n);
@@ -251,5 +282,6 @@ function backwardWasm(w: WasmKernels, p: RecurrenceGradInputs): RecurrenceGrads 
     w.gemm(true, false, n, n, rows, D, H, dW); // H's first T·B rows are h_0..h_{T−1}
     out.W = w.slice(dW, n * n);
   }
+  if (resident !== null) w.release();
   return out;
 }

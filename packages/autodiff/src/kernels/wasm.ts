@@ -3,10 +3,12 @@
  * inside the package, base64), and a small wrapper over its exports that lays buffers out in wasm
  * memory, copies Float64Arrays in and out, and splits large products over a thread pool.
  *
- * Wasm memory is scratch only. Every call copies its inputs in, runs, and copies its results out
- * into fresh or given Float64Arrays; nothing stays in wasm memory between calls, so tensors stay
- * plain Float64Arrays, nothing there needs freeing, and the memory only ever grows to the largest
- * single call's working set, however many calls are made.
+ * Wasm memory is scratch. Every call copies its inputs in, runs, and copies its results out into
+ * fresh or given Float64Arrays, so tensors stay plain Float64Arrays and nothing there needs
+ * freeing. One exception, bounded: the recurrence's forward pass leaves its hidden states at the
+ * start of the memory ({@link WasmKernels.keep}) for the backward pass that usually follows, until
+ * that pass or the next forward pass takes the space back. The memory only ever grows to the
+ * largest working set of one call plus those states, however many calls are made.
  */
 
 /** The exports of assembly/index.ts. Addresses are byte offsets into the memory; flags are 0/1. */
@@ -71,6 +73,9 @@ export class WasmKernels {
   pool: KernelPool | null = null;
   private view: Float64Array;
   private readonly base: number;
+  /** The owner of the values kept at the start of free memory, and their size in bytes. */
+  private keeper: object | null = null;
+  private kept = 0;
 
   constructor(exports: KernelExports, memory: WasmMemory, module: WasmModule) {
     this.exports = exports;
@@ -87,7 +92,7 @@ export class WasmKernels {
    */
   layout(...counts: number[]): number[] {
     const out: number[] = new Array(counts.length);
-    let at = this.base;
+    let at = this.base + this.kept;
     for (let i = 0; i < counts.length; i++) {
       out[i] = at;
       at += Math.ceil(counts[i] / 2) * 16;
@@ -95,6 +100,26 @@ export class WasmKernels {
     const have = this.memory.buffer.byteLength;
     if (at > have) this.memory.grow(Math.ceil((at - have) / PAGE));
     return out;
+  }
+
+  /**
+   * Keeps the first `count` values of free memory (where the last {@link layout} put its first
+   * region) for `owner`: later layouts start after them, until {@link release}.
+   */
+  keep(owner: object, count: number): void {
+    this.keeper = owner;
+    this.kept = Math.ceil(count / 2) * 16;
+  }
+
+  /** The address of the values kept for `owner`, or null when they have been released since. */
+  keptFor(owner: object): number | null {
+    return this.keeper === owner ? this.base : null;
+  }
+
+  /** Gives the kept values' space back. */
+  release(): void {
+    this.keeper = null;
+    this.kept = 0;
   }
 
   /** The memory as float64 values (a fresh view after the memory grew). */
@@ -115,7 +140,10 @@ export class WasmKernels {
 
   /** A fresh Float64Array with the `len` values at `at`. */
   slice(at: number, len: number): Float64Array {
-    return this.f64().slice(at / 8, at / 8 + len);
+    // new + set: TypedArray.prototype.slice on a wasm memory view takes a slower path in V8
+    const out = new Float64Array(len);
+    out.set(this.f64().subarray(at / 8, at / 8 + len));
+    return out;
   }
 
   /**
