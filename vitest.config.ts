@@ -16,9 +16,26 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './scripts/summary-reporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'all', include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'] } },
+      // The kernels have a WebAssembly path (the default on Node 20) and a JavaScript one; the kernel,
+      // op and RNN model tests run again with the JavaScript one forced.
+      {
+        extends: true,
+        test: {
+          name: 'js-kernels',
+          env: { TAPEGRAD_KERNELS: 'js' },
+          include: [
+            'packages/autodiff/test/kernels-*.test.ts',
+            'packages/autodiff/test/ops-*.test.ts',
+            'packages/autodiff/test/gradcheck-table.test.ts',
+            'packages/rnn/test/{sequence,model,signals,omega-paper,train}.test.ts',
+          ],
+        },
+      },
+    ],
   },
 });

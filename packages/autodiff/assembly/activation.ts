@@ -12,6 +12,7 @@ export const RELU: i32 = 2;
 
 // tanh|x| = e/(e + 2) with e = expm1(2|x|); expm1(y) = 2^k·expm1(r) + (2^k − 1) for y = k·ln2 + r
 const HUGE: f64 = 20; // |x| > 20: tanh rounds to ±1 (and e would overflow)
+const TINY: f64 = 7.450580596923828e-9; // 2⁻²⁷: below it tanh x = x − x³/3 rounds to x
 const SHIFTER: f64 = 6755399441055744; // 1.5·2^52: v + SHIFTER − SHIFTER rounds v to an integer
 const INV_LN2: f64 = 1.4426950408889634;
 const LN2_HI: f64 = 6.93147180369123816490e-1; // ln2 with 21 trailing zero bits: k·LN2_HI is exact
@@ -43,7 +44,7 @@ export function tanh2(x: v128): v128 {
   const e = f64x2.add(f64x2.mul(s, p), f64x2.sub(s, f64x2.splat(1)));
   const t = f64x2.div(e, f64x2.add(e, f64x2.splat(2)));
   const magnitude = v128.bitselect(f64x2.splat(1), t, f64x2.gt(a, f64x2.splat(HUGE)));
-  return v128.or(magnitude, v128.and(x, f64x2.splat(-0.0)));
+  return v128.bitselect(x, v128.or(magnitude, v128.and(x, f64x2.splat(-0.0))), f64x2.lt(a, f64x2.splat(TINY)));
 }
 
 /** relu of both lanes: x where x > 0, else 0. */

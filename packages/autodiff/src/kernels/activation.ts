@@ -5,8 +5,8 @@
  * two paths give the same bits; both are also the same on every JavaScript engine, which
  * Math.tanh (its last bits differ between engines) is not. sigmoid runs here only.
  *
- * tanh|x| = e / (e + 2) with e = expm1(2|x|): accurate for small |x| (no 1 − 1 cancellation), and
- * rounding to 1 beyond |x| = 20. expm1(y) = 2^k·expm1(r) + (2^k − 1) for y = k·ln 2 + r, |r| ≤ ln2/2,
+ * tanh|x| = e / (e + 2) with e = expm1(2|x|): accurate for small |x| (no 1 − 1 cancellation),
+ * rounding to 1 beyond |x| = 20 and to x below 2⁻²⁷. expm1(y) = 2^k·expm1(r) + (2^k − 1) for y = k·ln 2 + r, |r| ≤ ln2/2,
  * with expm1(r) from its Taylor series to r¹³ (the first term left out is below 0.02 ulp).
  */
 import { sigmoidScalar } from './elementwise.js';
@@ -18,6 +18,7 @@ export type KernelActivation = 'tanh' | 'sigmoid' | 'relu' | 'identity';
 export const ACTIVATION_CODES: Readonly<Record<KernelActivation, number | null>> = { identity: 0, tanh: 1, relu: 2, sigmoid: null };
 
 const HUGE = 20;
+const TINY = 2 ** -27; // below it tanh x = x − x³/3 rounds to x
 const SHIFTER = 6755399441055744; // 1.5·2^52: v + SHIFTER − SHIFTER rounds v to an integer, ties to even
 const INV_LN2 = 1.4426950408889634;
 const LN2_HI = 6.9314718036912381649e-1; // ln 2 with 21 trailing zero bits: k·LN2_HI is exact
@@ -36,7 +37,7 @@ for (let k = 0, v = 1; k < POW2.length; k++, v *= 2) POW2[k] = v;
 export function tanhKernel(x: number): number {
   const a = Math.abs(x);
   if (a > HUGE) return x > 0 ? 1 : -1;
-  if (a === 0) return x; // keeps the sign of −0
+  if (a < TINY) return x; // also keeps the sign of −0
   const y = a + a;
   const shifted = y * INV_LN2 + SHIFTER;
   const k = shifted - SHIFTER;

@@ -72,12 +72,14 @@ export function replaceKernels(next: WasmKernels | null): void {
   active = using ? kernels : null;
 }
 
-function environmentChoice(): KernelChoice {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const value = env?.TAPEGRAD_KERNELS;
+/**
+ * @internal The choice TAPEGRAD_KERNELS asks for: unset or empty is 'auto'; anything but auto, js
+ * or wasm is a ValueError naming the variable.
+ */
+export function choiceFromEnvironment(value: string | undefined): KernelChoice {
   if (value === undefined || value === '') return 'auto';
   if (value === 'auto' || value === 'js' || value === 'wasm') return value;
   throw new ValueError('TAPEGRAD_KERNELS', 'environment', `must be auto, js or wasm, got ${JSON.stringify(value)}`);
 }
 
-useKernels(environmentChoice());
+useKernels(choiceFromEnvironment((globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.TAPEGRAD_KERNELS));
