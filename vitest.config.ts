@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^@tapegrad\/autodiff\/testing$/, replacement: src('./packages/autodiff/src/testing/index.ts') },
       { find: /^@tapegrad\/autodiff\/kernels$/, replacement: src('./packages/autodiff/src/kernels/index.ts') },
+      { find: /^@tapegrad\/autodiff\/threads$/, replacement: src('./packages/autodiff/src/threads/index.ts') },
       { find: /^@tapegrad\/autodiff$/, replacement: src('./packages/autodiff/src/index.ts') },
       { find: /^@tapegrad\/optim$/, replacement: src('./packages/optim/src/index.ts') },
       { find: /^@tapegrad\/rnn$/, replacement: src('./packages/rnn/src/index.ts') },
