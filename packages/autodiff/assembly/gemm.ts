@@ -118,6 +118,32 @@ function kernel1(kc: i32, a0: usize, ps: usize, pb: usize, c0: usize, live: i32,
 }
 
 /**
+ * One row of C, sixteen columns from two slivers (pb and pb + sliverBytes): a matrix-vector
+ * product keeps eight independent sums in flight instead of four.
+ */
+function kernel1x2(kc: i32, a0: usize, ps: usize, pb: usize, sliverBytes: usize, c0: usize, live: i32, tile: usize): void {
+  let x0 = f64x2.splat(0), x1 = f64x2.splat(0), x2 = f64x2.splat(0), x3 = f64x2.splat(0);
+  let y0 = f64x2.splat(0), y1 = f64x2.splat(0), y2 = f64x2.splat(0), y3 = f64x2.splat(0);
+  let qb = pb + sliverBytes;
+  for (let p = 0; p < kc; p++) {
+    const u = v128.load64_splat(a0);
+    x0 = madd(x0, u, v128.load(pb));
+    x1 = madd(x1, u, v128.load(pb, 16));
+    x2 = madd(x2, u, v128.load(pb, 32));
+    x3 = madd(x3, u, v128.load(pb, 48));
+    y0 = madd(y0, u, v128.load(qb));
+    y1 = madd(y1, u, v128.load(qb, 16));
+    y2 = madd(y2, u, v128.load(qb, 32));
+    y3 = madd(y3, u, v128.load(qb, 48));
+    a0 += ps;
+    pb += NR << 3;
+    qb += NR << 3;
+  }
+  addRow(c0, x0, x1, x2, x3, NR, tile);
+  addRow(c0 + (NR << 3), y0, y1, y2, y3, live, tile);
+}
+
+/**
  * C[0..m)[8·s0 .. min(8·s1, n)) = op(A)·op(B) for the slivers s0..s1−1 packed at `packed` (as
  * packB left them). op(A)[i][p] is at a + i·rowStride + p·pStride (bytes); C has ldc columns.
  * `tile` is 64 bytes of scratch for edge columns.
@@ -132,17 +158,31 @@ export function gemmSlivers(m: i32, n: i32, k: i32, a: usize, rowStride: usize, 
     const kc = min(KC, k - pc);
     for (let ic = 0; ic < m; ic += MC) {
       const iEnd = min(ic + MC, m);
+      const pairs = (iEnd - ic) & ~1;
       for (let s = s0; s < s1; s++) {
         const pb = packed + ((<usize>(s - s0) * k + pc) * NR << 3);
         const col = s * NR;
         const live = min(NR, n - col);
-        let i = ic;
-        for (; i + 1 < iEnd; i += 2) {
+        for (let i = ic; i < ic + pairs; i += 2) {
           const a0 = a + <usize>i * rowStride + <usize>pc * pStride;
           const c0 = c + ((<usize>i * ldc + col) << 3);
           kernel2(kc, a0, a0 + rowStride, pStride, pb, c0, c0 + ldcBytes, live, tile);
         }
-        if (i < iEnd) kernel1(kc, a + <usize>i * rowStride + <usize>pc * pStride, pStride, pb, c + ((<usize>i * ldc + col) << 3), live, tile);
+      }
+      if (pairs == iEnd - ic) continue;
+      // the odd last row: two slivers at a time
+      const i = iEnd - 1;
+      const a0 = a + <usize>i * rowStride + <usize>pc * pStride;
+      const sliverBytes = <usize>k * NR << 3;
+      let s = s0;
+      for (; s + 1 < s1; s += 2) {
+        const col = s * NR;
+        const pb = packed + ((<usize>(s - s0) * k + pc) * NR << 3);
+        kernel1x2(kc, a0, pStride, pb, sliverBytes, c + ((<usize>i * ldc + col) << 3), min(NR, n - col - NR), tile);
+      }
+      if (s < s1) {
+        const col = s * NR;
+        kernel1(kc, a0, pStride, packed + ((<usize>(s - s0) * k + pc) * NR << 3), c + ((<usize>i * ldc + col) << 3), min(NR, n - col), tile);
       }
     }
   }
