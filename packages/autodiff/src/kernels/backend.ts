@@ -52,6 +52,17 @@ export function kernelBackend(): 'js' | 'wasm' {
   return active === null ? 'js' : 'wasm';
 }
 
+/**
+ * Bytes of WebAssembly memory the kernels hold (0 on the JavaScript path): it grows to the largest
+ * working set of one call and stays there, so a training loop that keeps growing it is leaking.
+ *
+ * @example
+ * kernelMemoryBytes(); // 1114112 after a W1 update at T = 50, B = 20
+ */
+export function kernelMemoryBytes(): number {
+  return active === null ? 0 : active.memory.buffer.byteLength;
+}
+
 /** @internal The WebAssembly kernels when they are in use and `work` reaches `minWork`, else null. */
 export function wasmFor(work: number, minWork: number): WasmKernels | null {
   return work >= minWork ? active : null;

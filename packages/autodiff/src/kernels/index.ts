@@ -3,7 +3,7 @@
  * fused sequence op and closed-form Ω), and the switch between their WebAssembly SIMD and plain
  * JavaScript paths. No tensors, no gradients: Float64Arrays in, Float64Arrays out.
  */
-export { useKernels, kernelBackend } from './backend.js';
+export { useKernels, kernelBackend, kernelMemoryBytes } from './backend.js';
 export type { KernelChoice } from './backend.js';
 export { gemm, gemmJs, gemmWasm, KC } from './matmul.js';
 export type { Gemm } from './matmul.js';

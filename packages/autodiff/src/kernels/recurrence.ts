@@ -35,7 +35,7 @@ export interface RecurrenceInputs extends RecurrenceSizes {
   b: Float64Array;
   /** u_1..u_T, [T·B, n_in]. */
   U: Float64Array;
-  /** Added to every x_t when given, [T·B, n]. */
+  /** Added to every x_t when given, [T·B, n] (skipped, on both paths, when all zero). */
   offsets?: Float64Array;
 }
 
@@ -108,14 +108,22 @@ export function forwardJs(p: RecurrenceInputs): RecurrenceStates {
   const H = new Float64Array((T + 1) * step);
   for (let r = 0; r < B; r++) activateInto(activation, p.x0, (p.x0Rows === 1 ? 0 : r) * n, H, r * n, n);
   const X = new Float64Array(T * step);
+  const offsets = nonZero(p.offsets);
   for (let t = 0; t < T; t++) {
     const o = t * step;
     gemmJs({ m: B, n, k: n, a: H, aOffset: o, b: p.W, transB: true, c: X, cOffset: o });
     addBiasAndInputs(X, o, p, t * B);
-    if (p.offsets !== undefined) for (let k = o; k < o + step; k++) X[k] += p.offsets[k];
+    if (offsets !== null) for (let k = o; k < o + step; k++) X[k] += offsets[k];
     activateInto(activation, X, o, H, o + step, step);
   }
   return { X, H };
+}
+
+/** The offsets, or null when there are none or all are zero (error-signal taps): adding them would change nothing but −0. */
+function nonZero(offsets: Float64Array | undefined): Float64Array | null {
+  if (offsets === undefined) return null;
+  for (let k = 0; k < offsets.length; k++) if (offsets[k] !== 0) return offsets;
+  return null;
 }
 
 /** Adds b and u·W_inᵀ (zero inputs skipped: one-hot rows cost n, not n·n_in) to the B rows of X from o. */
@@ -212,7 +220,8 @@ function forwardWasm(w: WasmKernels, p: RecurrenceInputs): RecurrenceStates {
   const { T, B, n, nIn } = p;
   const step = B * n;
   const slivers = Math.ceil(n / 8);
-  const off = p.offsets !== undefined;
+  const given = nonZero(p.offsets);
+  const off = given !== null;
   w.release();
   // H first: it stays there for the backward pass
   const [H, x0, W, U, Win, WinT, b, offsets, X, packed, tile] = w.layout(
@@ -223,7 +232,7 @@ function forwardWasm(w: WasmKernels, p: RecurrenceInputs): RecurrenceStates {
   w.put(U, p.U);
   w.put(Win, p.Win);
   w.put(b, p.b);
-  if (off) w.put(offsets, p.offsets!);
+  if (off) w.put(offsets, given);
   const e = w.exports;
   e.transpose(Win, n, nIn, WinT);
   e.recurrenceForward(T, B, n, nIn, ACTIVATION_CODES[p.activation]!, x0, p.x0Rows, W, U, WinT, b, off ? offsets : 0, X, H, packed, tile);
