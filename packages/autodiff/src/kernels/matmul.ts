@@ -27,8 +27,8 @@ export const KC = 256;
 const NC = 256;
 /** Below this many multiply-adds packing does not pay for itself. */
 const DIRECT_MAX_WORK = 4096;
-/** From this many multiply-adds on, the WebAssembly kernel beats the copies it needs (measured: bench/src/crossover.ts). */
-export const WASM_MIN_WORK = 4096;
+/** From this many multiply-adds on (12³), the WebAssembly kernel beats the copies it needs (measured: bench/src/crossover.ts). */
+export const WASM_MIN_WORK = 1728;
 
 // Scratch, grown on demand and reused, so gemm does not allocate per call. Safe because gemm is
 // synchronous and calls nothing that could re-enter it.
