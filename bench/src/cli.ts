@@ -10,7 +10,17 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCheck, type CheckRow } from './check.js';
 import { FULL, QUICK, measure, type MeasureOptions } from './measure.js';
-import { TAPEGRAD, TORCH, perStepLines, formatTargets, ratioTable, resultsTable, skippedNotes, type Row, type TargetResult } from './report.js';
+import {
+  TAPEGRAD,
+  TORCH,
+  formatTargets,
+  perStepLines,
+  ratioTable,
+  resultsTable,
+  skippedNotes,
+  type Row,
+  type TargetResult,
+} from './report.js';
 import { findTorchPython, runTorch, type TorchRun } from './peers/torch.js';
 import { WORKLOADS } from './workloads/index.js';
 import type { Workload, WorkloadRow } from './workload.js';
@@ -42,7 +52,13 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: { peers: { type: 'boolean' }, quick: { type: 'boolean' }, tiny: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' } },
+      options: {
+        peers: { type: 'boolean' },
+        quick: { type: 'boolean' },
+        tiny: { type: 'boolean' },
+        only: { type: 'string' },
+        out: { type: 'string' },
+      },
       strict: true,
       allowPositionals: false,
     }));
@@ -53,7 +69,9 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
   if (values.only !== undefined) {
     const list = values.only.split(',').map((w) => w.trim().toUpperCase());
     const bad = list.filter((w) => !IDS.includes(w));
-    if (bad.length > 0 || list.length === 0) throw new RangeError(`bench: flag '--only' takes ${IDS.join(', ')} (comma-separated), got ${bad.join(', ') || 'nothing'}`);
+    if (bad.length > 0 || list.length === 0) {
+      throw new RangeError(`bench: flag '--only' takes ${IDS.join(', ')} (comma-separated), got ${bad.join(', ') || 'nothing'}`);
+    }
     only = IDS.filter((id) => list.includes(id));
   }
   return { peers: values.peers ?? false, quick: values.quick ?? false, tiny: values.tiny ?? false, only, out: values.out ?? DEFAULT_OUT };
@@ -83,27 +101,41 @@ interface Planned {
  * @example
  * await runBench(['--quick', '--only', 'W2']);
  */
-export async function runBench(argv: readonly string[], log: (line: string) => void = console.log, progress: (line: string) => void = () => {}): Promise<BenchReport> {
+export async function runBench(
+  argv: readonly string[],
+  log: (line: string) => void = console.log,
+  progress: (line: string) => void = () => {},
+): Promise<BenchReport> {
   const flags = parseFlags(argv);
   const timing: MeasureOptions = { ...(flags.quick ? QUICK : FULL), onStart: progress };
   const workloads = WORKLOADS.filter((w) => flags.only.includes(w.id));
   const planned: Planned[] = workloads.flatMap((workload) =>
-    workload.rows(flags.tiny).map((definition) => ({ workload, definition, row: { key: definition.key, unit: definition.unit, scale: definition.scale, cells: {} } })),
+    workload.rows(flags.tiny).map((definition) => {
+      const row: Row = { key: definition.key, unit: definition.unit, scale: definition.scale, cells: {} };
+      return { workload, definition, row };
+    }),
   );
   const rows = planned.map((p) => p.row);
-  log(`tapegrad bench — node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}, ${flags.quick ? 'quick' : 'full'} sampling`);
+  const machine = `${cpus()[0]?.model ?? 'unknown cpu'} × ${cpus().length}`;
+  log(`tapegrad bench — node ${process.version}, ${machine}, ${flags.quick ? 'quick' : 'full'} sampling`);
   const check: CheckRow[] = [];
   const torchRuns = flags.peers ? runTorchPeers(workloads, rows, flags, progress) : [];
   if (flags.peers) {
     for (const w of workloads) {
-      const torch = torchRuns.flatMap((run) => (run.checks?.[w.id] === undefined ? [] : [{ system: `PyTorch ${run.torch}`, check: run.checks[w.id] }]));
+      const torch = torchRuns.flatMap((run) => {
+        const checked = run.checks?.[w.id];
+        return checked === undefined ? [] : [{ system: `PyTorch ${run.torch}`, check: checked }];
+      });
       if (w.check !== undefined) check.push(...(await w.check(flags.tiny, { torch })));
     }
     log('');
     log(formatCheck(check, 'initial parameters of each workload\'s check configuration'));
-    for (const run of torchRuns.slice(0, 1)) log(`\nPyTorch ${run.torch} (${run.blasInfo}); BLAS in use: ${run.blas.join(', ') || 'none found'}`);
+    for (const run of torchRuns.slice(0, 1)) {
+      log(`\nPyTorch ${run.torch} (${run.blasInfo}); BLAS in use: ${run.blas.join(', ') || 'none found'}`);
+    }
   }
-  const systems = [...new Set(planned.flatMap((p) => Object.keys(p.definition.systems)))].filter((s) => flags.peers || s.startsWith(TAPEGRAD));
+  const named = new Set(planned.flatMap((p) => Object.keys(p.definition.systems)));
+  const systems = [...named].filter((s) => flags.peers || s.startsWith(TAPEGRAD));
   for (const system of systems) {
     for (const { definition, row } of planned) {
       const make = definition.systems[system];
@@ -128,7 +160,10 @@ export async function runBench(argv: readonly string[], log: (line: string) => v
     log('\nRatios (tapegrad time / peer time; below 1 tapegrad is faster):\n');
     log(ratioTable(rows, peers));
     const perStep = perStepLines(rows);
-    if (perStep.length > 0) log(`\nW1 without rnnLoss's fused sequence op (config.fused: false, two tape entries per step):\n\n${perStep.map((l) => `- ${l}`).join('\n')}`);
+    if (perStep.length > 0) {
+      log("\nW1 without rnnLoss's fused sequence op (config.fused: false, two tape entries per step):\n");
+      log(perStep.map((l) => `- ${l}`).join('\n'));
+    }
   }
   for (const note of skippedNotes(rows)) log(`\n${note}`);
   log('\nTargets (issue 9; against the faster PyTorch of the same run):\n');
@@ -150,7 +185,12 @@ export async function runBench(argv: readonly string[], log: (line: string) => v
 }
 
 /** Runs the PyTorch peer with 1 and 2 threads on the workloads that have one; fills its cells. */
-function runTorchPeers(workloads: readonly Workload[], rows: readonly Row[], flags: BenchFlags, progress: (line: string) => void): TorchRun[] {
+function runTorchPeers(
+  workloads: readonly Workload[],
+  rows: readonly Row[],
+  flags: BenchFlags,
+  progress: (line: string) => void,
+): TorchRun[] {
   const data: Record<string, unknown> = {};
   for (const w of workloads) if (w.torch !== undefined) data[w.id] = w.torch(flags.tiny);
   const found = findTorchPython();

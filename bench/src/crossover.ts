@@ -57,4 +57,5 @@ for (const n of SIZES) {
   threadRatios.push(two / one);
   console.log(`| ${n} | ${(wasm / js).toFixed(2)} | ${(two / one).toFixed(2)} |`);
 }
-console.log(`\nWebAssembly faster from n = ${crossover(wasmRatios) ?? 'never'}; two threads faster from n = ${crossover(threadRatios) ?? 'never'}`);
+console.log(`\nWebAssembly faster from n = ${crossover(wasmRatios) ?? 'never'}`);
+console.log(`two threads faster from n = ${crossover(threadRatios) ?? 'never'}`);

@@ -11,11 +11,21 @@ import { Trainer } from '@tapegrad/rnn';
 
 const { values } = parseArgs({ options: { updates: { type: 'string', default: '100000' } }, strict: true });
 const updates = Number(values.updates);
-if (!Number.isInteger(updates) || updates < 2000) throw new RangeError(`memory: --updates must be an integer ≥ 2000, got ${values.updates}`);
+if (!Number.isInteger(updates) || updates < 2000) {
+  throw new RangeError(`memory: --updates must be an integer ≥ 2000, got ${values.updates}`);
+}
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('memory: run node with --expose-gc');
 
-const trainer = new Trainer({ task: 'temporal-order', minLength: 20, maxLength: 20, method: 'sgd-cr', seed: 1, maxUpdates: updates, validateEvery: 1e9 });
+const trainer = new Trainer({
+  task: 'temporal-order',
+  minLength: 20,
+  maxLength: 20,
+  method: 'sgd-cr',
+  seed: 1,
+  maxUpdates: updates,
+  validateEvery: 1e9,
+});
 const sample = () => {
   gc();
   return { update: trainer.updates, wasm: kernelMemoryBytes(), heap: process.memoryUsage().heapUsed };

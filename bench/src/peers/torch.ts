@@ -38,7 +38,14 @@ export function findTorchPython(): { python: string } | { skipped: string } {
 }
 
 /** Runs the script on the workloads `only`; throws with its stderr when it fails. */
-export function runTorch(python: string, dataFile: string, threads: number, only: readonly string[], quick: boolean, check: boolean): TorchRun {
+export function runTorch(
+  python: string,
+  dataFile: string,
+  threads: number,
+  only: readonly string[],
+  quick: boolean,
+  check: boolean,
+): TorchRun {
   const args = [SCRIPT, dataFile, '--threads', String(threads), '--only', only.join(',')];
   if (quick) args.push('--quick');
   if (check) args.push('--check');

@@ -12,7 +12,13 @@ import { tapegradW1Gradients, tapegradW1Step, type W1Gradients } from '../tapegr
 import type { System, Workload, WorkloadRow } from '../workload.js';
 
 /** W1's data as the PyTorch peer reads it. */
-export const w1Json = (d: W1Data) => ({ T: d.T, B: d.B, params: paramsToJson(d.params), symbols: Array.from(d.symbols), targets: Array.from(d.targets) });
+export const w1Json = (d: W1Data) => ({
+  T: d.T,
+  B: d.B,
+  params: paramsToJson(d.params),
+  symbols: Array.from(d.symbols),
+  targets: Array.from(d.targets),
+});
 
 const configs = (tiny: boolean): W1Data[] => (tiny ? [makeW1Data(5, 2)] : [50, 200].flatMap((T) => [1, 20].map((B) => makeW1Data(T, B))));
 const checkData = (tiny: boolean): W1Data => (tiny ? makeW1Data(5, 2) : makeW1Data(50, 20));

@@ -18,8 +18,10 @@ export const W2: Workload = {
       const tf = await tfjsOn(backend);
       return typeof tf === 'string' ? tf : { run: tfjsW2(tf, ops) };
     };
-    return [{ key: 'W2', unit: 'µs/op', scale: 1e6 / ops, systems: { [TAPEGRAD]: () => ({ run: tapegradW2(ops) }), 'tfjs-cpu': tfjs('cpu'), 'tfjs-wasm': tfjs('wasm') } }];
+    const systems = { [TAPEGRAD]: () => ({ run: tapegradW2(ops) }), 'tfjs-cpu': tfjs('cpu'), 'tfjs-wasm': tfjs('wasm') };
+    return [{ key: 'W2', unit: 'µs/op', scale: 1e6 / ops, systems }];
   },
   torch: (tiny) => ({ ops: opsOf(tiny) }),
-  targets: (rows: readonly Row[]) => rows.map((row) => ratioTarget('W2: ≤ 1.0 µs per op', valueOf(row, TAPEGRAD), (x) => x <= 1, ' µs/op')),
+  targets: (rows: readonly Row[]) =>
+    rows.map((row) => ratioTarget('W2: ≤ 1.0 µs per op', valueOf(row, TAPEGRAD), (x) => x <= 1, ' µs/op')),
 };
