@@ -24,10 +24,12 @@ export function dot2(x: usize, y: usize, n: i32): f64 {
  * valid rows (‖δ‖² ≥ minD2) and stores their count at `pairsOut` (an i32). With `gradient`, G [n][n] gets
  * Σ_p coef_p·δ_pᵀ·z_p (not yet divided by the count). D, X are overwritten (compacted, scaled);
  * S, Z take rows·n doubles, norms `rows`, packed ⌈n/8⌉·max(n, rows)·8.
+ * H ≠ 0: the rows h = σ(x_k) are there (left by the recurrence) and X is not read (tanh and identity
+ * only: their slopes need h alone); DW ≠ 0: the rows δ·W are there, and Z is not multiplied out.
  */
 export function omegaRows(
   rows: i32, n: i32, act: i32, summary: bool, gradient: bool, minD2: f64,
-  w: usize, D: usize, X: usize, S: usize, Z: usize, norms: usize, G: usize, packed: usize, tile: usize, pairsOut: usize,
+  w: usize, D: usize, X: usize, H: usize, DW: usize, S: usize, Z: usize, norms: usize, G: usize, packed: usize, tile: usize, pairsOut: usize,
 ): f64 {
   const row = <usize>n << 3;
   let pairs = 0;
@@ -36,16 +38,19 @@ export function omegaRows(
     const d2 = dot2(d, d, n);
     // a NaN norm fails the test too, as in the generic Ω's mask
     if (!(d2 >= minD2)) continue;
-    if (pairs != p) {
-      memory.copy(D + <usize>pairs * row, d, row);
-      memory.copy(X + <usize>pairs * row, X + <usize>p * row, row);
-    }
+    const at = <usize>pairs * row;
+    if (pairs != p) memory.copy(D + at, d, row);
+    // h rows go straight to S (σ' is computed there in place), x rows stay in X
+    if (H != 0) memory.copy(S + at, H + <usize>p * row, row);
+    else if (pairs != p) memory.copy(X + at, X + <usize>p * row, row);
+    if (DW != 0) memory.copy(Z + at, DW + <usize>p * row, row);
     store<f64>(norms + (<usize>pairs << 3), d2);
     pairs++;
   }
   store<i32>(pairsOut, pairs);
-  // S = σ'(x_k) from x and h = σ(x)
-  activate(act, X, S, pairs * n);
+  // S = σ'(x_k) from x and h = σ(x); with H given, its slope needs h only, so X is h too
+  if (H == 0) activate(act, X, S, pairs * n);
+  else X = S;
   let i = 0;
   for (; i + 1 < pairs * n; i += 2) {
     const o = <usize>i << 3;
@@ -56,8 +61,10 @@ export function omegaRows(
     store<f64>(S + o, f64x2.extract_lane(slope2(act, f64x2.splat(load<f64>(X + o)), f64x2.splat(load<f64>(S + o))), 0));
   }
   const slivers = sliverCount(n);
-  packB(w, false, n, n, 0, slivers, packed);
-  gemmSlivers(pairs, n, n, D, row, 8, packed, 0, slivers, Z, n, tile);
+  if (DW == 0) {
+    packB(w, false, n, n, 0, slivers, packed);
+    gemmSlivers(pairs, n, n, D, row, 8, packed, 0, slivers, Z, n, tile);
+  }
   let total = 0.0;
   for (let p = 0; p < pairs; p++) {
     const z = Z + <usize>p * row;

@@ -82,18 +82,23 @@ function throughActivation(act: i32, xs: usize, hs: usize, dh: usize, g: usize, 
 
 /**
  * δ_T = g_T, δ_t = g_t + (δ_{t+1}·W) ⊙ σ'(x_t) into D (T steps of B × n), and dh = δ_1·W at the end
- * when needX0 (the gradient of σ(x_0)). g, X as forward's X, H as forward's H.
+ * when needX0 (the gradient of σ(x_0)). g, X as forward's X, H as forward's H. With DW ≠ 0 every
+ * δ_{t+1}·W is kept there, step t at DW + t·B·n (what Ω's closed form multiplies out again), and
+ * the last one, δ_1·W, is dh.
  */
-export function recurrenceBackward(T: i32, B: i32, n: i32, act: i32, g: usize, X: usize, H: usize, w: usize, D: usize, dh: usize, needX0: bool, packed: usize, tile: usize): void {
+export function recurrenceBackward(T: i32, B: i32, n: i32, act: i32, g: usize, X: usize, H: usize, w: usize, D: usize, dh: usize, needX0: bool, DW: usize, packed: usize, tile: usize): void {
   const slivers = sliverCount(n);
   packB(w, false, n, n, 0, slivers, packed); // op(B) = W
   const row = <usize>n << 3;
   const step = <usize>B * row;
   memory.copy(D + <usize>(T - 1) * step, g + <usize>(T - 1) * step, step);
+  let previous = dh; // δ_{t+2}·W, from the step before
   for (let t = T - 1; t >= 0; t--) {
     const o = <usize>t * step;
-    if (t < T - 1) throughActivation(act, X + o, H + o + step, dh, g + o, D + o, B * n);
-    if (t > 0 || needX0) gemmSlivers(B, n, n, D + o, row, 8, packed, 0, slivers, dh, n, tile);
+    if (t < T - 1) throughActivation(act, X + o, H + o + step, previous, g + o, D + o, B * n);
+    const out = DW != 0 ? DW + o : dh;
+    if (t > 0 || needX0 || DW != 0) gemmSlivers(B, n, n, D + o, row, 8, packed, 0, slivers, out, n, tile);
+    previous = out;
   }
 }
 

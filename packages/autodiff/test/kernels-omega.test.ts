@@ -6,7 +6,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@tapegrad/autodiff';
-import { dot2, omegaRows, omegaRowsJs, useKernels, type KernelActivation, type OmegaRowsInput } from '@tapegrad/autodiff/kernels';
+import {
+  dot2,
+  omegaRows,
+  omegaRowsJs,
+  recurrenceBackward,
+  recurrenceForward,
+  useKernels,
+  type KernelActivation,
+  type OmegaRowsInput,
+  type RecurrenceInputs,
+} from '@tapegrad/autodiff/kernels';
+import { activeWasm } from '../src/kernels/backend.js';
+import { residueFor } from '../src/kernels/recurrence.js';
 
 const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
 const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 42;
@@ -103,6 +115,32 @@ describe('omegaRows', () => {
       }),
       { numRuns: runs, seed },
     );
+  });
+
+  it.runIf(hasWasm)('gives the same bits when it reuses what the recurrence left in wasm memory (h and δ·W)', () => {
+    useKernels('wasm');
+    const rng = new Rng(9);
+    const draw = (len: number, scale: number) => Float64Array.from({ length: len }, () => (rng.uniform() * 2 - 1) * scale);
+    for (const activation of ['tanh', 'identity'] as const) {
+      for (const [T, B, n] of [[7, 3, 9], [12, 4, 16], [1, 1, 1]]) {
+        const p: RecurrenceInputs = { T, B, n, nIn: 2, activation, x0: new Float64Array(n), x0Rows: 1, W: draw(n * n, 1 / Math.sqrt(n)), Win: draw(2 * n, 1), b: draw(n, 0.3), U: draw(T * B * 2, 1) };
+        const states = recurrenceForward(p);
+        const grads = recurrenceBackward(p, states, draw(T * B * n, 1), { x0: false, W: true, U: false, Win: true, b: true, D: true });
+        const step = B * n;
+        const input: OmegaRowsInput = {
+          n, W: p.W, activation, form: 'paper', gradient: true, minDeltaSquared: 1e-20,
+          deltas: Array.from({ length: T }, (_, t) => grads.D!.subarray(t * step, (t + 1) * step)),
+          states: [new Float64Array(step), ...Array.from({ length: T - 1 }, (_, t) => states.X.subarray(t * step, (t + 1) * step))],
+        };
+        expect(residueFor(activeWasm()!, p.W, activation, input.deltas, input.states)).not.toBeNull();
+        const reused = omegaRows(input);
+        const want = omegaRowsJs(input);
+        expect(Object.is(reused.total, want.total)).toBe(true);
+        expect(Array.from(reused.G!)).toEqual(Array.from(want.G!));
+        // not the rows the residue belongs to (states out of order): computed afresh
+        if (T > 1) expect(residueFor(activeWasm()!, p.W, activation, input.deltas, [...input.states.slice(1), input.states[0]])).toBeNull();
+      }
+    }
   });
 
   it('leaves out rows whose ‖δ‖² is NaN', () => {

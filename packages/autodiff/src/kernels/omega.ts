@@ -12,6 +12,7 @@
 import { activeWasm } from './backend.js';
 import { ACTIVATION_CODES, activateInto, activationSlope, type KernelActivation } from './activation.js';
 import { gemmJs } from './matmul.js';
+import { residueFor } from './recurrence.js';
 import type { WasmKernels } from './wasm.js';
 
 /** The rows Ω is taken over, and how. */
@@ -123,19 +124,29 @@ function coefficient(form: 'paper' | 'summary', v2: number, d2: number): { value
   return { value: (rho - 1) * (rho - 1), coef: v2 > 0 ? (2 * (rho - 1)) / (normD * normV) : 0 };
 }
 
-/** {@link omegaRows} as one wasm call on the rows copied in. */
+/**
+ * {@link omegaRows} as one wasm call on the rows copied in; when they are the δ and states of the
+ * last recurrence backward pass, its h rows and δ·W rows, still in wasm memory, replace x's copy,
+ * tanh and the product D·W (the same numbers, so the same bits).
+ */
 function omegaRowsWasm(w: WasmKernels, p: OmegaRowsInput): OmegaRowsResult {
   const { n } = p;
   const rows = p.deltas.reduce((s, d) => s + d.length / n, 0);
-  const [W, D, X, S, Z, norms, G, pairsOut, tile, packed] = w.layout(n * n, rows * n, rows * n, rows * n, rows * n, rows, n * n, 1, 8, Math.ceil(n / 8) * Math.max(n, rows) * 8);
+  const residue = residueFor(w, p.W, p.activation, p.deltas, p.states);
+  const [W, D, X, S, Z, norms, G, pairsOut, tile, packed] = w.layout(
+    n * n, rows * n, residue === null ? rows * n : 0, rows * n, rows * n, rows, n * n, 1, 8, Math.ceil(n / 8) * Math.max(n, rows) * 8,
+  );
   w.put(W, p.W);
   let at = 0;
   for (let block = 0; block < p.deltas.length; block++) {
     w.put(D + at * 8, p.deltas[block]);
-    w.put(X + at * 8, p.states[block]);
+    if (residue === null) w.put(X + at * 8, p.states[block]);
     at += p.deltas[block].length;
   }
-  const total = w.exports.omegaRows(rows, n, ACTIVATION_CODES[p.activation]!, p.form === 'summary' ? 1 : 0, p.gradient ? 1 : 0, p.minDeltaSquared, W, D, X, S, Z, norms, G, packed, tile, pairsOut);
+  const [H, DW] = residue === null ? [0, 0] : [residue.H, residue.DW];
+  const code = ACTIVATION_CODES[p.activation]!;
+  const summary = p.form === 'summary' ? 1 : 0;
+  const total = w.exports.omegaRows(rows, n, code, summary, p.gradient ? 1 : 0, p.minDeltaSquared, W, D, X, H, DW, S, Z, norms, G, packed, tile, pairsOut);
   const pairs = new Int32Array(w.memory.buffer, pairsOut, 1)[0];
   return { total, pairs, G: p.gradient ? w.slice(G, n * n) : null };
 }

@@ -241,6 +241,42 @@ function forwardWasm(w: WasmKernels, p: RecurrenceInputs): RecurrenceStates {
   return states;
 }
 
+/**
+ * What a backward pass on the WebAssembly path leaves in wasm memory when δ was asked for (tanh and
+ * identity): h_0..h_T at `H` and every δ_{t+1}·W at `DW`, both rows of [T·B, n] in step order, for
+ * the closed-form Ω over the same δ and states, which would multiply them out again. It stays until
+ * the next forward pass; {@link residueFor} says whether Ω's inputs are exactly these.
+ */
+export class RecurrenceResidue {
+  constructor(
+    readonly inputs: RecurrenceInputs,
+    readonly X: Float64Array,
+    readonly D: Float64Array,
+    readonly H: number,
+    readonly DW: number,
+  ) {}
+}
+
+/**
+ * The residue of the last backward pass when `deltas` are its δ_1..δ_T and `states` its x_0..x_{T−1}
+ * (as views of the same arrays, x_0's values equal), for the same W and activation; else null.
+ */
+export function residueFor(w: WasmKernels, W: Float64Array, activation: KernelActivation, deltas: readonly Float64Array[], states: readonly Float64Array[]): RecurrenceResidue | null {
+  const r = w.keeperNow();
+  if (!(r instanceof RecurrenceResidue) || r.inputs.W !== W || r.inputs.activation !== activation) return null;
+  const { T, B, n, x0, x0Rows } = r.inputs;
+  const step = B * n;
+  if (deltas.length !== T || states.length !== T) return null;
+  const viewOf = (v: Float64Array, of: Float64Array, t: number) => v.buffer === of.buffer && v.length === step && v.byteOffset === of.byteOffset + t * step * 8;
+  for (let t = 0; t < T; t++) {
+    if (!viewOf(deltas[t], r.D, t)) return null;
+    if (t > 0 && !viewOf(states[t], r.X, t - 1)) return null;
+  }
+  if (states[0].length !== step) return null;
+  for (let k = 0; k < step; k++) if (!Object.is(states[0][k], x0[x0Rows === 1 ? k % n : k])) return null;
+  return r;
+}
+
 /** Backpropagation through time as wasm calls on data copied in once; the gradients copied out. */
 function backwardWasm(w: WasmKernels, p: RecurrenceInputs, states: RecurrenceStates, gOut: Float64Array, needs: RecurrenceNeeds): RecurrenceGrads {
   const { T, B, n, nIn } = p;
@@ -250,10 +286,12 @@ function backwardWasm(w: WasmKernels, p: RecurrenceInputs, states: RecurrenceSta
   const resident = w.keptFor(states);
   // X is read for relu's slope, and to recompute H when it is no longer resident
   const needX = p.activation === 'relu' || resident === null;
-  // dU and dW last: a product lays its packing space out after its output
-  const [g, X, Hcopy, W, D, dh, x0, d0, db, dWinT, dWin, U, Win, packed, tile, dU, dW] = w.layout(
-    rows * n, needX ? rows * n : 0, resident === null ? (T + 1) * step : 0, n * n, rows * n, step, step, step, n, n * nIn, n * nIn,
-    rows * nIn, n * nIn, Math.ceil(n / 8) * n * 8, 8, rows * nIn, n * n,
+  // with H resident and δ wanted, keep every δ_{t+1}·W beside H for a closed-form Ω (see RecurrenceResidue)
+  const leave = resident !== null && needs.D && p.activation !== 'relu';
+  // DW first (right after H), dU and dW last: a product lays its packing space out after its output
+  const [DW, g, X, Hcopy, W, D, dh, x0, d0, db, dWinT, dWin, U, Win, packed, tile, dU, dW] = w.layout(
+    leave ? rows * n : 0, rows * n, needX ? rows * n : 0, resident === null ? (T + 1) * step : 0, n * n, rows * n, step, step, step, n,
+    n * nIn, n * nIn, rows * nIn, n * nIn, Math.ceil(n / 8) * n * 8, 8, rows * nIn, n * n,
   );
   const e = w.exports;
   if (needX) w.put(X, states.X);
@@ -265,10 +303,10 @@ function backwardWasm(w: WasmKernels, p: RecurrenceInputs, states: RecurrenceSta
   }
   w.put(g, gOut);
   w.put(W, p.W);
-  e.recurrenceBackward(T, B, n, act, g, needX ? X : H, H, W, D, dh, needs.x0 ? 1 : 0, packed, tile);
+  e.recurrenceBackward(T, B, n, act, g, needX ? X : H, H, W, D, dh, needs.x0 ? 1 : 0, leave ? DW : 0, packed, tile);
   const out: RecurrenceGrads = { D: needs.D ? w.slice(D, rows * n) : null, x0: null, W: null, U: null, Win: null, b: null };
   if (needs.x0) {
-    e.initialStateGradient(act, x0, H, dh, d0, step);
+    e.initialStateGradient(act, x0, H, leave ? DW : dh, d0, step);
     if (p.x0Rows === 1) e.sumRows(d0, B, n, db);
     out.x0 = w.slice(p.x0Rows === 1 ? db : d0, p.x0Rows * n);
   }
@@ -291,6 +329,7 @@ function backwardWasm(w: WasmKernels, p: RecurrenceInputs, states: RecurrenceSta
     w.gemm(true, false, n, n, rows, D, H, dW); // H's first T·B rows are h_0..h_{T−1}
     out.W = w.slice(dW, n * n);
   }
-  if (resident !== null) w.release();
+  if (leave) w.keep(new RecurrenceResidue(p, states.X, out.D!, H, DW), (DW - H) / 8 + rows * n);
+  else if (resident !== null) w.release();
   return out;
 }

@@ -20,11 +20,11 @@ export interface KernelExports {
   activate(act: number, src: number, dst: number, len: number): void;
   transpose(src: number, rows: number, cols: number, dst: number): void;
   recurrenceForward(T: number, B: number, n: number, nIn: number, act: number, x0: number, rows0: number, w: number, u: number, winT: number, bias: number, offsets: number, X: number, H: number, packed: number, tile: number): void;
-  recurrenceBackward(T: number, B: number, n: number, act: number, g: number, X: number, H: number, w: number, D: number, dh: number, needX0: number, packed: number, tile: number): void;
+  recurrenceBackward(T: number, B: number, n: number, act: number, g: number, X: number, H: number, w: number, D: number, dh: number, needX0: number, DW: number, packed: number, tile: number): void;
   initialStateGradient(act: number, xs: number, hs: number, dh: number, D: number, len: number): void;
   sumRows(a: number, rows: number, n: number, out: number): void;
   inputWeightGradient(D: number, U: number, rows: number, n: number, nIn: number, outT: number): void;
-  omegaRows(rows: number, n: number, act: number, summary: number, gradient: number, minD2: number, w: number, D: number, X: number, S: number, Z: number, norms: number, G: number, packed: number, tile: number, pairsOut: number): number;
+  omegaRows(rows: number, n: number, act: number, summary: number, gradient: number, minD2: number, w: number, D: number, X: number, H: number, DW: number, S: number, Z: number, norms: number, G: number, packed: number, tile: number, pairsOut: number): number;
 }
 
 /** The parts of the WebAssembly JavaScript API used here (typed locally: autodiff has no DOM or Node types). */
@@ -114,6 +114,11 @@ export class WasmKernels {
   /** The address of the values kept for `owner`, or null when they have been released since. */
   keptFor(owner: object): number | null {
     return this.keeper === owner ? this.base : null;
+  }
+
+  /** Whoever the kept values belong to (null when nothing is kept). */
+  keeperNow(): object | null {
+    return this.keeper;
   }
 
   /** Gives the kept values' space back. */
