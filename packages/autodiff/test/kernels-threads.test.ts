@@ -88,7 +88,9 @@ gemm({ m: 100, n: 100, k: 100, a, b: a, c });
 console.log(c[0]);
 `,
       );
-      const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000 });
+      // the WebAssembly kernels whatever the suite forces (the JS-kernel project sets TAPEGRAD_KERNELS=js)
+      const env = { ...process.env, TAPEGRAD_KERNELS: 'auto' };
+      const child = spawnSync(process.execPath, [file], { encoding: 'utf8', timeout: 60_000, env });
       expect(child.status, child.stderr).toBe(0);
       expect(child.stdout.trim()).toBe('100');
     } finally {
