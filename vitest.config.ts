@@ -33,7 +33,6 @@ export default defineConfig({
           include: [
             'packages/autodiff/test/kernels-*.test.ts',
             'packages/autodiff/test/ops-linalg.test.ts',
-            'packages/autodiff/test/compositions.test.ts',
             'packages/rnn/test/{sequence,model,signals,omega-paper,train}.test.ts',
           ],
         },
