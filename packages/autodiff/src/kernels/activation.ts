@@ -15,7 +15,12 @@ import { sigmoidScalar } from './elementwise.js';
 /** The activations the recurrent kernels take (the σ of an RNN's x_t = W·σ(x_{t−1}) + ...). */
 export type KernelActivation = 'tanh' | 'sigmoid' | 'relu' | 'identity';
 
-/** The codes the WebAssembly kernels use for the activations they have (sigmoid runs in JS only). */
+/**
+ * The codes the WebAssembly kernels use for the activations they have (sigmoid runs in JS only).
+ *
+ * @example
+ * ACTIVATION_CODES.tanh; // 1, as assembly/activation.ts TANH
+ */
 export const ACTIVATION_CODES: Readonly<Record<KernelActivation, number | null>> = { identity: 0, tanh: 1, relu: 2, sigmoid: null };
 
 const HUGE = 20;

@@ -21,13 +21,24 @@ import type { WasmKernels } from './wasm.js';
 /** Rows and columns of C that one JavaScript micro-kernel call keeps in registers (16 accumulators). */
 const MR = 4;
 const NR = 4;
-/** k-slice length, shared with the WebAssembly kernel: it fixes the summation order. */
+/**
+ * k-slice length, shared with the WebAssembly kernel: it fixes the summation order.
+ *
+ * @example
+ * KC; // 256: a sum over 1000 terms is four partial sums, each from 0, added in order
+ */
 export const KC = 256;
 /** Columns per block: the KC×NC part of packed B (512 KB) stays in L2 across all rows of A. */
 const NC = 256;
 /** Below this many multiply-adds packing does not pay for itself. */
 const DIRECT_MAX_WORK = 4096;
-/** From this many multiply-adds on (12³), the WebAssembly kernel beats the copies it needs (measured: bench/src/crossover.ts). */
+/**
+ * From this many multiply-adds on (12³), the WebAssembly kernel beats the copies it needs
+ * (measured: bench/src/crossover.ts).
+ *
+ * @example
+ * 20 * 50 * 50 >= WASM_MIN_WORK; // true: an RNN step of B = 20 runs in WebAssembly
+ */
 export const WASM_MIN_WORK = 1728;
 
 // Scratch, grown on demand and reused, so gemm does not allocate per call. Safe because gemm is

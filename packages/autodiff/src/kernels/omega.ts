@@ -71,7 +71,12 @@ export function dot2(x: Float64Array, xo: number, y: Float64Array, yo: number, n
   return even + odd;
 }
 
-/** The JavaScript body of {@link omegaRows}: the reference of the WebAssembly one. */
+/**
+ * The JavaScript body of {@link omegaRows}: the reference of the WebAssembly one.
+ *
+ * @example
+ * omegaRowsJs(input).total === omegaRows(input).total; // true, bit for bit
+ */
 export function omegaRowsJs(p: OmegaRowsInput): OmegaRowsResult {
   const { n, activation } = p;
   const rows = p.deltas.reduce((s, d) => s + d.length / n, 0);

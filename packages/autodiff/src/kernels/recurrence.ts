@@ -101,7 +101,12 @@ function wasmFor(activation: KernelActivation): WasmKernels | null {
   return ACTIVATION_CODES[activation] === null ? null : activeWasm();
 }
 
-/** The JavaScript body of {@link recurrenceForward}: the reference of the WebAssembly one. */
+/**
+ * The JavaScript body of {@link recurrenceForward}: the reference of the WebAssembly one.
+ *
+ * @example
+ * forwardJs(inputs).X; // the same bits as recurrenceForward(inputs).X
+ */
 export function forwardJs(p: RecurrenceInputs): RecurrenceStates {
   const { T, B, n, nIn, activation } = p;
   const step = B * n;
@@ -150,7 +155,12 @@ function hiddenStates(p: RecurrenceInputs, X: Float64Array): Float64Array {
   return H;
 }
 
-/** The JavaScript body of {@link recurrenceBackward}: the reference of the WebAssembly one. */
+/**
+ * The JavaScript body of {@link recurrenceBackward}: the reference of the WebAssembly one.
+ *
+ * @example
+ * backwardJs(inputs, states, g, needs).W; // the same bits as recurrenceBackward(inputs, states, g, needs).W
+ */
 export function backwardJs(p: RecurrenceInputs, states: RecurrenceStates, g: Float64Array, needs: RecurrenceNeeds): RecurrenceGrads {
   const { T, B, n, nIn, activation: sigma, W } = p;
   const X = states.X;
@@ -246,6 +256,9 @@ function forwardWasm(w: WasmKernels, p: RecurrenceInputs): RecurrenceStates {
  * identity): h_0..h_T at `H` and every δ_{t+1}·W at `DW`, both rows of [T·B, n] in step order, for
  * the closed-form Ω over the same δ and states, which would multiply them out again. It stays until
  * the next forward pass; {@link residueFor} says whether Ω's inputs are exactly these.
+ *
+ * @example
+ * recurrenceBackward(inputs, states, g, { ...needs, D: true }); // leaves a RecurrenceResidue kept in wasm memory
  */
 export class RecurrenceResidue {
   constructor(
@@ -260,6 +273,9 @@ export class RecurrenceResidue {
 /**
  * The residue of the last backward pass when `deltas` are its δ_1..δ_T and `states` its x_0..x_{T−1}
  * (as views of the same arrays, x_0's values equal), for the same W and activation; else null.
+ *
+ * @example
+ * residueFor(w, W, 'tanh', deltas, states)?.DW; // the address of δ·W's rows, or undefined
  */
 export function residueFor(w: WasmKernels, W: Float64Array, activation: KernelActivation, deltas: readonly Float64Array[], states: readonly Float64Array[]): RecurrenceResidue | null {
   const r = w.keeperNow();

@@ -186,7 +186,12 @@ export class WasmKernels {
   }
 }
 
-/** The WebAssembly API of this platform, or null where there is none. */
+/**
+ * The WebAssembly API of this platform, or null where there is none.
+ *
+ * @example
+ * wasmApi()?.validate(bytes); // false where SIMD is missing
+ */
 export function wasmApi(): WasmApi | null {
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   return typeof api === 'object' && api !== null ? api : null;
@@ -214,7 +219,12 @@ export async function instantiateKernels(base64: string, memory?: WasmMemory): P
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-/** Standard base64 (with = padding) to bytes, without atob or Buffer (neither is on every platform's types). */
+/**
+ * Standard base64 (with = padding) to bytes, without atob or Buffer (neither is on every platform's types).
+ *
+ * @example
+ * decodeBase64('AGFzbQ=='); // Uint8Array [0, 97, 115, 109]: "\0asm"
+ */
 export function decodeBase64(text: string): Uint8Array {
   const value = new Uint8Array(128);
   for (let i = 0; i < ALPHABET.length; i++) value[ALPHABET.charCodeAt(i)] = i;

@@ -18,6 +18,9 @@ const MAX_PAGES = 32768;
 /**
  * Products of at least this many multiply-adds are split: below it the wake-up of a worker costs
  * more than the half of the product it takes over (measured: bench/src/crossover.ts).
+ *
+ * @example
+ * await startThreads(1, { minWork: THREAD_MIN_WORK / 8 }); // split smaller products too
  */
 export const THREAD_MIN_WORK = 96 ** 3;
 
@@ -123,7 +126,13 @@ export async function stopThreads(): Promise<void> {
   await Promise.all(workers.map((w) => w.terminate()));
 }
 
-/** The number of worker threads running (0 without a pool). */
+/**
+ * The number of worker threads running (0 without a pool).
+ *
+ * @example
+ * await startThreads(1);
+ * threadCount(); // 1
+ */
 export function threadCount(): number {
   return running === null ? 0 : running.workers.length;
 }
