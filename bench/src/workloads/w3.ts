@@ -3,6 +3,7 @@
  * forward plus the gradients of sum(C); tapegrad on one thread and, through
  * @tapegrad/autodiff/threads, on two.
  */
+import { kernelBackend } from '@tapegrad/autodiff/kernels';
 import { startThreads, stopThreads } from '@tapegrad/autodiff/threads';
 import { makeW3Data } from '../data.js';
 import { tfjsOn, tfjsW3 } from '../peers/tfjs.js';
@@ -27,6 +28,7 @@ function row(n: number, backward: boolean): WorkloadRow {
     systems: {
       [TAPEGRAD]: () => ({ run: tapegradW3(n, backward) }),
       [TAPEGRAD_2T]: async () => {
+        if (kernelBackend() !== 'wasm') return 'the thread pool runs the WebAssembly kernels, and the JavaScript ones are in use';
         await startThreads(1);
         return { run: tapegradW3(n, backward), dispose: stopThreads };
       },
