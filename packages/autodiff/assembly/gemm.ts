@@ -148,7 +148,9 @@ function kernel1x2(kc: i32, a0: usize, ps: usize, pb: usize, sliverBytes: usize,
  * packB left them). op(A)[i][p] is at a + i·rowStride + p·pStride (bytes); C has ldc columns.
  * `tile` is 64 bytes of scratch for edge columns.
  */
-export function gemmSlivers(m: i32, n: i32, k: i32, a: usize, rowStride: usize, pStride: usize, packed: usize, s0: i32, s1: i32, c: usize, ldc: i32, tile: usize): void {
+export function gemmSlivers(
+  m: i32, n: i32, k: i32, a: usize, rowStride: usize, pStride: usize, packed: usize, s0: i32, s1: i32, c: usize, ldc: i32, tile: usize,
+): void {
   const j0 = s0 * NR;
   const width = min(s1 * NR, n) - j0;
   if (width <= 0) return;
@@ -197,7 +199,9 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usiz
 }
 
 /** gemm restricted to the slivers s0..s1−1 (columns 8·s0 ..): what one thread of a pool does. */
-export function gemmRange(transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, packed: usize, tile: usize, s0: i32, s1: i32): void {
+export function gemmRange(
+  transA: bool, transB: bool, m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, packed: usize, tile: usize, s0: i32, s1: i32,
+): void {
   if (m == 0 || n == 0) return;
   packB(b, transB, k, n, s0, s1, packed);
   const rowStride: usize = transA ? 8 : <usize>k << 3;

@@ -86,7 +86,10 @@ function throughActivation(act: i32, xs: usize, hs: usize, dh: usize, g: usize, 
  * δ_{t+1}·W is kept there, step t at DW + t·B·n (what Ω's closed form multiplies out again), and
  * the last one, δ_1·W, is dh.
  */
-export function recurrenceBackward(T: i32, B: i32, n: i32, act: i32, g: usize, X: usize, H: usize, w: usize, D: usize, dh: usize, needX0: bool, DW: usize, packed: usize, tile: usize): void {
+export function recurrenceBackward(
+  T: i32, B: i32, n: i32, act: i32,
+  g: usize, X: usize, H: usize, w: usize, D: usize, dh: usize, needX0: bool, DW: usize, packed: usize, tile: usize,
+): void {
   const slivers = sliverCount(n);
   packB(w, false, n, n, 0, slivers, packed); // op(B) = W
   const row = <usize>n << 3;

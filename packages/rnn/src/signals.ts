@@ -96,7 +96,10 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
   };
 }
 
-/** One zero buffer for every call's offsets: they are only ever read (their gradient is what counts), and a fresh [T, B, n] per update costs an allocation the size of the states. */
+/**
+ * One zero buffer for every call's offsets: they are only ever read (their gradient is what
+ * counts), and a fresh [T, B, n] per update costs an allocation the size of the states.
+ */
 let zeroBuffer = new Float64Array(0);
 
 function sharedZeros(shape: [number, number, number]): Tensor {

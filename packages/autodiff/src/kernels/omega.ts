@@ -151,7 +151,8 @@ function omegaRowsWasm(w: WasmKernels, p: OmegaRowsInput): OmegaRowsResult {
   const [H, DW] = residue === null ? [0, 0] : [residue.H, residue.DW];
   const code = ACTIVATION_CODES[p.activation]!;
   const summary = p.form === 'summary' ? 1 : 0;
-  const total = w.exports.omegaRows(rows, n, code, summary, p.gradient ? 1 : 0, p.minDeltaSquared, W, D, X, H, DW, S, Z, norms, G, packed, tile, pairsOut);
+  const flags = [code, summary, p.gradient ? 1 : 0, p.minDeltaSquared];
+  const total = w.exports.omegaRows(rows, n, ...flags, W, D, X, H, DW, S, Z, norms, G, packed, tile, pairsOut);
   const pairs = new Int32Array(w.memory.buffer, pairsOut, 1)[0];
   return { total, pairs, G: p.gradient ? w.slice(G, n * n) : null };
 }

@@ -277,13 +277,21 @@ export class RecurrenceResidue {
  * @example
  * residueFor(w, W, 'tanh', deltas, states)?.DW; // the address of δ·W's rows, or undefined
  */
-export function residueFor(w: WasmKernels, W: Float64Array, activation: KernelActivation, deltas: readonly Float64Array[], states: readonly Float64Array[]): RecurrenceResidue | null {
+export function residueFor(
+  w: WasmKernels,
+  W: Float64Array,
+  activation: KernelActivation,
+  deltas: readonly Float64Array[],
+  states: readonly Float64Array[],
+): RecurrenceResidue | null {
   const r = w.keeperNow();
   if (!(r instanceof RecurrenceResidue) || r.inputs.W !== W || r.inputs.activation !== activation) return null;
   const { T, B, n, x0, x0Rows } = r.inputs;
   const step = B * n;
   if (deltas.length !== T || states.length !== T) return null;
-  const viewOf = (v: Float64Array, of: Float64Array, t: number) => v.buffer === of.buffer && v.length === step && v.byteOffset === of.byteOffset + t * step * 8;
+  // step t of `of`, as a view (the same buffer, the offset of that step)
+  const viewOf = (v: Float64Array, of: Float64Array, t: number) =>
+    v.buffer === of.buffer && v.length === step && v.byteOffset === of.byteOffset + t * step * 8;
   for (let t = 0; t < T; t++) {
     if (!viewOf(deltas[t], r.D, t)) return null;
     if (t > 0 && !viewOf(states[t], r.X, t - 1)) return null;

@@ -11,20 +11,33 @@
  * largest working set of one call plus those states, however many calls are made.
  */
 
-/** The exports of assembly/index.ts. Addresses are byte offsets into the memory; flags are 0/1. */
+/** A kernel export: every argument is a number (addresses are byte offsets into the memory, flags 0/1). */
+type Exported = (...args: number[]) => number;
+
+/** The exports of assembly/index.ts, each with its parameters in order. */
 export interface KernelExports {
   heapBase(): number;
   sliverCount(n: number): number;
-  gemm(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, packed: number, tile: number): void;
-  gemmRange(transA: number, transB: number, m: number, n: number, k: number, a: number, b: number, c: number, packed: number, tile: number, s0: number, s1: number): void;
-  activate(act: number, src: number, dst: number, len: number): void;
-  transpose(src: number, rows: number, cols: number, dst: number): void;
-  recurrenceForward(T: number, B: number, n: number, nIn: number, act: number, x0: number, rows0: number, w: number, u: number, winT: number, bias: number, offsets: number, X: number, H: number, packed: number, tile: number): void;
-  recurrenceBackward(T: number, B: number, n: number, act: number, g: number, X: number, H: number, w: number, D: number, dh: number, needX0: number, DW: number, packed: number, tile: number): void;
-  initialStateGradient(act: number, xs: number, hs: number, dh: number, D: number, len: number): void;
-  sumRows(a: number, rows: number, n: number, out: number): void;
-  inputWeightGradient(D: number, U: number, rows: number, n: number, nIn: number, outT: number): void;
-  omegaRows(rows: number, n: number, act: number, summary: number, gradient: number, minD2: number, w: number, D: number, X: number, H: number, DW: number, S: number, Z: number, norms: number, G: number, packed: number, tile: number, pairsOut: number): number;
+  /** (transA, transB, m, n, k, a, b, c, packed, tile) */
+  gemm: Exported;
+  /** (transA, transB, m, n, k, a, b, c, packed, tile, s0, s1) */
+  gemmRange: Exported;
+  /** (act, src, dst, len) */
+  activate: Exported;
+  /** (src, rows, cols, dst) */
+  transpose: Exported;
+  /** (T, B, n, nIn, act, x0, rows0, w, u, winT, bias, offsets, X, H, packed, tile) */
+  recurrenceForward: Exported;
+  /** (T, B, n, act, g, X, H, w, D, dh, needX0, DW, packed, tile) */
+  recurrenceBackward: Exported;
+  /** (act, xs, hs, dh, D, len) */
+  initialStateGradient: Exported;
+  /** (a, rows, n, out) */
+  sumRows: Exported;
+  /** (D, U, rows, n, nIn, outT) */
+  inputWeightGradient: Exported;
+  /** (rows, n, act, summary, gradient, minD2, w, D, X, H, DW, S, Z, norms, G, packed, tile, pairsOut): Ω's summed terms */
+  omegaRows: Exported;
 }
 
 /** The parts of the WebAssembly JavaScript API used here (typed locally: autodiff has no DOM or Node types). */
@@ -129,7 +142,8 @@ export class WasmKernels {
 
   /** The memory as float64 values (a fresh view after the memory grew). */
   f64(): Float64Array {
-    if (this.view.buffer !== this.memory.buffer || this.view.length * 8 !== this.memory.buffer.byteLength) this.view = new Float64Array(this.memory.buffer);
+    const buffer = this.memory.buffer;
+    if (this.view.buffer !== buffer || this.view.length * 8 !== buffer.byteLength) this.view = new Float64Array(buffer);
     return this.view;
   }
 
@@ -232,7 +246,8 @@ export function decodeBase64(text: string): Uint8Array {
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
   let o = 0;
   for (let i = 0; i < clean.length; i += 4) {
-    const n = (value[clean.charCodeAt(i)] << 18) | (value[clean.charCodeAt(i + 1)] << 12) | (value[clean.charCodeAt(i + 2)] << 6) | value[clean.charCodeAt(i + 3)];
+    const six = (j: number) => value[clean.charCodeAt(i + j)];
+    const n = (six(0) << 18) | (six(1) << 12) | (six(2) << 6) | six(3);
     out[o++] = n >> 16;
     if (o < out.length) out[o++] = (n >> 8) & 255;
     if (o < out.length) out[o++] = n & 255;
