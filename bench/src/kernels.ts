@@ -35,7 +35,8 @@ const rows: [string, number, number][] = [];
 const record = (name: string, flops: number, run: () => void) => rows.push([name, flops, cpuSeconds(run)]);
 
 useKernels('wasm');
-for (const [m, n, k, transA] of [[20, 50, 50, false], [1, 50, 50, false], [50, 50, 1000, true], [256, 256, 256, false], [512, 512, 512, false]] as const) {
+const SHAPES = [[20, 50, 50, false], [1, 50, 50, false], [50, 50, 1000, true], [256, 256, 256, false], [512, 512, 512, false]] as const;
+for (const [m, n, k, transA] of SHAPES) {
   const a = draw(m * k);
   const b = draw(k * n);
   const c = new Float64Array(m * n);
@@ -43,7 +44,10 @@ for (const [m, n, k, transA] of [[20, 50, 50, false], [1, 50, 50, false], [50, 5
 }
 for (const [T, B] of [[50, 20], [50, 1]]) {
   const n = 50;
-  const p: RecurrenceInputs = { T, B, n, nIn: 6, activation: 'tanh', x0: new Float64Array(n), x0Rows: 1, W: draw(n * n, 0.14), Win: draw(n * 6), b: draw(n, 0.1), U: draw(T * B * 6) };
+  const p: RecurrenceInputs = {
+    T, B, n, nIn: 6, activation: 'tanh',
+    x0: new Float64Array(n), x0Rows: 1, W: draw(n * n, 0.14), Win: draw(n * 6), b: draw(n, 0.1), U: draw(T * B * 6),
+  };
   const g = draw(T * B * n);
   // forward: T products B×n·n×n; backward: T − 1 of them for δ, and ∂W over all T·B rows
   record(`recurrence forward T=${T} B=${B}`, 2 * T * B * n * n, () => void recurrenceForward(p));
@@ -58,9 +62,13 @@ for (const [T, B] of [[50, 20], [50, 1]]) {
     const step = B * n;
     const deltas = Array.from({ length: T }, (_, t) => D.slice(t * step, (t + 1) * step));
     const xs = [new Float64Array(step), ...Array.from({ length: T - 1 }, (_, t) => states.X.slice(t * step, (t + 1) * step))];
-    record(`Ω closed form T=${T} B=${B} (fresh rows)`, 4 * T * B * n * n, () => void omegaRows({ n, W: p.W, activation: 'tanh', form: 'paper', gradient: true, minDeltaSquared: 1e-20, deltas, states: xs }));
+    const input = { n, W: p.W, activation: 'tanh', form: 'paper', gradient: true, minDeltaSquared: 1e-20, deltas, states: xs } as const;
+    record(`Ω closed form T=${T} B=${B} (fresh rows)`, 4 * T * B * n * n, () => void omegaRows(input));
   }
 }
 console.log(`| kernel (WebAssembly, copies included) | GFLOP/s | fraction of ${PEAK} GFLOP/s |`);
 console.log('| --- | ---: | ---: |');
-for (const [name, flops, seconds] of rows) console.log(`| ${name} | ${(flops / seconds / 1e9).toFixed(1)} | ${((flops / seconds / 1e9 / PEAK) * 100).toFixed(0)}% |`);
+for (const [name, flops, seconds] of rows) {
+  const rate = flops / seconds / 1e9;
+  console.log(`| ${name} | ${rate.toFixed(1)} | ${((rate / PEAK) * 100).toFixed(0)}% |`);
+}
