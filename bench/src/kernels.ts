@@ -35,7 +35,14 @@ const rows: [string, number, number][] = [];
 const record = (name: string, flops: number, run: () => void) => rows.push([name, flops, cpuSeconds(run)]);
 
 useKernels('wasm');
-const SHAPES = [[20, 50, 50, false], [1, 50, 50, false], [50, 50, 1000, true], [256, 256, 256, false], [512, 512, 512, false]] as const;
+const SHAPES = [
+  [20, 50, 50, false],
+  [1, 50, 50, false],
+  [50, 50, 1000, true],
+  [256, 256, 256, false],
+  [512, 512, 512, false],
+  [512, 512, 512, true],
+] as const;
 for (const [m, n, k, transA] of SHAPES) {
   const a = draw(m * k);
   const b = draw(k * n);

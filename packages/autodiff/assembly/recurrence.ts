@@ -25,10 +25,16 @@ export function axpy(x: usize, s: f64, y: usize, len: i32): void {
   if (i < len) store<f64>(x + (<usize>i << 3), load<f64>(x + (<usize>i << 3)) + s * load<f64>(y + (<usize>i << 3)));
 }
 
-/** dst [cols × rows] = srcᵀ for src [rows × cols]. */
+/** dst [cols × rows] = srcᵀ for src [rows × cols], in 8 × 8 blocks so both sides stay in cache. */
 export function transpose(src: usize, rows: i32, cols: i32, dst: usize): void {
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) store<f64>(dst + ((<usize>c * rows + r) << 3), load<f64>(src + ((<usize>r * cols + c) << 3)));
+  for (let r0 = 0; r0 < rows; r0 += 8) {
+    const r1 = min(r0 + 8, rows);
+    for (let c0 = 0; c0 < cols; c0 += 8) {
+      const c1 = min(c0 + 8, cols);
+      for (let r = r0; r < r1; r++) {
+        for (let c = c0; c < c1; c++) store<f64>(dst + ((<usize>c * rows + r) << 3), load<f64>(src + ((<usize>r * cols + c) << 3)));
+      }
+    }
   }
 }
 
