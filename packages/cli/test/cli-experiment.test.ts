@@ -120,3 +120,14 @@ describe('the reproduction document from records', () => {
     expect(half).toMatch(/\| sgd-cr \| [01]\/1 \(.*\(1 to run\)/);
   });
 });
+
+describe('the recorded Figure 7 outside the document', () => {
+  it('is the document section from the records, with links to the files, or a sentence where there are none', async () => {
+    const { recordedFigure7 } = await import('../src/reproduction/recorded.js');
+    const root = join(dir, 'repo');
+    const text = recordedFigure7(root);
+    expect(text).toMatch(/\*\*Complete\*\*: all 2 runs recorded/);
+    expect(text).toContain(`](${join(root, 'docs', 'results')}/figure7/experiment.json)`);
+    expect(recordedFigure7(join(dir, 'nowhere'))).toMatch(/^No recorded Figure 7 here/);
+  });
+});

@@ -49,7 +49,13 @@ export function loadResults(root: string): Results {
   return { experiments, analysis };
 }
 
-function experimentResults(folder: string): ExperimentResults {
+/**
+ * One experiment folder: its definition, its records matched to the cells, and its plan.
+ *
+ * @example
+ * experimentResults('docs/results/figure7').missing;
+ */
+export function experimentResults(folder: string): ExperimentResults {
   const experiment = readExperiment(folder);
   const recordsFolder = join(folder, 'records');
   const found = new Map<string, RunRecord>();
