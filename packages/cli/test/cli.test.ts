@@ -56,7 +56,7 @@ describe('usage errors exit with code 2 and list the valid values', () => {
 
   it('prints help for the program and every subcommand', async () => {
     expect((await runMain(['--help'])).stdout).toMatch(/Commands:[\s\S]*diagnose/);
-    for (const c of ['story', 'train', 'eval', 'sweep', 'collect', 'surface', 'diagnose']) {
+    for (const c of ['story', 'train', 'eval', 'sweep', 'experiment', 'collect', 'surface', 'diagnose', 'analysis', 'reproduction']) {
       const r = await runMain([c, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`Usage: tapegrad ${c}`);
@@ -192,5 +192,9 @@ describe('the other subcommands', () => {
     // Both lengths, every method, the count of seeds in the success column.
     for (const length of ['10', '12']) for (const method of ['sgd', 'sgd-c', 'sgd-cr']) expect(r.stdout).toMatch(new RegExp(`smart-tanh +${method} +${length} +\\d/2 `));
     expect(imagesOf(out).sort()).toEqual(['gradient-flow', 'gradient-norms', 'success-rate', 'surface', 'training-curves'].flatMap((n) => [`${n}.png`, `${n}.svg`]));
+    // The quick comparison says it is a demonstration, and the report shows the recorded Figure 7 beside it.
+    expect(r.stdout).toMatch(/This comparison is a demonstration/);
+    const report = readFileSync(join(out, 'report.md'), 'utf8');
+    expect(report).toMatch(/This comparison is a demonstration[\s\S]*### The recorded Figure 7[\s\S]*\*\*smart-tanh\*\*\n\n\| method \| L = 20 \| L = 50 \| L = 100 \|/);
   });
 });
