@@ -55,7 +55,7 @@ describe('tapegrad experiment', () => {
     expect(first.stderr).toMatch(/0 of 2 cells have records/);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/plan for figure7: 2 of 2 cells to run, \d+ workers/);
-    expect(first.stdout).toMatch(/temporal-order\s+sgd-cr\s+10\s+[\d.]+/);
+    expect(first.stdout).toMatch(/temporal-order\s+smart-tanh\s+sgd-cr\s+10\s+[\d.]+/);
     expect(readdirSync(join(folder, 'records')).sort()).toEqual(['temporal-order_smart-tanh_sgd-cr_L10_s1.json', 'temporal-order_smart-tanh_sgd-cr_L10_s2.json']);
     const r = readRecord(join(folder, 'records', 'temporal-order_smart-tanh_sgd-cr_L10_s1.json'));
     expect(r.version).toBe(2);

@@ -76,7 +76,7 @@ export const experimentCommand: Command = {
     say(`experiment ${e.name}: ${e.title}\n${all.length - todo.length} of ${all.length} cells have records in ${relative(process.cwd(), join(folder, 'records')) || '.'}\n`);
     if (todo.length === 0 && !o.planOnly) return 0;
     say(`measuring speed (${o.trialSeconds} s per kind of cell)...\n`);
-    const plan = makePlan(e.name, all, todo, o.workers, o.trialSeconds, code, (r) => say(`  ${r.task} ${r.method} L=${r.length}: ${r.updatesPerSecond.toFixed(2)} updates/s\n`));
+    const plan = makePlan(e.name, all, todo, o.workers, o.trialSeconds, code, (r) => say(`  ${r.task} ${r.init} ${r.method} L=${r.length}: ${r.updatesPerSecond.toFixed(1)} updates/s\n`));
     writeJsonAtomic(join(folder, 'plan.json'), plan);
     process.stdout.write(planText(plan));
     if (o.planOnly) return 0;

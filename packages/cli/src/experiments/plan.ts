@@ -18,12 +18,15 @@ import { median } from '../stats.js';
 /** One measured kind of cell. */
 export interface Rate {
   readonly task: string;
+  readonly init: string;
   readonly method: string;
   readonly length: string;
   readonly hidden: number;
   readonly batch: number;
-  /** Training updates per second (validation excluded). */
+  /** Training updates per second (validation excluded): the median over the bursts. */
   readonly updatesPerSecond: number;
+  /** The fastest burst: the speed while the run had a core to itself. */
+  readonly best: number;
   /** Seconds of one validation (without confirmation, which only a validation under 1% costs). */
   readonly validationSeconds: number;
   /** Updates per second with the validations every `validateEvery` updates included. */
@@ -50,20 +53,24 @@ export interface Plan {
   readonly wallHoursWorst: number;
 }
 
-/** The fields that set a cell's speed; cells that share them share a measurement. */
+/**
+ * The fields that set a cell's speed; cells that share them share a measurement. The
+ * initialisation is one: a sigmoid network's error signals fall into subnormal numbers over long
+ * sequences, which the processor handles far more slowly.
+ */
 function speedKey(c: ReturnType<typeof resolveTrainConfig>): string {
-  return JSON.stringify([c.task, c.method, c.minLength, c.maxLength, c.hidden, c.batchSize, c.monitorEvery, c.validationSequences]);
+  return JSON.stringify([c.task, c.init, c.method, c.minLength, c.maxLength, c.hidden, c.batchSize, c.monitorEvery, c.validationSequences]);
 }
 
 /**
  * Times `seconds` of training updates in five bursts (after 2 updates to warm up) and two
  * validations. On a shared machine a burst can lose most of its time to other processes, so the
- * rate is the median over the bursts and the validation the faster of the two.
+ * rate is the median over the bursts (the fastest is kept too) and the validation the faster of the two.
  *
  * @example
  * measureRate({ minLength: 50, method: 'sgd-cr' }, 2).updatesPerSecond;
  */
-export function measureRate(config: TrainConfig, seconds: number): { updatesPerSecond: number; validationSeconds: number } {
+export function measureRate(config: TrainConfig, seconds: number): { updatesPerSecond: number; best: number; validationSeconds: number } {
   const trainer = new Trainer({ ...config, maxUpdates: Number.MAX_SAFE_INTEGER });
   trainer.step();
   trainer.step();
@@ -82,7 +89,7 @@ export function measureRate(config: TrainConfig, seconds: number): { updatesPerS
     trainer.validate();
     return (performance.now() - v) / 1000;
   });
-  return { updatesPerSecond: median(rates) as number, validationSeconds: Math.min(...validations) };
+  return { updatesPerSecond: median(rates) as number, best: Math.max(...rates), validationSeconds: Math.min(...validations) };
 }
 
 /**
@@ -100,7 +107,7 @@ export function makePlan(experiment: string, all: readonly RunRequest[], todo: r
     const m = measureRate(r.config, trialSeconds);
     const length = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}..${c.maxLength}`;
     const effective = 1 / (1 / m.updatesPerSecond + m.validationSeconds / c.validateEvery);
-    const rate = { task: c.task, method: c.method, length, hidden: c.hidden, batch: c.batchSize, ...m, effective };
+    const rate = { task: c.task, init: c.init, method: c.method, length, hidden: c.hidden, batch: c.batchSize, ...m, effective };
     rates.set(key, rate);
     onMeasured?.(rate);
   }
@@ -136,14 +143,14 @@ export function makePlan(experiment: string, all: readonly RunRequest[], todo: r
 export function worstSeconds(plan: Plan, r: RunRequest): number {
   const c = resolveTrainConfig(r.config);
   const length = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}..${c.maxLength}`;
-  const rate = plan.rates.find((x) => x.task === c.task && x.method === c.method && x.length === length && x.hidden === c.hidden && x.batch === c.batchSize);
+  const rate = plan.rates.find((x) => x.task === c.task && x.init === c.init && x.method === c.method && x.length === length && x.hidden === c.hidden && x.batch === c.batchSize);
   return c.maxUpdates / (rate?.effective ?? 1);
 }
 
 /** The plan as text for the terminal. */
 export function planText(plan: Plan): string {
-  const header = ['task', 'method', 'length', 'updates/s', 'validation s', 'updates/s with validation'];
-  const rows = plan.rates.map((r) => [r.task, r.method, r.length, formatNumber(r.updatesPerSecond, 3), formatNumber(r.validationSeconds, 2), formatNumber(r.effective, 3)]);
+  const header = ['task', 'init', 'method', 'length', 'updates/s', 'fastest burst', 'validation s', 'updates/s with validation'];
+  const rows = plan.rates.map((r) => [r.task, r.init, r.method, r.length, formatNumber(r.updatesPerSecond, 1), formatNumber(r.best, 1), formatNumber(r.validationSeconds, 2), formatNumber(r.effective, 1)]);
   const m = plan.machine;
   return (
     `plan for ${plan.experiment}: ${plan.todo} of ${plan.cells} cells to run, ${plan.workers} workers; ` +
