@@ -1,6 +1,7 @@
 /**
  * @file Which code is running: the package version (for `--version`) and, for the records, the
- * git commit of the checkout the program runs from and whether its tracked files had changes.
+ * git commit of the checkout the program runs from and whether its tracked files (outside docs/)
+ * had changes.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -40,7 +41,9 @@ let cached: CodeVersion | undefined;
 export function codeVersion(): CodeVersion {
   if (cached) return cached;
   const commit = git(['rev-parse', 'HEAD']);
-  const status = commit === null ? null : git(['status', '--porcelain', '--untracked-files=no']);
+  // docs/ (the results, the generated document) is left out: a run that writes records and plans
+  // there as it goes must not make the runs after it look as if they ran uncommitted code.
+  const status = commit === null ? null : git(['status', '--porcelain', '--untracked-files=no', '--', ':(top)', ':(top,exclude)docs']);
   cached = { version: packageVersion(), commit: commit !== null && /^[0-9a-f]{40}$/.test(commit) ? commit : null, dirty: status === null ? null : status !== '' };
   return cached;
 }
