@@ -6,7 +6,7 @@
  * any update and resume it bit for bit. Platform-neutral: files and timing belong to the caller.
  */
 import { Rng, Tensor, ValueError, spectralRadius, treeMap, valueAndGrad, zeros } from '@tapegrad/autodiff';
-import { SGD, globalNorm, omega, paperStep, type ClipAction, type OmegaResult } from '@tapegrad/optim';
+import { SGD, globalNorm, omega, paperStep, type OmegaResult } from '@tapegrad/optim';
 import type { RnnParams } from './batch.js';
 import type { Activation } from './cell.js';
 import { initRnn } from './init.js';
@@ -14,8 +14,9 @@ import { paperOmega, type PaperOmegaResult } from './omega-paper.js';
 import { rnnLoss } from './loss.js';
 import { forward, transition } from './model.js';
 import { errorSignals } from './signals.js';
-import { type Batch, type Evaluation, type Task, makeTask } from './tasks/index.js';
+import { type Batch, type Task, makeTask } from './tasks/index.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './train-config.js';
+import type { TrainHooks, TrainResult, UpdateMetrics, ValidationMetrics } from './train-metrics.js';
 import { METHOD_SPECS } from './train-methods.js';
 import { Validation } from './train-validation.js';
 import {
@@ -35,65 +36,7 @@ export { ALL_TRAIN_METHODS, METHOD_SPECS, TRAIN_METHODS } from './train-methods.
 export type { MethodSpec, TrainMethod } from './train-methods.js';
 export { decodeFloat, encodeFloat } from './train-state.js';
 export type { Divergence, EncodedFloat, EncodedTensor, TrainState, TrainStatus, WindowSums } from './train-state.js';
-
-/** What one update reports. */
-export interface UpdateMetrics {
-  /** Updates done, this one included (1-based). */
-  update: number;
-  /** T of this minibatch. */
-  steps: number;
-  /** The minibatch loss E before the update (Ω not added, as in the original code). */
-  loss: number;
-  /** Global norm of ∇E (+ α·∇Ω for sgd-cr) before clipping. */
-  gradNorm: number;
-  clipped: boolean;
-  /** 'fallback' when the norm was NaN, ±Infinity or > 1e10 and the original code's W_rec shrink was applied. */
-  action: ClipAction;
-  /** Ω (the configured form) at this update; null on updates that do not monitor it. */
-  omega: number | null;
-  /** Fraction of (step, example) pairs with ‖∂E/∂x_k‖² ≥ 1e-20; null when not monitored. */
-  stepsInPast: number | null;
-  /** True when this update found a NaN/±Infinity loss or gradient and ended the run instead. */
-  diverged: boolean;
-}
-
-/**
- * What a validation reports: the error on the validation sequences (fixed or fresh), the
- * confirmation when that error was under 1% and the run confirms, and averages since the last one.
- */
-export interface ValidationMetrics extends Evaluation {
-  update: number;
-  /** The error on `confirmSequences` fresh sequences, measured only when the validation was under 1%. */
-  confirmation: Evaluation | null;
-  /** The run has succeeded here: validation under 1% and, when the run confirms, the confirmation too. */
-  solved: boolean;
-  /** Largest |eigenvalue| of W_rec. */
-  spectralRadius: number;
-  meanLoss: number;
-  meanGradNorm: number;
-  clippedFraction: number;
-  meanOmega: number | null;
-  meanStepsInPast: number | null;
-}
-
-/** Callbacks of {@link Trainer.run}; all optional and synchronous. */
-export interface TrainHooks {
-  onUpdate?: (metrics: UpdateMetrics) => void;
-  onValidation?: (metrics: ValidationMetrics) => void;
-  /** Return true to end the run after this update with status 'stopped' (a time budget, a signal). */
-  shouldStop?: (metrics: UpdateMetrics) => boolean;
-}
-
-/** How a run ended. */
-export interface TrainResult {
-  status: TrainStatus;
-  updates: number;
-  params: RnnParams;
-  best: { update: number; errorRate: number } | null;
-  divergence: Divergence | null;
-  /** The last validation, or null when there was none. */
-  validation: ValidationMetrics | null;
-}
+export type { TrainHooks, TrainResult, UpdateMetrics, ValidationMetrics } from './train-metrics.js';
 
 interface Window {
   updates: number;
