@@ -10,7 +10,7 @@ import { evaluateTask, makeTask, type Trainer } from '@tapegrad/rnn';
 import { gradientFlow } from './flow.js';
 import { cell, sampleRows, type LengthEvaluation, type Machine, type SignalProfiles } from './record.js';
 
-/** Profiles to take: at update 0 and every `every` updates (at a validation), on `sequences` probe sequences of the run's length. */
+/** Profiles to take: at update 0, every `every` updates (at a validation) and at the end, on `sequences` probe sequences of the run's length. */
 export interface ProfileRequest {
   readonly every: number;
   readonly sequences: number;

@@ -177,6 +177,11 @@ async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks
       return { kind: 'interrupted', update: trainer.updates };
     }
   }
+  // The profile at the end, so "at the end of training" is the parameters the run finished with.
+  const ended = trainer.updates;
+  if (request.profile && !readJsonLines(log.path).some((l) => l.type === 'profile' && l.update === ended)) {
+    log.append({ type: 'profile', update: ended, ratios: signalProfile(trainer, request.profile) });
+  }
   save();
   const record = finish(request, trainer, solvedAt, log.path, seconds);
   ensureFolder(dirname(request.record));

@@ -62,6 +62,7 @@ describe('tapegrad experiment', () => {
     expect(r.config).toMatchObject({ validation: 'fresh', confirmSequences: 200, minLength: 10, maxUpdates: 60 });
     expect(r.profiles?.ks).toHaveLength(10);
     expect(r.profiles?.rows[0]).toMatchObject({ update: 0 });
+    expect(r.profiles?.rows.at(-1)?.update).toBe(r.updates); // the parameters the run ended with
     expect(r.profiles?.rows[0].ratios.at(-1)).toBe(1);
     expect(r.evaluations).toEqual([expect.objectContaining({ minLength: 20, maxLength: 20, sequences: 50, seed: 3 })]);
     expect(r.machine?.load?.samples).toBeGreaterThan(0);
