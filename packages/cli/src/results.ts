@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { showLength } from './args.js';
 import { readJson } from './files.js';
 import { readJsonLines } from './jsonl.js';
 import type { CurveRow, SuccessRow } from './plots.js';
@@ -98,7 +99,7 @@ export function successRows(cells: readonly CellOutcome[]): SuccessRow[] {
   return cells.map((c) => ({ init: c.init, method: c.method, length: parseInt(c.length), rate: c.successes / c.runs, successes: c.successes, runs: c.runs }));
 }
 
-/** The curves of one run's log: validation loss and error, and the logged pre-clip gradient norms. */
+/** The curves of one run's log: training loss and validation error at each validation, and the logged pre-clip gradient norms. */
 export interface RunCurves {
   readonly loss: CurveRow[];
   readonly error: CurveRow[];
@@ -106,18 +107,19 @@ export interface RunCurves {
 }
 
 /**
- * Reads the curves of a run folder's log, labelled `label` (and coloured by `group` if given).
+ * Reads the curves of a run's log, each row tagged with the run's method and grid cell. The loss
+ * is the validation records' `meanLoss`: the mean minibatch training loss E over the updates
+ * since the previous validation (no loss on the validation set is logged).
  *
  * @example
- * const curves = runCurves('out/sweep/runs/smart-tanh_sgd-c_L50_s1', 'sgd-c seed 1');
- * runCurves(folder, 'sgd-c s1', 'sgd-c'); // one colour per method, one line per seed
+ * const curves = findRuns(['out/sweep']).map(runCurves);
  */
-export function runCurves(folder: string, label: string, group?: string): RunCurves {
-  const records = readJsonLines(join(folder, RUN_FILES.log));
+export function runCurves(run: FoundRun): RunCurves {
+  const c = run.summary.config;
+  const cell = { run: run.folder, method: c.method, init: c.init, length: showLength(c) };
   const curves: RunCurves = { loss: [], error: [], gradNorm: [] };
-  for (const r of records) {
-    const update = r.update ?? 0;
-    const row = (value: number) => (group === undefined ? { run: label, update, value } : { run: label, update, value, group });
+  for (const r of readJsonLines(join(run.folder, RUN_FILES.log))) {
+    const row = (value: number) => ({ ...cell, update: r.update ?? 0, value });
     if (r.type === 'validation') {
       curves.loss.push(row(Number(r.meanLoss)));
       curves.error.push(row(100 * Number(r.errorRate)));

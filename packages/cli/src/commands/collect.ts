@@ -35,7 +35,7 @@ export async function writeCollection(roots: readonly string[], reportFolder: st
   report.table(SUCCESS_HEADER, successTableRows(cells));
   if (cells.length > 0) {
     await report.plot('success-rate', successSpec(successRows(cells), 'success rate against sequence length'), 'Success rate against length, one panel per initialisation (cf. the paper\'s Figure 7)');
-    const curves = runs.map((r) => runCurves(r.folder, r.summary.id));
+    const curves = runs.map(runCurves);
     await report.plot('training-curves', trainingCurvesSpec(curves.flatMap((c) => c.loss), curves.flatMap((c) => c.error), 'training loss and validation error'), 'Mean training loss and validation error between validations');
     const threshold = runs[0].summary.config.clipThreshold;
     await report.plot('gradient-norms', gradientNormSpec(curves.flatMap((c) => c.gradNorm), threshold, 'gradient norm before clipping'), 'Pre-clip gradient norm of the logged updates, with the clipping threshold');

@@ -126,10 +126,9 @@ export const storyCommand: Command = {
     );
     report.table(SUCCESS_HEADER, successTableRows(cells));
     await report.plot('success-rate', successSpec(successRows(cells), `success out of ${o.seeds.length} seeds`), 'Success rate against length, with the count of seeds that succeeded on each bar');
-    // The curves of the longest length, where the methods part most; one colour per method, one line per seed.
-    const longest = runs.filter((r) => r.summary.config.minLength === lengths[0]);
-    const curves = longest.map((r) => runCurves(r.folder, `${r.summary.config.method} s${r.summary.config.seed}`, r.summary.config.method));
-    await report.plot('training-curves', trainingCurvesSpec(curves.flatMap((c) => c.loss), curves.flatMap((c) => c.error), `mean training loss and validation error, L = ${lengths[0]}`), `Training loss and validation error over updates, L = ${lengths[0]}, one line per seed`);
+    // The curves of the longest length, where the methods part most: per method the median over seeds and their range.
+    const curves = runs.filter((r) => r.summary.config.minLength === lengths[0]).map(runCurves);
+    await report.plot('training-curves', trainingCurvesSpec(curves.flatMap((c) => c.loss), curves.flatMap((c) => c.error), `mean training loss and validation error, L = ${lengths[0]}`), `Training loss and validation error over updates, L = ${lengths[0]}: per method the median over seeds and their range`);
     await report.plot('gradient-norms', gradientNormSpec(curves.flatMap((c) => c.gradNorm), 1, `gradient norm before clipping, L = ${lengths[0]}`), `Pre-clip gradient norm over updates, L = ${lengths[0]}, with the clipping threshold`);
     const path = report.write();
     log(textTable(SUCCESS_HEADER, successTableRows(cells)));
