@@ -9,13 +9,17 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@tapegrad\/autodiff\/testing$/, replacement: src('./packages/autodiff/src/testing/index.ts') },
+      {
+        find: /^@tapegrad\/autodiff\/testing\/arbitraries$/,
+        replacement: src('./packages/autodiff/src/testing/arbitraries.ts'),
+      },
       { find: /^@tapegrad\/autodiff$/, replacement: src('./packages/autodiff/src/index.ts') },
       { find: /^@tapegrad\/optim$/, replacement: src('./packages/optim/src/index.ts') },
       { find: /^@tapegrad\/rnn$/, replacement: src('./packages/rnn/src/index.ts') },
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './scripts/summary-reporter.ts'],

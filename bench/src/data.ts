@@ -6,7 +6,7 @@
 import { Rng, Tensor, randn } from '@tapegrad/autodiff';
 import { initRnn, type RnnParams } from '@tapegrad/rnn';
 
-/** W1's sizes (WORKLOADS.md): 6 one-hot input symbols, 50 hidden units, 4 classes. */
+/** W1's sizes (docs/WORKLOADS.md): 6 one-hot input symbols, 50 hidden units, 4 classes. */
 export const N_IN = 6;
 export const N_HIDDEN = 50;
 export const N_OUT = 4;

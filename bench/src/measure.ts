@@ -31,7 +31,7 @@ export interface MeasureOptions {
   onStart?: (name: string) => void;
 }
 
-/** The defaults: at least 20 samples after 5 warm-up calls, as WORKLOADS.md asks. */
+/** The defaults: at least 20 samples after 5 warm-up calls, as docs/WORKLOADS.md asks. */
 export const FULL: MeasureOptions = { warmup: 5, minSamples: 20, maxTime: 2 };
 /** `--quick`: fewer samples, for a smoke run. */
 export const QUICK: MeasureOptions = { warmup: 2, minSamples: 5, maxTime: 0.25 };

@@ -1,7 +1,8 @@
 /**
  * @file The tape: an append-only array of the ops run while it is active, in execution order, and
  * the reverse walk over it that computes gradients. Nothing in here knows about any particular op:
- * an op hands `record` its output, its inputs and its vector-Jacobian product (VJP).
+ * an op hands `record` its output, its inputs and its vector-Jacobian product (VJP). `entries` and
+ * `backwardSteps` let a reader (or the interactive page) see what was recorded and each step of the walk.
  */
 import { AnomalyError, ShapeError, TapeError, showShape } from './errors.js';
 import { Tensor, fromData } from './tensor.js';
@@ -15,11 +16,37 @@ export type Vjp = (g: Tensor, needs: readonly boolean[]) => readonly (Tensor | n
 
 interface Entry {
   readonly op: string;
+  readonly out: Tensor;
   readonly inputs: readonly Tensor[];
   readonly names: readonly string[];
   /** null for a watched leaf that has no recorded source. */
   readonly vjp: Vjp | null;
 }
+
+/**
+ * One recorded entry as {@link Tape.entries} shows it: the op, its output, and each input with its
+ * name and its tape index (-1 for a constant, or a tensor of another tape: no gradient flows to it).
+ */
+export interface TapeEntry {
+  readonly index: number;
+  readonly op: string;
+  readonly output: Tensor;
+  readonly inputs: readonly { readonly name: string; readonly index: number; readonly value: Tensor }[];
+}
+
+/**
+ * What the reverse walk did at one entry ({@link Tape.backwardSteps}): the gradient that reached
+ * the entry's output, and what its VJP passed on to each input, broadcasting undone (null for an
+ * input that needs no gradient).
+ */
+export interface BackwardStep {
+  readonly index: number;
+  readonly op: string;
+  readonly grad: Tensor;
+  readonly inputGrads: readonly (Tensor | null)[];
+}
+
+type StepObserver = (step: BackwardStep) => void;
 
 let active: Tape | null = null;
 let recording = true;
@@ -48,7 +75,7 @@ export function installTapeOps(o: TapeOps): void {
  * const [dx] = tape.gradient(y, [x]); // [2, 4, 6]
  */
 export class Tape {
-  private entries: Entry[] = [];
+  private recorded: Entry[] = [];
   private used = false;
 
   /** A persistent tape can be walked many times; others are consumed by their first gradient. */
@@ -61,7 +88,7 @@ export class Tape {
 
   /** Number of recorded entries (watched leaves included). */
   get length(): number {
-    return this.entries.length;
+    return this.recorded.length;
   }
 
   /**
@@ -99,54 +126,100 @@ export class Tape {
    * Sources the walk never reached get zeros, and their positions are pushed onto `unreached`.
    */
   gradient(out: Tensor, sources: readonly Tensor[], seed?: Tensor, unreached?: number[]): Tensor[] {
-    this.assertUsable('Tape.gradient');
-    if (ops === null) throw new TapeError('Tape.gradient', 'ops are not installed; import from the package root');
-    const g0 = seedFor(out, seed);
-    let stop = this.entries.length;
+    let stop = this.recorded.length;
     for (const s of sources) if (s.tape === this && s.id < stop) stop = s.id;
-    const grads: (Tensor | undefined)[] = new Array(this.entries.length);
-    const nested = active === this;
-    const previousRecording = recording;
-    recording = nested && previousRecording;
-    try {
-      if (out.tape === this) {
-        grads[out.id] = g0;
-        this.walk(grads, out.id, stop);
-      }
-    } finally {
-      recording = previousRecording;
-    }
+    const grads = this.backward('Tape.gradient', out, seed, stop, null);
     const result = sources.map((s, i) => {
       const g = s.tape === this ? grads[s.id] : undefined;
       if (g !== undefined) return g;
       unreached?.push(i);
       return zerosLike(s);
     });
-    if (!nested && !this.persistent) this.release();
+    if (active !== this && !this.persistent) this.release();
     return result;
+  }
+
+  /**
+   * The recorded entries in execution order (watched leaves included): what a tool that shows the
+   * tape reads. The views share the tensors on the tape; treat them as read-only.
+   *
+   * @example
+   * const tape = new Tape();
+   * const x = tape.watch(tensor([1, 2]));
+   * tape.record(() => sum(tanh(x)));
+   * tape.entries().map((e) => e.op); // ['watch', 'tanh', 'sum']
+   */
+  entries(): TapeEntry[] {
+    return this.recorded.map((e, index) => ({
+      index,
+      op: e.op,
+      output: e.out,
+      inputs: e.inputs.map((x, j) => ({ name: e.names[j], index: x.tape === this ? x.id : -1, value: x })),
+    }));
+  }
+
+  /**
+   * The reverse walk from `out` to the start of the tape, one step per entry the gradient reached,
+   * in walk order (from `out` down): the same walk as {@link Tape.gradient}, shown step by step.
+   * Like `gradient`, it consumes a non-persistent tape and is recorded when called inside `record`.
+   *
+   * @example
+   * const tape = new Tape();
+   * const x = tape.watch(tensor([1, 2]));
+   * const y = tape.record(() => sum(mul(x, x)));
+   * tape.backwardSteps(y).map((s) => s.op); // ['sum', 'mul', 'watch']
+   */
+  backwardSteps(out: Tensor, seed?: Tensor): BackwardStep[] {
+    const steps: BackwardStep[] = [];
+    this.backward('Tape.backwardSteps', out, seed, 0, (step) => steps.push(step));
+    if (active !== this && !this.persistent) this.release();
+    return steps;
+  }
+
+  /** Seeds `out` and walks back to entry `stop`; returns the gradients by tape index. */
+  private backward(op: string, out: Tensor, seed: Tensor | undefined, stop: number, observe: StepObserver | null): (Tensor | undefined)[] {
+    this.assertUsable(op);
+    if (ops === null) throw new TapeError(op, 'ops are not installed; import from the package root');
+    const g0 = seedFor(out, seed);
+    const grads: (Tensor | undefined)[] = new Array(this.recorded.length);
+    const previousRecording = recording;
+    recording = active === this && previousRecording;
+    try {
+      if (out.tape === this) {
+        grads[out.id] = g0;
+        this.walk(grads, out.id, stop, observe);
+      }
+    } finally {
+      recording = previousRecording;
+    }
+    return grads;
   }
 
   /** Drops every entry so nothing recorded stays reachable; the tape cannot be used again. */
   release(): void {
-    liveEntries -= this.entries.length;
-    this.entries = [];
+    liveEntries -= this.recorded.length;
+    this.recorded = [];
     this.used = true;
   }
 
-  private walk(grads: (Tensor | undefined)[], from: number, stop: number): void {
+  private walk(grads: (Tensor | undefined)[], from: number, stop: number, observe: StepObserver | null): void {
     // Gradients this walk allocated itself may be summed into in place, unless the walk is being
     // recorded (then every sum must be an op on the tape, for higher order).
     const owned: boolean[] = new Array(grads.length);
     for (let i = from; i >= stop; i--) {
       const g = grads[i];
       if (g === undefined) continue;
-      const e = this.entries[i];
-      if (e.vjp === null) continue;
+      const e = this.recorded[i];
+      if (e.vjp === null) {
+        observe?.({ index: i, op: e.op, grad: g, inputGrads: [] });
+        continue;
+      }
       // An input needs a gradient when it is recorded on this tape after the walk's stop.
       const needs = e.inputs.map((x) => x.tape === this && x.id >= stop);
       // In anomaly mode a bad value made inside a VJP is reported by the check below, as the
       // backward of this op and the input whose gradient went bad, not as some op of the VJP.
       const inputGrads = anomalyMode ? vjpUnchecked(e.vjp, g, needs) : e.vjp(g, needs);
+      const passed: (Tensor | null)[] | null = observe === null ? null : e.inputs.map(() => null);
       for (let j = 0; j < e.inputs.length; j++) {
         const x = e.inputs[j];
         if (!needs[j]) continue;
@@ -154,6 +227,7 @@ export class Tape {
         if (gj === null || gj === undefined) continue;
         const fitted = fitGradient(gj, x, e, j);
         if (anomalyMode) checkFinite(fitted, e.op, i, `backward`, `gradient of input '${e.names[j]}'`);
+        if (passed !== null) passed[j] = fitted;
         const previous = grads[x.id];
         if (previous === undefined) grads[x.id] = fitted;
         else if (recording) grads[x.id] = ops!.add(previous, fitted);
@@ -163,14 +237,15 @@ export class Tape {
           owned[x.id] = true;
         }
       }
+      if (passed !== null) observe!({ index: i, op: e.op, grad: g, inputGrads: passed });
     }
   }
 
   /** @internal Appends an entry; `out` becomes recorded on this tape. */
   push(out: Tensor, op: string, inputs: readonly Tensor[], names: readonly string[], vjp: Vjp | null): Tensor {
     out.tape = this;
-    out.id = this.entries.length;
-    this.entries.push({ op, inputs, names, vjp });
+    out.id = this.recorded.length;
+    this.recorded.push({ op, out, inputs, names, vjp });
     liveEntries++;
     return out;
   }

@@ -12,6 +12,12 @@ export type Shape = readonly number[];
 export type NestedArray = number | NestedArray[];
 
 /**
+ * The mark every Tensor carries, in the global symbol registry so that two copies of this package
+ * loaded at once (two bundles, or two installed versions) share it: see `Tensor[Symbol.hasInstance]`.
+ */
+const TENSOR = Symbol.for('@tapegrad/autodiff.Tensor');
+
+/**
  * An n-dimensional float64 array. Treat `data` as read-only: ops never write into their inputs,
  * and gradients computed from a tensor assume its values do not change.
  *
@@ -21,6 +27,24 @@ export type NestedArray = number | NestedArray[];
  * t.toArray(); // [[1, 2], [3, 4]]
  */
 export class Tensor {
+  /**
+   * `x instanceof Tensor` asks for the tensor mark rather than this class's prototype, so a tensor
+   * made by another copy of @tapegrad/autodiff (a second bundle, a second installed version)
+   * passes this copy's argument checks. Tapes are per copy: differentiate with the copy whose ops
+   * the function uses.
+   *
+   * @example
+   * otherCopy.tensor([1, 2]) instanceof Tensor; // true
+   * [1, 2] instanceof Tensor; // false
+   */
+  static [Symbol.hasInstance](x: unknown): x is Tensor {
+    return (x as { [TENSOR]?: unknown } | null | undefined)?.[TENSOR] === true;
+  }
+
+  static {
+    Object.defineProperty(Tensor.prototype, TENSOR, { value: true });
+  }
+
   readonly data: Float64Array;
   readonly shape: Shape;
   readonly size: number;

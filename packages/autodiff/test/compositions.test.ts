@@ -7,7 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tensor, add, div, exp, grad, mean, mul, neg, sigmoid, square, sub, sum, tanh, tensor, vjp } from '@tapegrad/autodiff';
-import { arbShape, arbTensor, gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
+import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
+import { arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
 
 const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
 const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 1994;

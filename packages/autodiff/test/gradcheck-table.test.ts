@@ -8,8 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as root from '@tapegrad/autodiff';
 import { Tensor, tensor } from '@tapegrad/autodiff';
-import { arbBroadcastablePair, arbBroadcastableShapes, arbDistinct, arbMatmulPair, arbShape, arbTensor, gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
-import type { GradCheckOptions, ValueOptions } from '@tapegrad/autodiff/testing';
+import { gradCheck, gradGradCheck, type GradCheckOptions } from '@tapegrad/autodiff/testing';
+import { arbBroadcastablePair, arbBroadcastableShapes, arbDistinct, arbMatmulPair, arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
+import type { ValueOptions } from '@tapegrad/autodiff/testing/arbitraries';
 
 const { add, sub, mul, div, neg, pow, square, sqrt, exp, log, abs, tanh, tanhGrad, sigmoid, sigmoidGrad, relu } = root;
 const { maximum, minimum, where, clamp, sum, mean, sumTo, max, min, logsumexp, norm, reshape, broadcastTo } = root;

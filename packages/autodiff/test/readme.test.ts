@@ -46,6 +46,7 @@ import {
 } from '@tapegrad/autodiff';
 import * as autodiff from '@tapegrad/autodiff';
 import * as testing from '@tapegrad/autodiff/testing';
+import * as arbitraries from '@tapegrad/autodiff/testing/arbitraries';
 import { GradCheckError, gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 
 const values = (t: Tensor) => Array.from(t.data);
@@ -139,6 +140,21 @@ describe('autodiff README: examples', () => {
     expect(values(kept.gradient(yk, [xk])[0])).toEqual([2, 4, 6]);
     expect(values(kept.gradient(yk, [xk])[0])).toEqual([2, 4, 6]);
     kept.release();
+  });
+
+  it('entries and backwardSteps show the tape and its walk', () => {
+    const shown = new Tape(true);
+    const w = shown.watch(tensor([0.5, -1]));
+    const z = shown.record(() => sum(mul(tanh(w), 3)));
+    expect(shown.entries().map((e) => e.op)).toEqual(['watch', 'tanh', 'mul', 'sum']);
+    shown.entries().map((e) => e.op); // ['watch', 'tanh', 'mul', 'sum']
+    const steps = shown.backwardSteps(z); // sum, mul, tanh, watch: from z down
+    expect(steps.map((s) => s.op)).toEqual(['sum', 'mul', 'tanh', 'watch']);
+    steps[2].inputGrads[0]; // what tanh passes to w: 3·(1 − tanh²(w)) = [2.3593…, 1.2599…]
+    const expected = [0.5, -1].map((v) => 3 * (1 - Math.tanh(v) ** 2));
+    expect(values(steps[2].inputGrads[0]!)).toEqual(expected.map((v) => expect.closeTo(v, 14)));
+    expect(round(values(steps[2].inputGrads[0]!), 4)).toEqual([2.3593, 1.2599]);
+    shown.release();
   });
 
   it("gradient called inside the tape's own record is recorded (grad of grad)", () => {
@@ -258,15 +274,25 @@ function readmeLines(path: string): string[] {
   return out;
 }
 
+/**
+ * One line of code as text to compare: whitespace runs become one space, and the spaces just inside
+ * brackets and a trailing comma before a closing bracket go, so the formatter's line breaks (a
+ * matrix literal spread over rows, arguments over lines) are not differences.
+ */
 function fold(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/,\s*([)\]}])/g, '$1')
+    .replace(/([([{])\s+/g, '$1')
+    .replace(/\s+([)\]}])/g, '$1')
+    .trim();
 }
 
 describe('the READMEs and this file', () => {
-  it('every export of both entry points is named in the autodiff README', () => {
+  it('every export of the three entry points is named in the autodiff README', () => {
     const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const names = new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
-    const unnamed = [...Object.keys(autodiff), ...Object.keys(testing)].filter((k) => !names.has(k));
+    const unnamed = [...Object.keys(autodiff), ...Object.keys(testing), ...Object.keys(arbitraries)].filter((k) => !names.has(k));
     expect(unnamed).toEqual([]);
   });
 

@@ -6,17 +6,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tensor, add, exp, matmul, mul, randn, record, sum, tanh, tensor } from '@tapegrad/autodiff';
+import { GradCheckError, gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import {
-  GradCheckError,
   arbBroadcastablePair,
   arbBroadcastableShapes,
   arbDistinct,
   arbMatmulPair,
   arbShape,
   arbTensor,
-  gradCheck,
-  gradGradCheck,
-} from '@tapegrad/autodiff/testing';
+} from '@tapegrad/autodiff/testing/arbitraries';
 
 const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 50;
 const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 7;

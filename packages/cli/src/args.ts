@@ -1,20 +1,13 @@
 /**
- * @file Command-line flags: a small declarative parser. Each subcommand lists its flags once
- * (name, how to read the value, default, help line); the same table produces `--help`, the usage
- * errors (exit code 2, listing the valid values) and the typed options object. Every value is
- * checked here, before any work starts, so a nonsense number never reaches a training loop.
+ * @file Command-line flags. Each subcommand lists its flags once (name, how to read the value,
+ * default, help line); the same table produces `--help`, the usage errors (exit code 2, naming
+ * the flag and the valid values) and the typed options object. node:util's parseArgs splits the
+ * arguments (`--name value`, `--name=value`, `-h`, `--` ending the flags); the readers here check
+ * every value, before any work starts, with one number grammar for all flags (numbers.ts).
  */
-
-/** A command-line mistake: unknown flag or name, missing or nonsense value. The program exits with code 2. */
-export class UsageError extends TypeError {
-  override readonly name = 'UsageError';
-  constructor(
-    readonly command: string,
-    detail: string,
-  ) {
-    super(`tapegrad ${command}: ${detail}`);
-  }
-}
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.js';
+import { formatCount, parseDecimal, parseInteger } from './numbers.js';
 
 /** How one flag's text becomes a value; throws a plain message, which the parser wraps with the flag name. */
 export type Reader<T> = (raw: string) => T;
@@ -44,22 +37,20 @@ export function boolFlag(help: string): Flag<boolean> {
   return { read: 'bool', default: false, help };
 }
 
-/** Reads an integer ≥ `least`. */
-export function intAtLeast(least: number): Reader<number> {
-  return (raw) => {
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isInteger(v)) throw new Error(`expected an integer, got '${raw}'`);
-    if (v < least) throw new Error(`must be ≥ ${least}, got ${v}`);
-    return v;
-  };
+/** The largest count any flag accepts unless it says otherwise (updates, intervals). */
+export const MAX_COUNT = 1e12;
+
+/** Reads an integer in [least, most]. */
+export function integer(least: number, most = MAX_COUNT): Reader<number> {
+  return (raw) => parseInteger(raw, least, most);
 }
 
-/** Reads a finite number strictly greater than `bound` (or ≥ when `inclusive`). */
-export function numberAbove(bound: number, inclusive = false): Reader<number> {
+/** Reads a number strictly greater than `bound` (or ≥ when `inclusive`), at most `most`. */
+export function numberAbove(bound: number, inclusive = false, most = Number.MAX_VALUE): Reader<number> {
   return (raw) => {
-    const v = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(v)) throw new Error(`expected a finite number, got '${raw}'`);
-    if (inclusive ? v < bound : v <= bound) throw new Error(`must be ${inclusive ? '≥' : '>'} ${bound}, got ${v}`);
+    const v = parseDecimal(raw);
+    if (inclusive ? v < bound : v <= bound) throw new Error(`must be ${inclusive ? '≥' : '>'} ${bound}, got '${raw}'`);
+    if (v > most) throw new Error(`must be at most ${most}, got '${raw}'`);
     return v;
   };
 }
@@ -67,9 +58,7 @@ export function numberAbove(bound: number, inclusive = false): Reader<number> {
 /** Reads one of a fixed set of names; the error lists them all. */
 export function oneOf<T extends string>(values: readonly T[]): Reader<T> {
   return (raw) => {
-    if (!(values as readonly string[]).includes(raw)) {
-      throw new Error(`unknown value '${raw}'; valid values: ${values.join(', ')}`);
-    }
+    if (!(values as readonly string[]).includes(raw)) throw new Error(`unknown value '${raw}'; valid values: ${values.join(', ')}`);
     return raw as T;
   };
 }
@@ -83,19 +72,13 @@ export function listOf<T>(item: Reader<T>): Reader<T[]> {
   };
 }
 
-/** Reads any finite number. */
-export const finite: Reader<number> = (raw) => {
-  const v = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(v)) throw new Error(`expected a finite number, got '${raw}'`);
-  return v;
-};
-
-/** Reads two finite numbers `A,B`; with `increasing`, A < B is required (a range). */
-export function pair(increasing: boolean): Reader<[number, number]> {
+/** Reads two numbers `A,B` within ±`most`; with `increasing`, A < B is required (a range). */
+export function pair(increasing: boolean, most = 1e6): Reader<[number, number]> {
   return (raw) => {
     const parts = raw.split(',');
     if (parts.length !== 2) throw new Error(`expected two numbers A,B, got '${raw}'`);
-    const [a, b] = parts.map(finite);
+    const [a, b] = parts.map(parseDecimal);
+    if (Math.abs(a) > most || Math.abs(b) > most) throw new Error(`each number must be within ±${formatCount(most)}, got '${raw}'`);
     if (increasing && !(a < b)) throw new Error(`expected A < B, got '${raw}'`);
     return [a, b];
   };
@@ -113,15 +96,16 @@ export interface LengthSpec {
   readonly maxLength: number;
 }
 
-/** Reads `50` or `50..200` (positive integers, MIN ≤ MAX). */
+/** The longest sequence length any flag accepts (memory is checked separately, per run). */
+export const MAX_LENGTH = 1_000_000;
+
+/** Reads `50` or `50..200` (integers in the number grammar, 1 ≤ MIN ≤ MAX ≤ {@link MAX_LENGTH}). */
 export const lengthSpec: Reader<LengthSpec> = (raw) => {
-  const m = /^(\d+)(?:\.\.(\d+))?$/.exec(raw.trim());
-  if (!m) throw new Error(`expected N or MIN..MAX with positive integers, got '${raw}'`);
-  const minLength = Number(m[1]);
-  const maxLength = m[2] === undefined ? minLength : Number(m[2]);
-  if (minLength < 1) throw new Error(`length must be ≥ 1, got ${minLength}`);
-  if (maxLength < minLength) throw new Error(`MAX must be ≥ MIN, got ${raw}`);
-  return { minLength, maxLength };
+  const parts = raw.split('..');
+  if (parts.length > 2) throw new Error(`expected N or MIN..MAX, got '${raw}'`);
+  const [minLength, maxLength] = parts.map((p) => parseInteger(p.trim(), 1, MAX_LENGTH));
+  if (maxLength !== undefined && maxLength < minLength) throw new Error(`MAX must be ≥ MIN, got '${raw}'`);
+  return { minLength, maxLength: maxLength ?? minLength };
 };
 
 /** Formats a length spec the way {@link lengthSpec} reads it. */
@@ -129,69 +113,76 @@ export function showLength(l: LengthSpec): string {
   return l.maxLength === l.minLength ? `${l.minLength}` : `${l.minLength}..${l.maxLength}`;
 }
 
-/** The result of parsing: options, positional arguments, and whether help was asked for. */
+/** The result of parsing: options, positional arguments, the flags given explicitly, and whether help was asked for. */
 export interface Parsed<F extends FlagTable> {
   readonly options: Options<F>;
   readonly positional: string[];
+  readonly given: ReadonlySet<keyof F & string>;
   readonly help: boolean;
 }
 
 /**
- * Parses `argv` against `table`. Accepts `--name value` and `--name=value`; `-h`/`--help` set
- * `help`. Unknown flags and bad values throw a {@link UsageError} naming the flag.
+ * Parses `argv` against `table`. Unknown flags, missing values and bad values throw a
+ * {@link UsageError} naming the flag. A flag given twice takes its last value.
  *
  * @example
  * const table = { lr: flag(numberAbove(0), 0.01, 'learning rate') };
  * parseFlags('train', table, ['--lr', '0.1']).options.lr; // 0.1
  */
 export function parseFlags<F extends FlagTable>(command: string, table: F, argv: readonly string[], maxPositional = 0): Parsed<F> {
+  const spec: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  for (const [key, f] of Object.entries(table)) spec[kebab(key)] = { type: f.read === 'bool' ? 'boolean' : 'string' };
+  // Not strict: the loop below makes the errors, in this program's words.
+  const { tokens } = parseArgs({ args: [...argv], options: spec, strict: false, allowPositionals: true, tokens: true });
   const options: Record<string, unknown> = {};
-  for (const [name, f] of Object.entries(table)) options[name] = f.default;
+  for (const [key, f] of Object.entries(table)) options[key] = f.default;
   const positional: string[] = [];
+  const given = new Set<string>();
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '-h' || arg === '--help') {
+  for (const t of tokens) {
+    if (t.kind === 'option-terminator') continue;
+    if (t.kind === 'positional') {
+      if (positional.length >= maxPositional) throw new UsageError(command, `unexpected argument '${t.value}'`);
+      positional.push(t.value);
+      continue;
+    }
+    if (t.name === 'help') {
       help = true;
       continue;
     }
-    if (!arg.startsWith('--')) {
-      if (positional.length >= maxPositional) throw new UsageError(command, `unexpected argument '${arg}'`);
-      positional.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const key = camel(name);
-    const f = Object.hasOwn(table, key) ? table[key] : undefined;
+    const key = camel(t.name);
+    const f = Object.hasOwn(table, key) && kebab(key) === t.name ? table[key] : undefined;
     if (!f) {
       const valid = Object.keys(table).map((k) => `--${kebab(k)}`);
-      throw new UsageError(command, `unknown flag '--${name}'; valid flags: ${valid.join(', ')}, --help`);
+      throw new UsageError(command, `unknown flag '${t.rawName}'; valid flags: ${valid.join(', ')}, --help`);
     }
+    given.add(key);
     if (f.read === 'bool') {
-      if (eq >= 0) throw new UsageError(command, `flag '--${name}' takes no value`);
+      if (t.inlineValue) throw new UsageError(command, `flag '${t.rawName}' takes no value`);
       options[key] = true;
       continue;
     }
-    const raw = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (raw === undefined) throw new UsageError(command, `flag '--${name}' needs a value (${f.metavar ?? 'VALUE'})`);
+    if (t.value === undefined) throw new UsageError(command, `flag '${t.rawName}' needs a value (${f.metavar ?? 'VALUE'})`);
     try {
-      options[key] = f.read(raw);
+      options[key] = f.read(t.value);
     } catch (e) {
-      throw new UsageError(command, `flag '--${name}': ${(e as Error).message}`);
+      throw new UsageError(command, `flag '${t.rawName}': ${(e as Error).message}`);
     }
   }
-  return { options: options as Options<F>, positional, help };
+  return { options: options as Options<F>, positional, given: given as Set<keyof F & string>, help };
 }
 
-/** The `--help` text of a subcommand: synopsis, description and one line per flag with its default. */
+/**
+ * The `--help` text of a subcommand: synopsis, description and one line per flag with its
+ * default (left out where the help line says it, or where there is none).
+ */
 export function helpText(command: string, synopsis: string, description: string, table: FlagTable): string {
   const rows = Object.entries(table).map(([key, f]) => {
     const left = `--${kebab(key)}${f.read === 'bool' ? '' : ` ${f.metavar ?? 'VALUE'}`}`;
-    const def = f.read === 'bool' || f.default === undefined ? '' : ` (default: ${showDefault(f.default)})`;
-    return [left, `${f.help}${def}`] as const;
+    const shown = f.read === 'bool' || /\(default/.test(f.help) ? '' : showDefault(f.default);
+    return [left, `${f.help}${shown === '' ? '' : ` (default: ${shown})`}`] as const;
   });
-  rows.push(['-h, --help', 'show this help'] as const);
+  rows.push(['-h, --help', 'show this help'] as const, ['--', 'end of the flags: what follows is an argument'] as const);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   const lines = rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`);
   return `Usage: tapegrad ${command} ${synopsis}\n\n${description}\n\nOptions:\n${lines.join('\n')}\n`;
@@ -200,13 +191,14 @@ export function helpText(command: string, synopsis: string, description: string,
 function showDefault(v: unknown): string {
   if (Array.isArray(v)) return v.join(',');
   if (v !== null && typeof v === 'object' && 'minLength' in v) return showLength(v as LengthSpec);
-  return String(v);
+  return v === undefined ? '' : String(v);
 }
 
 function camel(name: string): string {
   return name.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
-function kebab(key: string): string {
+/** `validateEvery` → `validate-every`: how a flag key is spelled on the command line. */
+export function kebab(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

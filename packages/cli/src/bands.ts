@@ -24,9 +24,11 @@ export interface BandPoint {
 /** How {@link band} treats runs that stopped early and long logs. */
 export interface BandOptions {
   /**
-   * True: a run that stopped (e.g. it solved the task and training ended) keeps counting with its
-   * last value at later updates, up to the last update of the group, so the median does not jump
-   * when the solved runs leave. False: only the runs that logged an update count at it.
+   * Between two of its points a run counts with the earlier one's value, so runs whose logs were
+   * sampled at different updates (records keep an evenly spaced sample of each run's log) still
+   * meet at every update. True: a run that stopped (e.g. it solved the task and training ended)
+   * keeps counting with its last value up to the last update of the group, so the median does not
+   * jump when the solved runs leave. False: a run counts only up to its own last update.
    */
   readonly carryForward: boolean;
   /**
@@ -38,7 +40,7 @@ export interface BandOptions {
 
 /**
  * The median and range over `runs` (each a run's logged values) at every update any of them
- * logged. Non-finite values are left out.
+ * logged, each run with its latest value at or before it. Non-finite values are left out.
  *
  * @example
  * band([[{ update: 10, value: 1 }, { update: 20, value: 3 }], [{ update: 10, value: 5 }]], { carryForward: true, maxPoints: 100 });
@@ -57,7 +59,7 @@ export function band(runs: readonly (readonly SeriesPoint[])[], options: BandOpt
     thinned.forEach((s, i) => {
       while (next[i] < s.length && s[next[i]].update <= update) next[i]++;
       const last = next[i] - 1;
-      if (last >= 0 && (options.carryForward || s[last].update === update)) values.push(s[last].value);
+      if (last >= 0 && (options.carryForward || update <= s[s.length - 1].update)) values.push(s[last].value);
     });
     return { update, median: median(values), lo: Math.min(...values), hi: Math.max(...values), runs: values.length };
   });

@@ -10,9 +10,10 @@
  * truncated, corrupt or foreign file is an error with a clear message and nothing is overwritten.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { Tensor } from '@tapegrad/autodiff';
+import { FileError } from './errors.js';
+import { writeTextAtomic } from './files.js';
 
 /** The format name in a checkpoint header. */
 export const CHECKPOINT_FORMAT = 'tapegrad-checkpoint';
@@ -20,13 +21,10 @@ export const CHECKPOINT_FORMAT = 'tapegrad-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 
 /** A checkpoint file that cannot be used: truncated, corrupt, another format or version, or a mismatched run. */
-export class CheckpointError extends RangeError {
+export class CheckpointError extends FileError {
   override readonly name = 'CheckpointError';
-  constructor(
-    readonly path: string,
-    detail: string,
-  ) {
-    super(`checkpoint '${path}': ${detail}`);
+  constructor(path: string, detail: string) {
+    super(path, detail, 'checkpoint');
   }
 }
 
@@ -38,7 +36,7 @@ interface Header {
 }
 
 /**
- * Writes `body` to `path` atomically (temp file + fsync + rename + fsync of the folder).
+ * Writes `body` to `path` atomically (files.ts: temp file, fsync, rename, fsync of the folder).
  *
  * @example
  * writeCheckpoint('out/run/checkpoint.json', { config, state: run.state() });
@@ -51,21 +49,7 @@ export function writeCheckpoint(path: string, body: unknown): void {
     bytes: Buffer.byteLength(text),
     sha256: sha256(text),
   };
-  const tmp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, `${JSON.stringify(header)}\n${text}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  try {
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  syncFolder(dirname(path));
+  writeTextAtomic(path, `${JSON.stringify(header)}\n${text}\n`);
 }
 
 /**
@@ -102,7 +86,11 @@ export function readCheckpoint(path: string): unknown {
   if (bytes < header.bytes) throw new CheckpointError(path, `truncated: body has ${bytes} of ${header.bytes} bytes`);
   if (bytes > header.bytes) throw new CheckpointError(path, `corrupt: body has ${bytes} bytes, header says ${header.bytes}`);
   if (sha256(text) !== header.sha256) throw new CheckpointError(path, 'corrupt: SHA-256 of the body does not match the header');
-  return JSON.parse(text, decode);
+  try {
+    return JSON.parse(text, decode);
+  } catch (e) {
+    throw new CheckpointError(path, `the body is not valid JSON (${(e as Error).message})`);
+  }
 }
 
 /**
@@ -126,20 +114,6 @@ export function assertSameRun(path: string, saved: Record<string, unknown>, requ
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
-}
-
-function syncFolder(folder: string): void {
-  // A rename is durable only once its folder is; some platforms cannot open folders, which is harmless.
-  try {
-    const fd = openSync(folder, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return;
-  }
 }
 
 function bytesOf(a: Float64Array | Int32Array): string {

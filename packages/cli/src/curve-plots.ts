@@ -26,6 +26,11 @@ export interface CurveRow {
   readonly value: number;
 }
 
+/** A pre-clip gradient norm of one run, with the clipping threshold the run was configured with. */
+export interface NormRow extends CurveRow {
+  readonly threshold: number;
+}
+
 /** A band point of one method in one cell, with the legend label of its method. */
 interface BandRow {
   init: string;
@@ -37,6 +42,8 @@ interface BandRow {
   lo: number;
   hi: number;
   runs: number;
+  /** The clipping threshold of the band's runs (norm bands only). */
+  threshold?: number;
 }
 
 interface BandOptions {
@@ -57,9 +64,10 @@ function bandRows(rows: readonly CurveRow[], o: BandOptions): BandRow[] {
     else runs.set(r.run, [r]);
   }
   const bands = [...groups.values()].flatMap((runs) => {
-    const { init, length, method } = [...runs.values()][0][0];
+    const first: CurveRow & { threshold?: number } = [...runs.values()][0][0];
+    const { init, length, method, threshold } = first;
     const points = band([...runs.values()], { carryForward: o.carryForward, maxPoints: 200 });
-    return points.map((p) => ({ init, length, method, label: o.label(method), ...p }));
+    return points.map((p) => ({ init, length, method, label: o.label(method), ...p, ...(threshold === undefined ? {} : { threshold }) }));
   });
   // Drawn in this order: a later method's dashed line stays visible on an earlier one it equals.
   const rank = ordered(bands.map((r) => r.method), METHOD_ORDER);
@@ -134,22 +142,27 @@ export function trainingCurvesSpec(loss: readonly CurveRow[], validationError: r
 /**
  * The gradient norm each update logged before clipping (log scale), per method the median over
  * the seeds still training and a band from the lowest to the highest, one panel per grid cell,
- * with a dashed rule at the clipping threshold. The legend names the norm: ‖∇E‖ for sgd and
- * sgd-c, ‖∇E + α∇Ω‖ for sgd-cr (Ω's gradient is added before clipping).
+ * with a dashed rule at the panel's clipping threshold (each row carries its run's). The legend
+ * names the norm: ‖∇E‖ for sgd and sgd-c, ‖∇E + α∇Ω‖ for sgd-cr (Ω's gradient is added before
+ * clipping).
  *
  * @example
- * gradientNormSpec(rows, 1, 'gradient norm before clipping');
+ * gradientNormSpec(runCurves(records).gradNorm, 'gradient norm before clipping');
  */
-export function gradientNormSpec(rows: readonly CurveRow[], threshold: number, title: string): PlotSpec {
+export function gradientNormSpec(rows: readonly NormRow[], title: string): PlotSpec {
   const label = (m: string) => (m in GRADIENT_NORM_OF ? `${m}: ${GRADIENT_NORM_OF[m]}` : m);
-  // One rule and one label per panel: the aggregate reduces each panel's rows to one.
-  const onePerPanel = [{ aggregate: [{ op: 'count', as: 'n' }], groupby: [] }];
-  const y = { datum: threshold };
+  // One rule and one label per panel: the aggregate reduces each panel's rows to one. A panel's
+  // runs share their threshold (it is part of the configuration a panel is keyed by).
+  const onePerPanel = [
+    { aggregate: [{ op: 'max', field: 'threshold', as: 'threshold' }], groupby: [] },
+    { calculate: "'clipping threshold ' + datum.threshold", as: 'thresholdLabel' },
+  ];
+  const y = { field: 'threshold', type: 'quantitative', title: null };
   const rule = { transform: onePerPanel, mark: { type: 'rule', strokeDash: [6, 4], color: 'black' }, encoding: { y } };
   const text = {
     transform: onePerPanel,
     mark: { type: 'text', align: 'right', dx: -4, dy: -7, x: 'width' },
-    encoding: { y, text: { value: `clipping threshold ${threshold}` } },
+    encoding: { y, text: { field: 'thresholdLabel', type: 'nominal' } },
   };
   const bands = bandRows(rows, { log: true, carryForward: false, label });
   return {

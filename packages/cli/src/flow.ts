@@ -4,7 +4,8 @@
  * verdict. Used by `diagnose` and by the story's first part.
  */
 import { Rng } from '@tapegrad/autodiff';
-import { type Activation, errorSignals, type InitName, initRnn, makeTask, recurrentConditions, type RnnParams, type TaskName } from '@tapegrad/rnn';
+import { errorSignals, initRnn, makeTask, recurrentConditions, type Activation, type InitName, type RnnParams, type TaskName } from '@tapegrad/rnn';
+import { formatNumber } from './numbers.js';
 
 /** What {@link gradientFlow} measures. */
 export interface FlowReport {
@@ -67,7 +68,7 @@ export function flowRows(r: FlowReport): { init: string; k: number; norm: number
 
 /** One terminal/Markdown table row of a flow report. */
 export function flowTableRow(r: FlowReport): string[] {
-  return [r.label, r.lambda1.toFixed(3), r.spectralRadius.toFixed(3), `${r.gamma}`, showRatio(r.firstOverLast), r.stepsInPast.toFixed(2), verdictWords(r.verdict)];
+  return [r.label, formatNumber(r.lambda1, 3), formatNumber(r.spectralRadius, 3), `${r.gamma}`, showRatio(r.firstOverLast), formatNumber(r.stepsInPast, 2), verdictWords(r.verdict)];
 }
 
 /** The header matching {@link flowTableRow}. */

@@ -3,7 +3,9 @@
  * truncates the log back to the checkpoint's update number first, so the log of a resumed run
  * reads exactly like the log of an uninterrupted one (no duplicated records).
  */
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
+import { FileError, fileError } from './errors.js';
+import { readText, writeTextAtomic } from './files.js';
 
 /** A record of a JSON-lines log; `update` orders training records. */
 export type LogRecord = Record<string, unknown> & { readonly type: string; readonly update?: number };
@@ -21,14 +23,18 @@ export class JsonLinesLog {
 
   /** Appends one record. */
   append(record: LogRecord): void {
-    appendFileSync(this.path, `${JSON.stringify(record, keepNonFinite)}\n`);
+    try {
+      appendFileSync(this.path, `${JSON.stringify(record, keepNonFinite)}\n`);
+    } catch (e) {
+      throw fileError(e, this.path);
+    }
   }
 
   /** Rewrites the file keeping only records with no update number or one ≤ `update`. */
   truncateAfter(update: number): void {
     if (!existsSync(this.path)) return;
     const kept = readJsonLines(this.path).filter((r) => r.update === undefined || r.update <= update);
-    writeFileSync(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeTextAtomic(this.path, kept.map((r) => `${JSON.stringify(r)}\n`).join(''));
   }
 }
 
@@ -45,7 +51,7 @@ function keepNonFinite(_key: string, value: unknown): unknown {
  * const records = readJsonLines('out/run/log.jsonl').filter((r) => r.type === 'train');
  */
 export function readJsonLines(path: string): LogRecord[] {
-  const lines = readFileSync(path, 'utf8').split('\n');
+  const lines = readText(path).split('\n');
   const out: LogRecord[] = [];
   lines.forEach((line, i) => {
     if (line.trim() === '') return;
@@ -53,7 +59,7 @@ export function readJsonLines(path: string): LogRecord[] {
       out.push(JSON.parse(line) as LogRecord);
     } catch {
       const isLast = lines.slice(i + 1).every((l) => l.trim() === '');
-      if (!isLast) throw new SyntaxError(`readJsonLines: ${path}:${i + 1} is not valid JSON`);
+      if (!isLast) throw new FileError(path, `line ${i + 1} is not valid JSON`);
     }
   });
   return out;

@@ -1,10 +1,11 @@
 /**
- * @file Flags several subcommands share: the task, the initialisation, the method and the model
- * and data sizes, with the paper's defaults (PAPER.md: temporal order, 50 hidden units, batch 20,
+ * @file Flags several subcommands share: the task, the initialisation, the method, the seed and
+ * the model size, with the paper's defaults (docs/PAPER.md: temporal order, 50 hidden units, batch 20,
  * lr 0.01, clipping threshold 1, α = 4).
  */
-import { type InitName, INITS, TASK_NAMES, type TaskName } from '@tapegrad/rnn';
-import { flag, intAtLeast, oneOf } from './args.js';
+import { INITS, TASK_NAMES, type InitName, type TaskName } from '@tapegrad/rnn';
+import { flag, integer, oneOf } from './args.js';
+import { LIMITS } from './limits.js';
 
 /** The training methods of Figure 7. */
 export type Method = 'sgd' | 'sgd-c' | 'sgd-cr';
@@ -12,11 +13,17 @@ export type Method = 'sgd' | 'sgd-c' | 'sgd-cr';
 /** The methods, in the paper's order. */
 export const METHODS: readonly Method[] = ['sgd', 'sgd-c', 'sgd-cr'];
 
+/** Reads a seed, 0 to 2^31 − 1 (the generators are seeded from 32 bits; a larger seed would repeat a smaller one). */
+export const seedValue = integer(0, LIMITS.seed);
+
+/** Reads a count of hidden units. */
+export const hiddenValue = integer(1, LIMITS.hidden);
+
 /** `--task`, `--init`, `--hidden`: what is trained. */
 export const modelFlags = {
   task: flag(oneOf<TaskName>(TASK_NAMES), 'temporal-order' as TaskName, `task: ${TASK_NAMES.join(', ')}`, 'NAME'),
   init: flag(oneOf<InitName>(INITS), 'smart-tanh' as InitName, `initialisation: ${INITS.join(', ')}`, 'NAME'),
-  hidden: flag(intAtLeast(1), 50, 'hidden units', 'N'),
+  hidden: flag(hiddenValue, 50, `hidden units (at most ${LIMITS.hidden})`, 'N'),
 };
 
 /** `--method`. */

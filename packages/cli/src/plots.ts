@@ -8,7 +8,7 @@ import { heatmap, type SurfaceCell } from './heatmap.js';
 import { INIT_ORDER, METHOD_ORDER, SCHEMA, methodScales } from './plot-style.js';
 import type { PlotSpec } from './render.js';
 
-export { GRADIENT_NORM_OF, gradientNormSpec, trainingCurvesSpec, type CurveRow } from './curve-plots.js';
+export { GRADIENT_NORM_OF, gradientNormSpec, trainingCurvesSpec, type CurveRow, type NormRow } from './curve-plots.js';
 export type { SurfaceCell } from './heatmap.js';
 
 /** ‖∂E/∂x_k‖ at step k for one initialisation (averaged over examples). */

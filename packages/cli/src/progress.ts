@@ -1,7 +1,9 @@
 /**
  * @file The progress display. On a terminal it redraws one line in place (a bar, a percentage,
  * the elapsed time and the ETA, then free-form status such as the loss); elsewhere (a pipe, a log
- * file, CI) it prints a plain line at most every few seconds, so logs stay readable.
+ * file, CI, or TERM=dumb) it prints a plain line at most every few seconds, so logs stay readable.
+ * The ETA comes from the rate since the first reported unit, so neither set-up time nor the work
+ * a resumed run did before skews it.
  */
 
 /** Where progress is written: a stream with optional TTY information (process.stderr fits). */
@@ -19,7 +21,12 @@ export interface ProgressOptions {
   readonly silent?: boolean;
   /** The clock, injectable for tests; default Date.now. */
   readonly now?: () => number;
+  /** The environment's TERM; default process.env.TERM ('dumb' means no cursor movement). */
+  readonly term?: string;
 }
+
+/** Milliseconds of measured work before the first ETA is shown. */
+const ETA_AFTER_MS = 1000;
 
 /**
  * A progress bar for `total` units of work.
@@ -36,6 +43,7 @@ export class Progress {
   private readonly now: () => number;
   private readonly interval: number;
   private readonly silent: boolean;
+  private first: { t: number; done: number } | null = null;
 
   constructor(
     private readonly stream: ProgressStream,
@@ -45,7 +53,7 @@ export class Progress {
   ) {
     this.now = options.now ?? Date.now;
     this.start = this.now();
-    this.tty = stream.isTTY === true;
+    this.tty = stream.isTTY === true && (options.term ?? process.env.TERM) !== 'dumb';
     this.interval = options.plainIntervalMs ?? 5000;
     this.silent = options.silent ?? false;
   }
@@ -54,6 +62,7 @@ export class Progress {
   update(done: number, status = ''): void {
     if (this.silent) return;
     const t = this.now();
+    if (this.first === null) this.first = { t, done };
     const minGap = this.tty ? 100 : this.interval;
     if (t - this.lastDraw < minGap && done < this.total) return;
     this.lastDraw = t;
@@ -75,7 +84,9 @@ export class Progress {
   private draw(done: number, status: string, t: number): void {
     const fraction = this.total > 0 ? Math.min(1, done / this.total) : 1;
     const elapsedMs = t - this.start;
-    const eta = fraction > 0 && fraction < 1 ? ` eta ${formatDuration((elapsedMs * (1 - fraction)) / fraction)}` : '';
+    const f = this.first ?? { t, done };
+    const measured = t - f.t;
+    const eta = measured >= ETA_AFTER_MS && done > f.done && done < this.total ? ` eta ${formatDuration((measured / (done - f.done)) * (this.total - done))}` : '';
     const head = `${this.label} ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${this.total} ${formatDuration(elapsedMs)}${eta}`;
     if (!this.tty) {
       this.stream.write(`${head}${status ? `  ${status}` : ''}\n`);

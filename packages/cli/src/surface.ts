@@ -79,6 +79,12 @@ function descend(o: SurfaceOptions, method: string, clip: number): { path: Traje
 }
 
 function widen(range: readonly [number, number], values: readonly number[]): [number, number] {
-  const finite = values.filter(Number.isFinite);
-  return [Math.floor(Math.min(range[0], ...finite)), Math.ceil(Math.max(range[1], ...finite))];
+  // A loop, not Math.min(...values): spreading a long trajectory overflows the call stack.
+  let [lo, hi] = range;
+  for (const v of values) {
+    if (!Number.isFinite(v)) continue;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [Math.floor(lo), Math.ceil(hi)];
 }

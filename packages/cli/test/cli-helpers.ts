@@ -2,10 +2,10 @@
  * @file Helpers shared by the command-line tests: checking that an image file parses, and
  * running the built `tapegrad` program as a child process.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -44,11 +44,49 @@ function wellFormed(xml: string): boolean {
 }
 
 /** Runs `node dist/main.js ...args` and returns its status and output. */
-export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string> } = {}): SpawnSyncReturns<string> {
+export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [MAIN, ...args], {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
     env: { ...process.env, ...options.env },
   });
+}
+
+/** Starts `node dist/main.js ...args` without waiting; stderr is collected into `stderr()`. */
+export function startCli(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+  return { child, stderr: () => err, exit };
+}
+
+/** Waits until `ready()` holds, polling every 10 ms (the test's own timeout bounds it). */
+export async function waitFor(ready: () => boolean): Promise<void> {
+  while (!ready()) await new Promise((done) => setTimeout(done, 10));
+}
+
+/** A stack trace line as Node prints them: '    at f (file:line:col)'. */
+export const STACK_LINE = /^\s+at .*:\d+:\d+\)?$/m;
+
+/**
+ * Runs the program in this process (`main` of src/program.ts) with stdout and stderr captured:
+ * the same code as the child process runs, for the many checks that need no training threads or
+ * signals, at a fraction of a process's start-up time.
+ */
+export async function runMain(args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const { main } = await import('../src/program.js');
+  const out: string[] = [];
+  const err: string[] = [];
+  const capture = (into: string[]) => (chunk: string | Uint8Array) => into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()) > 0;
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture(out) as typeof process.stdout.write);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture(err) as typeof process.stderr.write);
+  try {
+    const status = await main(args);
+    return { status, stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
 }

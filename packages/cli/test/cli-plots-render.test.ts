@@ -74,14 +74,18 @@ describe('PNG encoder', () => {
 const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 100;
 const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 2013;
 
-/** The definition, computed plainly: at each update any run logged, the values the runs have there. */
+/**
+ * The definition, computed plainly: at each update any run logged, each run's latest value at or
+ * before it, from runs that have started and (without carrying forward) not yet ended.
+ */
 function referenceBand(series: readonly (readonly SeriesPoint[])[], carryForward: boolean) {
   const finite = series.map((s) => s.filter((p) => Number.isFinite(p.value)));
   const updates = [...new Set(finite.flat().map((p) => p.update))].sort((a, b) => a - b);
   return updates.map((update) => {
     const values = finite.flatMap((s) => {
-      const seen = s.filter((p) => (carryForward ? p.update <= update : p.update === update));
-      return seen.length === 0 ? [] : [seen.reduce((a, b) => (b.update > a.update ? b : a)).value];
+      const ended = s.every((p) => p.update < update);
+      const seen = s.filter((p) => p.update <= update);
+      return seen.length === 0 || (ended && !carryForward) ? [] : [seen.reduce((a, b) => (b.update > a.update ? b : a)).value];
     });
     const sorted = [...values].sort((a, b) => a - b);
     const half = sorted.length / 2;
@@ -118,6 +122,21 @@ describe('median and range over seeds', () => {
       { update: 20, median: 5, lo: 3, hi: 7, runs: 2 },
     ]);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+
+  it('meets runs sampled at different updates, each with its latest value until its own end', () => {
+    // Records sample each run's log evenly, so two seeds rarely share an update.
+    const even = [{ update: 0, value: 1 }, { update: 10, value: 2 }, { update: 20, value: 3 }];
+    const odd = [{ update: 5, value: 10 }, { update: 15, value: 20 }, { update: 25, value: 30 }];
+    expect(band([even, odd], { carryForward: false, maxPoints: 100 }).map((p) => [p.update, p.runs, p.median])).toEqual([
+      [0, 1, 1],
+      [5, 2, 5.5],
+      [10, 2, 6],
+      [15, 2, 11],
+      [20, 2, 11.5],
+      // even ended at 20: only odd is still training.
+      [25, 1, 30],
+    ]);
   });
 
   it('thins a long log to equal bins, each at its last update with the median of its values', () => {

@@ -15,11 +15,11 @@ const folder = process.env.TAPEGRAD_PLOT_DIR ?? mkdtempSync(join(tmpdir(), 'tape
 describe('plots', () => {
   it('renders every plot of the report to SVG and PNG files that parse', async () => {
     const report = new Report(folder, 'plots');
-    const runs = ['sgd', 'sgd-c'].flatMap((method) => [1, 2].map((seed) => ({ run: `${method} seed ${seed}`, method, init: 'smart-tanh', length: '50' })));
+    const runs = ['sgd', 'sgd-c'].flatMap((method) => [1, 2].map((seed) => ({ run: `${method} seed ${seed}`, method, init: 'smart-tanh', length: '50', threshold: 1 })));
     const curve = (f: (u: number, i: number) => number) =>
       runs.flatMap((run, i) => Array.from({ length: 40 }, (_, u) => ({ ...run, update: u * 25, value: f(u, i) })));
     await report.plot('curves', trainingCurvesSpec(curve((u, i) => 1.4 * Math.exp(-u / (10 + 20 * i))), curve((u, i) => 75 * Math.exp(-u / (8 + 9 * i))), 'curves'), 'curves');
-    await report.plot('grad-norm', gradientNormSpec(curve((u, i) => 0.3 + (u % 13 === 0 ? 30 : 0.5 * i)), 1, 'norms'), 'norms');
+    await report.plot('grad-norm', gradientNormSpec(curve((u, i) => 0.3 + (u % 13 === 0 ? 30 : 0.5 * i)), 'norms'), 'norms');
     const flow = ['sigmoid', 'basic-tanh', 'smart-tanh'].flatMap((init, j) => Array.from({ length: 50 }, (_, k) => ({ init, k, norm: Math.exp((k - 49) * (1.5 - j * 0.6)) })));
     await report.plot('flow', gradientFlowSpec(flow, 'flow'), 'flow');
     const cells = [];

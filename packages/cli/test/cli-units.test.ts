@@ -1,22 +1,24 @@
 /**
- * @file In-process tests of the command line's building blocks: flag parsing, the progress
- * display on and off a terminal, checkpoint files (round trip bit for bit, and refusals), and
- * JSON-lines logs cut back on resume.
+ * @file In-process tests of the command line's building blocks: flag parsing and the number
+ * grammar, numbers for people, the progress display on and off a terminal and its ETA, checkpoint
+ * files (round trip bit for bit, and refusals), and JSON-lines logs cut back on resume.
  */
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tensor } from '@tapegrad/autodiff';
 import { describe, expect, it } from 'vitest';
-import { UsageError, boolFlag, flag, intAtLeast, lengthSpec, listOf, numberAbove, parseFlags } from '../src/args.js';
+import { boolFlag, flag, helpText, integer, lengthSpec, listOf, numberAbove, parseFlags, text } from '../src/args.js';
 import { CheckpointError, assertSameRun, readCheckpoint, writeCheckpoint } from '../src/checkpoint.js';
+import { UsageError } from '../src/errors.js';
 import { JsonLinesLog, readJsonLines } from '../src/jsonl.js';
+import { formatNumber, parseDecimal, parseInteger } from '../src/numbers.js';
 import { Progress, formatDuration } from '../src/progress.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-units-'));
 
 describe('parseFlags', () => {
-  const table = { lr: flag(numberAbove(0), 0.01, 'learning rate'), length: flag(lengthSpec, { minLength: 50, maxLength: 50 }, 'length'), seeds: flag(listOf(intAtLeast(0)), [1], 'seeds'), resume: boolFlag('resume') };
+  const table = { lr: flag(numberAbove(0), 0.01, 'learning rate'), length: flag(lengthSpec, { minLength: 50, maxLength: 50 }, 'length'), seeds: flag(listOf(integer(0)), [1], 'seeds'), resume: boolFlag('resume') };
 
   it('reads both --name value and --name=value, kebab-case names and lists, with defaults for the rest', () => {
     const p = parseFlags('train', table, ['--lr=0.5', '--length', '50..200', '--seeds', '3,4', '--resume']);
@@ -26,10 +28,45 @@ describe('parseFlags', () => {
 
   it('throws a UsageError naming the flag for bad values', () => {
     expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow(UsageError);
-    expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow("tapegrad train: flag '--lr': must be > 0, got -1");
+    expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow("tapegrad train: flag '--lr': must be > 0, got '-1'");
     expect(() => parseFlags('train', table, ['--length', '200..50'])).toThrow('MAX must be ≥ MIN');
     expect(() => parseFlags('train', table, ['--seeds', '1,,2'])).toThrow('comma-separated');
     expect(() => parseFlags('train', table, ['--resume=yes'])).toThrow('takes no value');
+    expect(() => parseFlags('train', table, ['-x'])).toThrow("unknown flag '-x'");
+  });
+
+  it('ends the flags at --, reports which flags were given, and lets a repeated flag take its last value', () => {
+    const p = parseFlags('eval', { out: flag(text, 'o', 'out'), ...table }, ['--lr', '1', '--', '--lr'], 1);
+    expect(p.positional).toEqual(['--lr']);
+    expect([...p.given]).toEqual(['lr']);
+    expect(parseFlags('train', table, ['--lr', '1', '--lr=2']).options.lr).toBe(2);
+    expect(() => parseFlags('train', table, ['--', 'x'])).toThrow("unexpected argument 'x'");
+  });
+
+  it('writes one default per flag in the help, none where the help line gives it or there is none', () => {
+    const help = helpText('collect', 'DIR', 'd', { out: flag(text, '', 'report folder (default: FIRST_DIR/report)'), lr: table.lr, json: boolFlag('json') });
+    expect(help).toContain('report folder (default: FIRST_DIR/report)\n');
+    expect(help).not.toContain('(default: )');
+    expect(help).toContain('learning rate (default: 0.01)');
+  });
+});
+
+describe('numbers', () => {
+  it('one grammar for every flag: decimals with optional fraction and exponent, nothing else', () => {
+    for (const [raw, v] of [['5', 5], ['0.01', 0.01], ['.5', 0.5], ['1e-3', 0.001], ['1E2', 100], ['-2.5', -2.5], ['7.', 7]] as const) expect(parseDecimal(raw)).toBe(v);
+    for (const raw of ['0x10', '+5', '', ' 5', '5 ', 'Infinity', 'NaN', '1e999', '1_000', '0b1', '5e', '--1', '1,5']) expect(() => parseDecimal(raw)).toThrow(/expected a decimal number/);
+    expect(parseInteger('1e1', 1, 100)).toBe(10);
+    expect(() => parseInteger('1.5', 0, 9)).toThrow("must be an integer in [0, 9], got '1.5'");
+    expect(() => parseInteger('1e99', 0, Number.MAX_SAFE_INTEGER)).toThrow(/got '1e99'/);
+    expect(() => parseInteger('4294967296', 0, 0xffffffff)).toThrow('must be an integer in [0, 4,294,967,295]');
+  });
+
+  it('prints numbers for people', () => {
+    expect(formatNumber(2.2382074708477207e300)).toBe('2.24e+300');
+    expect(formatNumber(0.123456)).toBe('0.1235');
+    expect(formatNumber(1e-9, 2)).toBe('1.00e-9');
+    expect(formatNumber(0, 2)).toBe('0.00');
+    expect(formatNumber(Infinity)).toBe('Infinity');
   });
 });
 
@@ -50,9 +87,31 @@ describe('Progress', () => {
     expect(out[4]).toBe('job: finished (3.0s)\n');
   });
 
+  it('draws plain lines on a terminal whose TERM is dumb', () => {
+    const out: string[] = [];
+    const bar = new Progress({ write: (s) => out.push(s) > 0, isTTY: true }, 'job', 4, { now: () => 0, term: 'dumb' });
+    bar.update(4, 'done');
+    expect(out[0]).toBe('job 100% 4/4 0.0s  done\n');
+  });
+
+  it('estimates the time left from the rate since the first unit, not from the start or from zero', () => {
+    // Set-up takes 60 s, a resumed run starts at 500 of 1000, then one unit takes 0.1 s: 50 s are left.
+    let t = 0;
+    const out: string[] = [];
+    const bar = new Progress({ write: (s) => out.push(s) > 0 }, 'job', 1000, { now: () => t, plainIntervalMs: 0 });
+    t = 60_000;
+    bar.update(500);
+    for (let done = 501; done <= 520; done++) {
+      t += 100;
+      bar.update(done);
+    }
+    expect(out[0]).not.toMatch(/eta/);
+    expect(out.at(-1)).toMatch(/ eta 48\.0s/);
+  });
+
   it('redraws one line in place on a terminal', () => {
     const out: string[] = [];
-    const bar = new Progress({ write: (s) => out.push(s) > 0, isTTY: true, columns: 80 }, 'job', 4, { now: () => 0 });
+    const bar = new Progress({ write: (s) => out.push(s) > 0, isTTY: true, columns: 80 }, 'job', 4, { now: () => 0, term: 'xterm' });
     bar.update(4, 'done');
     expect(out[0].startsWith('\r\x1b[2K[')).toBe(true);
     expect(formatDuration(65_000)).toBe('1m05s');

@@ -65,7 +65,7 @@ export function globalNorm(tree: TensorTree): number {
       sumSquares += v * v;
       const a = Math.abs(v);
       if (a > largest) largest = a;
-      else if (a !== a) nan = true;
+      else if (Number.isNaN(a)) nan = true;
     }
   }
   if (nan) return NaN;

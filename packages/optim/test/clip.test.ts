@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ShapeError, ValueError, tensor, type Tensor } from '@tapegrad/autodiff';
-import { arbShape, arbTensor } from '@tapegrad/autodiff/testing';
+import { arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
 import { NonFiniteGradientError, clipGradNorm, clipGradValue, globalNorm } from '@tapegrad/optim';
 import { plainNorm, runs } from './helpers.js';
 

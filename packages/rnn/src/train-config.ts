@@ -134,7 +134,8 @@ export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfi
   positiveInteger('validationSequences', c.validationSequences);
   positiveInteger('monitorEvery', c.monitorEvery);
   if (!Number.isInteger(c.maxUpdates) || c.maxUpdates < 0) throw new ValueError(OP, 'config.maxUpdates', `must be an integer ≥ 0, got ${c.maxUpdates}`);
-  if (!Number.isInteger(c.seed)) throw new ValueError(OP, 'config.seed', `must be an integer, got ${c.seed}`);
+  // The generators are seeded from a signed 32-bit integer: a seed outside would silently repeat one inside.
+  if (!Number.isInteger(c.seed) || c.seed < -(2 ** 31) || c.seed >= 2 ** 31) throw new ValueError(OP, 'config.seed', `must be an integer in [-2147483648, 2147483647], got ${c.seed}`);
   if (!(c.learningRate > 0) || !Number.isFinite(c.learningRate)) throw new ValueError(OP, 'config.learningRate', `must be a finite number > 0, got ${c.learningRate}`);
   if (!(c.clipThreshold > 0)) throw new ValueError(OP, 'config.clipThreshold', `must be a number > 0, got ${c.clipThreshold}`);
   if (!(c.alpha >= 0) || !Number.isFinite(c.alpha)) throw new ValueError(OP, 'config.alpha', `must be a finite number ≥ 0, got ${c.alpha}`);

@@ -311,8 +311,18 @@ function tsBlocks(text: string): string[] {
   return [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
+/**
+ * One line of code as text to compare: whitespace runs become one space, and the spaces just inside
+ * brackets and a trailing comma before a closing bracket go, so the formatter's line breaks (a
+ * matrix literal spread over rows, arguments over lines) are not differences.
+ */
 function fold(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/,\s*([)\]}])/g, '$1')
+    .replace(/([([{])\s+/g, '$1')
+    .replace(/\s+([)\]}])/g, '$1')
+    .trim();
 }
 
 /** Code lines of a block without comments, trailing semicolons and imports, white space folded. */
@@ -369,8 +379,10 @@ describe('the README and this file', () => {
     const examples = tsBlocks(LIBRARY_PART).filter((b) => !b.startsWith('type RnnParams') && !b.includes('// src/model.ts, unroll()'));
     // Run in an adapted form, for time: the README run trains until it succeeds, and evaluates
     // 10,000 sequences (both adaptations are commented where they run).
-    const adapted = ['shouldStop: (m) => false,', 'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) });'];
-    const self = fold(readFileSync(new URL(import.meta.url), 'utf8'));
+    const adapted = ['shouldStop: (m) => false,', 'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) });'].map(fold);
+    // The section on eqs. 11–14 is run in readme-geometry.test.ts.
+    const here = readFileSync(new URL(import.meta.url), 'utf8');
+    const self = fold(here + '\n' + readFileSync(new URL('./readme-geometry.test.ts', import.meta.url), 'utf8'));
     const lines = examples.flatMap((b) => b.split('\n').map(fold)).filter((l) => l !== '' && !l.startsWith('import '));
     const missing = lines.filter((l) => !self.includes(l) && !adapted.includes(fold(l.replace(/\/\/.*$/, ''))));
     expect(missing).toEqual([]);

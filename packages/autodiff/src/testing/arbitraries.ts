@@ -1,8 +1,17 @@
 /**
- * @file fast-check arbitraries for property tests of tensor code: shapes, tensors whose values
- * stay away from kinks and domain edges, broadcastable and matmul-compatible pairs, and tensors
- * without ties. The only file of tapegrad that imports fast-check (an optional peer dependency,
- * needed only by `@tapegrad/autodiff/testing`).
+ * @file `@tapegrad/autodiff/testing/arbitraries`: fast-check arbitraries for property tests of
+ * tensor code: shapes, tensors whose values stay away from kinks and domain edges, broadcastable
+ * and matmul-compatible pairs, and tensors without ties. The only module of tapegrad that imports
+ * fast-check (an optional peer dependency, needed by this entry point alone).
+ *
+ * @example
+ * import fc from 'fast-check';
+ * import { tanh, sum } from '@tapegrad/autodiff';
+ * import { gradCheck } from '@tapegrad/autodiff/testing';
+ * import { arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
+ * fc.assert(fc.property(arbTensor(arbShape()), (x) => {
+ *   gradCheck((t) => sum(tanh(t)), [x], { name: 'tanh' });
+ * }), { seed: 42 });
  */
 import fc from 'fast-check';
 import { Tensor } from '../tensor.js';

@@ -5,10 +5,13 @@
  */
 import { resolve } from 'node:path';
 import { INITS, type InitName } from '@tapegrad/rnn';
-import { boolFlag, flag, intAtLeast, oneOf, text } from '../args.js';
+import { MAX_LENGTH, boolFlag, flag, integer, oneOf, text } from '../args.js';
 import { parseCommand, printJson, type Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { ensureFolder } from '../files.js';
+import { LIMITS, checkRunSize } from '../limits.js';
 import { FLOW_TABLE_HEADER, flowRows, flowTableRow, gradientFlow, type FlowReport } from '../flow.js';
-import { modelFlags } from '../options.js';
+import { modelFlags, seedValue } from '../options.js';
 import { gradientFlowSpec } from '../plots.js';
 import { Report, textTable } from '../report.js';
 import { loadRun } from '../run.js';
@@ -25,14 +28,17 @@ const spec = {
     init: flag(oneOf<InitName | 'all'>([...INITS, 'all']), 'all' as InitName | 'all', `initialisation: ${INITS.join(', ')} or all`, 'NAME'),
     task: modelFlags.task,
     hidden: modelFlags.hidden,
-    length: flag(intAtLeast(1), 100, 'sequence length of the analysed batch', 'L'),
-    batch: flag(intAtLeast(1), 20, 'sequences in the analysed batch', 'B'),
-    seed: flag(intAtLeast(0), 1, 'seed of the initialisation', 'N'),
-    dataSeed: flag(intAtLeast(0), 7, 'seed of the analysed batch', 'N'),
+    length: flag(integer(1, MAX_LENGTH), 100, 'sequence length of the analysed batch', 'L'),
+    batch: flag(integer(1, LIMITS.batch), 20, 'sequences in the analysed batch', 'B'),
+    seed: flag(seedValue, 1, 'seed of the initialisation', 'N'),
+    dataSeed: flag(seedValue, 7, 'seed of the analysed batch', 'N'),
     out: flag(text, 'out/diagnose', 'output folder for the plot and report', 'DIR'),
     json: boolFlag('print the result as JSON on stdout'),
   },
 };
+
+/** The flags a checkpoint decides. */
+const CHECKPOINT_FIXES = ['init', 'task', 'hidden', 'seed'] as const;
 
 /** `tapegrad diagnose`. */
 export const diagnoseCommand: Command = {
@@ -44,14 +50,19 @@ export const diagnoseCommand: Command = {
     let reports: FlowReport[];
     let task = o.task;
     if (o.checkpoint !== '') {
+      // The checkpoint fixes what these flags would choose: refuse them rather than ignore them.
+      const fixed = CHECKPOINT_FIXES.filter((k) => parsed.given.has(k));
+      if (fixed.length > 0) throw new UsageError('diagnose', `${fixed.map((k) => `--${k}`).join(', ')} cannot be used with --checkpoint, which fixes the network and its task`);
       const run = loadRun(o.checkpoint);
       task = run.config.task;
+      checkRunSize('diagnose', { task, maxLength: o.length, hidden: run.config.hidden, batch: o.batch, kept: 0 }, '--length or --batch');
       reports = [gradientFlow({ params: run.params, activation: run.activation, label: `checkpoint @ ${run.update}` }, task, o.length, o.batch, o.dataSeed)];
     } else {
+      checkRunSize('diagnose', { task, maxLength: o.length, hidden: o.hidden, batch: o.batch, kept: 0 }, '--length, --batch or --hidden');
       const inits = o.init === 'all' ? INITS : [o.init];
       reports = inits.map((init) => gradientFlow({ init, seed: o.seed, hidden: o.hidden }, task, o.length, o.batch, o.dataSeed));
     }
-    const folder = resolve(o.out);
+    const folder = ensureFolder(resolve(o.out));
     const report = new Report(folder, 'tapegrad diagnose: gradient flow');
     report.paragraph(`Task ${task}, one batch of ${o.batch} sequences of length ${o.length}.`);
     report.table(FLOW_TABLE_HEADER, reports.map(flowTableRow));

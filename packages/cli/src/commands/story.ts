@@ -1,5 +1,5 @@
 /**
- * @file `tapegrad story`, the default run (`tapegrad` with no arguments): the paper in about
+ * @file `tapegrad story`, the default run (`npm start` runs it): the paper in about
  * three minutes on two cores. (1) gradient flow at initialisation for the three initialisations,
  * (2) the single-unit error surface with its walls and descent with and without clipping,
  * (3) SGD, SGD-C and SGD-CR on temporal order at two lengths over the paper's five seeds in
@@ -8,16 +8,19 @@
  */
 import { join, resolve } from 'node:path';
 import { INITS, type InitName } from '@tapegrad/rnn';
-import { boolFlag, flag, intAtLeast, listOf, numberAbove, oneOf, text } from '../args.js';
-import { parseCommand, printJson, type Command } from '../command.js';
+import { boolFlag, flag, integer, listOf, numberAbove, oneOf, text } from '../args.js';
+import { INTERRUPTED, onInterrupt, parseCommand, printJson, type Command } from '../command.js';
+import { ensureFolder } from '../files.js';
 import { FLOW_TABLE_HEADER, flowRows, flowTableRow, gradientFlow } from '../flow.js';
-import { METHODS } from '../options.js';
-import { defaultWorkers, runPool } from '../pool.js';
+import { LIMITS } from '../limits.js';
+import { METHODS, hiddenValue, seedValue } from '../options.js';
+import { Pool, type PoolResult, defaultWorkers } from '../pool.js';
 import { gradientFlowSpec, gradientNormSpec, successSpec, surfaceSpec, trainingCurvesSpec } from '../plots.js';
 import { Progress } from '../progress.js';
 import { Report, textTable } from '../report.js';
-import { SUCCESS_HEADER, findRuns, runCurves, successRows, successTable, successTableRows } from '../results.js';
+import { findRecords, runCurves, successHeader, successRows, successTable, successTableRows } from '../results.js';
 import type { RunRequest } from '../run.js';
+import { codeVersion } from '../version.js';
 import { SURFACE_DEFAULTS, surfaceExperiment } from '../surface.js';
 import { TRAJECTORY_HEADER, trajectoryTable } from './surface.js';
 import { cellId } from './sweep.js';
@@ -39,15 +42,15 @@ const spec = {
     'two lengths over five seeds. Prints a summary and writes a Markdown report with plots into --out.',
   flags: {
     out: flag(text, 'out/report', 'report folder (runs go to DIR/runs)', 'DIR'),
-    flowLength: flag(intAtLeast(10), 100, 'sequence length of the gradient-flow analysis', 'L'),
-    lengths: flag(listOf(intAtLeast(10)), STORY_TRAINING.lengths, 'training sequence lengths (each fixed)', 'L1,L2'),
-    hidden: flag(intAtLeast(1), STORY_TRAINING.hidden, 'hidden units of the trained networks', 'N'),
+    flowLength: flag(integer(10, 10_000), 100, 'sequence length of the gradient-flow analysis', 'L'),
+    lengths: flag(listOf(integer(10, 10_000)), STORY_TRAINING.lengths, 'training sequence lengths (each fixed)', 'L1,L2'),
+    hidden: flag(hiddenValue, STORY_TRAINING.hidden, 'hidden units of the trained networks', 'N'),
     lr: flag(numberAbove(0), STORY_TRAINING.lr, 'learning rate of the trained networks', 'LR'),
     init: flag(oneOf<InitName>(INITS), STORY_TRAINING.init, 'initialisation of the trained networks', 'NAME'),
-    updates: flag(intAtLeast(1), STORY_TRAINING.updates, 'update budget per training run', 'N'),
-    seeds: flag(listOf(intAtLeast(0)), STORY_TRAINING.seeds, 'seeds per method', 'S1,S2'),
-    testSequences: flag(intAtLeast(1), 2000, 'fresh test sequences per run for the success criterion', 'N'),
-    workers: flag(intAtLeast(1), defaultWorkers(), 'worker threads', 'N'),
+    updates: flag(integer(1), STORY_TRAINING.updates, 'update budget per training run', 'N'),
+    seeds: flag(listOf(seedValue), STORY_TRAINING.seeds, 'seeds per method', 'S1,S2'),
+    testSequences: flag(integer(1, LIMITS.sequences), 2000, 'fresh test sequences per run for the success criterion', 'N'),
+    workers: flag(integer(1, LIMITS.workers), defaultWorkers(), 'worker threads', 'N'),
     quiet: boolFlag('no progress output'),
     json: boolFlag('print the summary as JSON on stdout'),
   },
@@ -55,12 +58,12 @@ const spec = {
 
 /** `tapegrad story` (and `tapegrad` with no arguments). */
 export const storyCommand: Command = {
-  summary: 'the default run: gradient flow, the single-unit surface, SGD vs SGD-C vs SGD-CR, with a report',
+  summary: 'the paper in three minutes: gradient flow, the single-unit surface, SGD vs SGD-C vs SGD-CR, with a report',
   async run(argv) {
     const parsed = parseCommand(spec, argv);
     if (!parsed) return 0;
     const o = parsed.options;
-    const folder = resolve(o.out);
+    const folder = ensureFolder(resolve(o.out));
     const log = (s: string) => (o.json ? process.stderr : process.stdout).write(s);
     const report = new Report(folder, 'tapegrad: on the difficulty of training recurrent neural networks');
     report.paragraph('Written by `tapegrad` (the default run). Pascanu, Mikolov & Bengio (2013) in three pictures and a table.');
@@ -83,17 +86,21 @@ export const storyCommand: Command = {
     log(textTable(TRAJECTORY_HEADER, trajectoryTable(surface)));
 
     const lengths = [...new Set(o.lengths)].sort((a, b) => b - a);
-    log(`(3/3) training: ${METHODS.join(', ')} × seeds ${o.seeds.join(',')} on temporal order L = ${[...lengths].reverse().join(' and ')}, ≤ ${o.updates} updates each, ${o.workers} worker threads\n`);
+    const seeds = [...new Set(o.seeds)];
+    log(`(3/3) training: ${METHODS.join(', ')} × seeds ${seeds.join(',')} on temporal order L = ${[...lengths].reverse().join(' and ')}, ≤ ${o.updates} updates each, ${o.workers} worker threads\n`);
     const runsFolder = join(folder, 'runs');
+    const recordsFolder = join(folder, 'records');
+    const code = codeVersion();
     // Longest sequences first: the slowest runs start early, so the workers finish together.
     const requests: RunRequest[] = lengths.flatMap((length) =>
       METHODS.flatMap((method) =>
-        o.seeds.map((seed) => ({
+        seeds.map((seed) => ({
           id: cellId(o.init, method, length, seed),
           config: { task: 'temporal-order' as const, init: o.init, method, minLength: length, hidden: o.hidden, learningRate: o.lr, maxUpdates: o.updates, seed, validateEvery: 100, validationSequences: 500, monitorEvery: 10 },
           folder: join(runsFolder, cellId(o.init, method, length, seed)),
-          resume: false,
-          overwrite: true,
+          record: join(recordsFolder, `${cellId(o.init, method, length, seed)}.json`),
+          mode: 'overwrite' as const,
+          code,
           checkpointEvery: 500,
           logEvery: 5,
           testSequences: o.testSequences,
@@ -104,34 +111,47 @@ export const storyCommand: Command = {
     const bar = new Progress(process.stderr, 'training', requests.length * o.updates, { silent: o.quiet });
     const progress = new Map<string, number>();
     const total = () => [...progress.values()].reduce((a, b) => a + b, 0);
-    const results = await runPool(requests, o.workers, {
-      onProgress: (id, update) => {
-        progress.set(id, update);
-        bar.update(total(), `${id}`);
-      },
-      onResult: (r) => {
-        progress.set(r.id, o.updates);
-        bar.update(total(), `${r.id} done`);
-      },
-    });
+    const pool = new Pool(o.workers);
+    const unhook = onInterrupt(() => pool.abort());
+    let results: PoolResult[];
+    try {
+      results = await pool.run(requests, {
+        onProgress: (id, update) => {
+          progress.set(id, update);
+          bar.update(total(), `${id}`);
+        },
+        onResult: (r) => {
+          progress.set(r.id, o.updates);
+          bar.update(total(), `${r.id} done`);
+        },
+      });
+    } finally {
+      unhook();
+    }
+    if (pool.wasAborted) {
+      process.stderr.write('story: interrupted; the runs start again from nothing when you run it again.\n');
+      return INTERRUPTED;
+    }
     bar.done(`${results.length} runs`);
     const failures = results.filter((r) => 'error' in r);
-    for (const f of failures) log(`run ${f.id} failed: ${'error' in f ? f.error : ''}\n`);
-    const runs = findRuns([runsFolder]).filter((r) => lengths.includes(r.summary.config.minLength));
+    for (const f of failures) process.stderr.write(`story: run ${f.id} failed: ${'error' in f ? f.error : ''}\n`);
+    const ids = new Set(requests.map((r) => r.id));
+    const runs = findRecords([recordsFolder]).records.filter((r) => ids.has(r.record.id));
     const cells = successTable(runs);
+    const header = successHeader(cells);
     report.heading('3. SGD, SGD-C and SGD-CR on temporal order');
     report.paragraph(
       `Temporal order, L = ${[...lengths].reverse().join(' and ')}, ${o.hidden} hidden units, ${o.init}, batch 20, lr ${o.lr}, clipping threshold 1, α = 4, ` +
-        `at most ${o.updates} updates (stopping at validation error < 1%), seeds ${o.seeds.join(', ')}. Success: < 1% of ${o.testSequences} fresh test sequences wrong.`,
+        `at most ${o.updates} updates (stopping at validation error < 1%), seeds ${seeds.join(', ')}. Success: < 1% of ${o.testSequences} fresh test sequences wrong.`,
     );
-    report.table(SUCCESS_HEADER, successTableRows(cells));
-    await report.plot('success-rate', successSpec(successRows(cells), `success out of ${o.seeds.length} seeds`), 'Success rate against length, with the count of seeds that succeeded on each bar');
+    report.table(header, successTableRows(cells));
+    await report.plot('success-rate', successSpec(successRows(cells), `success out of ${seeds.length} seeds`), 'Success rate against length, with the count of seeds that succeeded on each bar');
     // The curves of the longest length, where the methods part most: per method the median over seeds and their range.
-    const curves = runs.filter((r) => r.summary.config.minLength === lengths[0]).map(runCurves);
-    await report.plot('training-curves', trainingCurvesSpec(curves.flatMap((c) => c.loss), curves.flatMap((c) => c.error), `mean training loss and validation error, L = ${lengths[0]}`), `Training loss and validation error over updates, L = ${lengths[0]}: per method the median over seeds and their range`);
-    await report.plot('gradient-norms', gradientNormSpec(curves.flatMap((c) => c.gradNorm), 1, `gradient norm before clipping, L = ${lengths[0]}`), `Pre-clip gradient norm over updates, L = ${lengths[0]}, with the clipping threshold`);
+    const curves = runCurves(runs.filter((r) => r.record.config.minLength === lengths[0]));
+    await report.plot('training-curves', trainingCurvesSpec(curves.loss, curves.error, `mean training loss and validation error, L = ${lengths[0]}`), `Training loss and validation error over updates, L = ${lengths[0]}: per method the median over seeds and their range`);
+    await report.plot('gradient-norms', gradientNormSpec(curves.gradNorm, `gradient norm before clipping, L = ${lengths[0]}`), `Pre-clip gradient norm over updates, L = ${lengths[0]}, with the clipping threshold`);
     const path = report.write();
-    log(textTable(SUCCESS_HEADER, successTableRows(cells)));
+    log(textTable(header, successTableRows(cells)));
     if (o.json) printJson({ report: path, flows, surface: surface.summaries, training: cells });
     else log(`\nreport: ${path}\n`);
     return failures.length > 0 ? 1 : 0;

@@ -3,8 +3,11 @@
  * trajectories with and without clipping started next to a wall, as a plot and a summary.
  */
 import { resolve } from 'node:path';
-import { boolFlag, flag, intAtLeast, numberAbove, pair, text } from '../args.js';
+import { boolFlag, flag, integer, numberAbove, pair, text } from '../args.js';
 import { parseCommand, printJson, type Command } from '../command.js';
+import { ensureFolder } from '../files.js';
+import { LIMITS } from '../limits.js';
+import { formatNumber } from '../numbers.js';
 import { surfaceSpec } from '../plots.js';
 import { Report, textTable } from '../report.js';
 import { SURFACE_DEFAULTS, surfaceExperiment, type SurfaceResult } from '../surface.js';
@@ -19,11 +22,11 @@ const spec = {
   flags: {
     wRange: flag(pair(true), [...d.wRange] as [number, number], 'w axis of the grid (widened to fit the trajectories)', 'MIN,MAX'),
     bRange: flag(pair(true), [...d.bRange] as [number, number], 'b axis of the grid', 'MIN,MAX'),
-    points: flag(intAtLeast(2), d.points, 'grid points per axis', 'N'),
+    points: flag(integer(2, LIMITS.points), d.points, `grid points per axis (at most ${LIMITS.points})`, 'N'),
     start: flag(pair(false), [...d.start] as [number, number], 'starting (w, b), by default 0.05 below the wall at w = 4.5', 'W,B'),
     lr: flag(numberAbove(0), d.lr, 'learning rate', 'LR'),
     clip: flag(numberAbove(0), d.clip, 'clipping threshold of the clipped run', 'C'),
-    steps: flag(intAtLeast(1), d.steps, 'gradient steps per trajectory', 'N'),
+    steps: flag(integer(1, LIMITS.steps), d.steps, 'gradient steps per trajectory', 'N'),
     out: flag(text, 'out/surface', 'output folder for the plot and report', 'DIR'),
     json: boolFlag('print the result as JSON on stdout'),
   },
@@ -31,7 +34,7 @@ const spec = {
 
 /** Rows of the trajectory summary table. */
 export function trajectoryTable(r: SurfaceResult): string[][] {
-  return r.summaries.map((s) => [s.method, `(${s.end[0].toFixed(2)}, ${s.end[1].toFixed(2)})`, s.endLoss.toExponential(2), s.largestGradNorm.toFixed(2), s.largestStep.toFixed(2)]);
+  return r.summaries.map((s) => [s.method, `(${formatNumber(s.end[0], 2)}, ${formatNumber(s.end[1], 2)})`, s.endLoss.toExponential(2), formatNumber(s.largestGradNorm, 2), formatNumber(s.largestStep, 2)]);
 }
 
 /** The header matching {@link trajectoryTable}. */
@@ -45,7 +48,7 @@ export const surfaceCommand: Command = {
     if (!parsed) return 0;
     const o = parsed.options;
     const result = surfaceExperiment({ wRange: o.wRange, bRange: o.bRange, points: o.points, start: o.start, lr: o.lr, clip: o.clip, steps: o.steps });
-    const folder = resolve(o.out);
+    const folder = ensureFolder(resolve(o.out));
     const report = new Report(folder, 'tapegrad surface: the single-unit system');
     await report.plot('surface', surfaceSpec(result.cells, result.paths, result.dw, result.db, `single unit, T = 50: start (${o.start.join(', ')}), lr ${o.lr}`), 'Error surface log10 E(w, b) with gradient-descent trajectories');
     report.table(TRAJECTORY_HEADER, trajectoryTable(result));

@@ -30,7 +30,7 @@ const SPECS: Record<TaskName, TaskSpec> = {
  * isTaskName('torder');   // false
  */
 export function isTaskName(name: string): name is TaskName {
-  return Object.prototype.hasOwnProperty.call(SPECS, name);
+  return Object.hasOwn(SPECS, name);
 }
 
 /**

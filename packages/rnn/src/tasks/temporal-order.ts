@@ -8,7 +8,7 @@ import { fractionOf, oneHot, type Batch, type TaskSpec } from './task.js';
 
 /**
  * Where each relevant symbol's window starts, as a fraction of L. A window is
- * [int(f·L), int(f·L) + int(0.1·L)), exactly as the original code computes it: PAPER.md's shorthand
+ * [int(f·L), int(f·L) + int(0.1·L)), exactly as the original code computes it: docs/PAPER.md's shorthand
  * int(0.1·L)·k for the start differs from int(f·L) when L is not a multiple of 10, and only the
  * latter keeps p1 at or after ⌊0.5·L⌋ as the paper's "p1 ∈ [0.5L, 0.6L)" says.
  */
