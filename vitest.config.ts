@@ -13,15 +13,34 @@ export default defineConfig({
         find: /^@tapegrad\/autodiff\/testing\/arbitraries$/,
         replacement: src('./packages/autodiff/src/testing/arbitraries.ts'),
       },
+      { find: /^@tapegrad\/autodiff\/kernels$/, replacement: src('./packages/autodiff/src/kernels/index.ts') },
+      { find: /^@tapegrad\/autodiff\/threads$/, replacement: src('./packages/autodiff/src/threads/index.ts') },
       { find: /^@tapegrad\/autodiff$/, replacement: src('./packages/autodiff/src/index.ts') },
       { find: /^@tapegrad\/optim$/, replacement: src('./packages/optim/src/index.ts') },
       { find: /^@tapegrad\/rnn$/, replacement: src('./packages/rnn/src/index.ts') },
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './scripts/summary-reporter.ts'],
+    projects: [
+      { extends: true, test: { name: 'all', include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'] } },
+      // The kernels have a WebAssembly path (the default on Node 20) and a JavaScript one; the tests of
+      // what runs on them (the kernels, matmul, the RNN's fused op, Ω, training) run again with the
+      // JavaScript one forced. (The elementwise and reduction ops have one path: not rerun.)
+      {
+        extends: true,
+        test: {
+          name: 'js-kernels',
+          env: { TAPEGRAD_KERNELS: 'js' },
+          include: [
+            'packages/autodiff/test/kernels-{matmul,activation,recurrence,omega,wasm}.test.ts',
+            'packages/autodiff/test/ops-linalg.test.ts',
+            'packages/rnn/test/{sequence,model,signals,omega-paper,train}.test.ts',
+          ],
+        },
+      },
+    ],
   },
 });

@@ -1,11 +1,13 @@
-"""The PyTorch peer of tapegrad's bench: W1, W2 and W3 of WORKLOADS.md in float64, on the exact
-data the TypeScript side wrote (same initial parameters, symbols, targets and matrices).
+"""The PyTorch peer of tapegrad's bench: the workloads of WORKLOADS.md in float64, written as a
+PyTorch user would, on the exact data the TypeScript side wrote (same initial parameters,
+symbols, targets and matrices). DATA.json maps each workload id to its data.
 
 Run by bench/src/peers/torch.ts as a child process:
-    python3 torch_workloads.py DATA.json --threads 1 [--only W1,W2,W3] [--quick] [--check]
-Prints one JSON object on stdout: the torch version, the BLAS library loaded, and per workload
-the median seconds per call and the relative margin of error (95 %, as benchmark.js reports it).
-With --check it also returns W1's loss and unclipped gradients on the data's check configuration.
+    python3 torch_workloads.py DATA.json --threads 1 [--only W1,W4] [--quick] [--check]
+Prints one JSON object on stdout: the torch version, the BLAS library loaded, and per row the
+median seconds per call and the relative margin of error (95 %, as benchmark.js reports it).
+With --check it also returns, per workload that has one, what its check configuration computes
+(loss and gradients before clipping) for the comparison with tapegrad.
 """
 import argparse
 import json
@@ -62,11 +64,16 @@ class W1:
         self.clip = hyper["clipThreshold"]
         self.optimizer = torch.optim.SGD(list(self.params.values()), lr=hyper["learningRate"])
 
-    def loss(self):
+    def loss(self, states=None):
+        """The loss; appends the pre-activation states x_1..x_T (their .grad kept) to `states` if given."""
         p = self.params
         h = torch.zeros(self.inputs.shape[1], p["W_rec"].shape[0], dtype=torch.float64)
         for u in self.inputs:
-            h = torch.tanh(h @ p["W_rec"].T + u @ p["W_in"].T + p["b"])
+            x = h @ p["W_rec"].T + u @ p["W_in"].T + p["b"]
+            if states is not None:
+                x.retain_grad()
+                states.append(x)
+            h = torch.tanh(x)
         y = h @ p["W_out"].T + p["b_out"]
         return torch.nn.functional.cross_entropy(y, self.targets)
 
@@ -83,7 +90,52 @@ class W1:
         return {"loss": loss.item(), "grads": {name: self.params[name].grad.reshape(-1).tolist() for name in PARAM_NAMES}}
 
 
-def w2(ops):
+class W4(W1):
+    """One update of the paper's SGD-C / SGD-CR: BPTT with the error signals δ_t = ∂E/∂x_t (kept
+    with retain_grad), for SGD-CR Ω in the paper's form (squared ratios, mean over the pairs with
+    ‖δ‖² ≥ 1e-20) and its immediate gradient on W_rec through autograd with x and δ detached,
+    added as ∇E + α·∇Ω; then clip_grad_norm_ and SGD."""
+
+    def __init__(self, cfg, data):
+        super().__init__(cfg, data["hyper"])
+        self.alpha = data["alpha"]
+        self.min_d2 = data["minDeltaSquared"]
+        self.regularize = cfg["method"] == "sgd-cr"
+
+    def gradients_and_omega(self):
+        self.optimizer.zero_grad(set_to_none=True)
+        xs = []
+        loss = self.loss(xs)
+        loss.backward()
+        omega = None
+        if self.regularize:
+            w = self.params["W_rec"]
+            n = w.shape[0]
+            with torch.no_grad():
+                deltas = torch.stack([x.grad for x in xs]).reshape(-1, n)  # δ_1..δ_T
+                states = torch.stack([torch.zeros_like(xs[0])] + [x.detach() for x in xs[:-1]]).reshape(-1, n)  # x_0..x_{T-1}
+                d2 = (deltas * deltas).sum(1)
+                keep = d2 >= self.min_d2
+                deltas, slopes, d2 = deltas[keep], 1 - torch.tanh(states[keep]) ** 2, d2[keep]
+            v = (deltas @ w) * slopes  # δ·∂x_{k+1}/∂x_k, differentiable in W_rec only
+            ratio = (v * v).sum(1) / d2
+            omega = ((ratio - 1) ** 2).mean()
+            (grad,) = torch.autograd.grad(omega, w)
+            w.grad += self.alpha * grad
+        return loss, omega
+
+    def update(self):
+        self.gradients_and_omega()
+        torch.nn.utils.clip_grad_norm_(list(self.params.values()), self.clip)
+        self.optimizer.step()
+
+    def check(self):
+        loss, omega = self.gradients_and_omega()
+        return {"loss": loss.item(), "omega": None if omega is None else omega.item(),
+                "grads": {name: self.params[name].grad.reshape(-1).tolist() for name in PARAM_NAMES}}
+
+
+def chain(ops):
     x0 = torch.tensor([0.1, -0.2, 0.3, -0.4, 0.5, -0.6, 0.7, -0.8], dtype=torch.float64)
 
     def run():
@@ -97,7 +149,7 @@ def w2(ops):
     return run
 
 
-def w3(cfg, backward):
+def matmul(cfg, backward):
     n = cfg["n"]
     a = torch.tensor(cfg["a"], dtype=torch.float64).reshape(n, n)
     b = torch.tensor(cfg["b"], dtype=torch.float64).reshape(n, n)
@@ -112,6 +164,32 @@ def w3(cfg, backward):
         (a @ b).sum().backward()
 
     return run
+
+
+# One function per workload id: (its data, sampling options, whether to check) -> (results by row, check or None)
+def w1(data, opts, check):
+    results = {cfg["key"]: measure(W1(cfg, data["hyper"]).step, *opts) for cfg in data["configs"]}
+    return results, W1(data["check"], data["hyper"]).gradients() if check else None
+
+
+def w2(data, opts, check):
+    return {"W2": measure(chain(data["ops"]), *opts)}, None
+
+
+def w3(data, opts, check):
+    results = {}
+    for cfg in data:
+        results[f"W3 n={cfg['n']} fwd"] = measure(matmul(cfg, False), *opts)
+        results[f"W3 n={cfg['n']} fwd+bwd"] = measure(matmul(cfg, True), *opts)
+    return results, None
+
+
+def w4(data, opts, check):
+    results = {cfg["key"]: measure(W4(cfg, data).update, *opts) for cfg in data["configs"]}
+    return results, W4(data["check"], data).check() if check else None
+
+
+WORKLOADS = {"W1": w1, "W2": w2, "W3": w3, "W4": w4}
 
 
 def blas_libraries():
@@ -129,7 +207,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("data")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--only", default="W1,W2,W3")
+    parser.add_argument("--only", default=",".join(WORKLOADS))
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
@@ -140,18 +218,14 @@ def main():
     opts = (2, 5, 0.25) if args.quick else (5, 20, 2.0)
     out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "blas": blas_libraries(),
            "blasInfo": " ".join(re.findall(r"(?:BLAS_INFO|LAPACK_INFO)=\w+", torch.__config__.show())) or "unknown",
-           "results": {}}
-    if args.check:
-        out["check"] = W1(data["check"], data).gradients()
-    if "W1" in only:
-        for cfg in data["w1"]:
-            out["results"][f"W1 T={cfg['T']} B={cfg['B']}"] = measure(W1(cfg, data).step, *opts)
-    if "W2" in only:
-        out["results"]["W2"] = measure(w2(data["w2Ops"]), *opts)
-    if "W3" in only:
-        for cfg in data["w3"]:
-            out["results"][f"W3 n={cfg['n']} fwd"] = measure(w3(cfg, False), *opts)
-            out["results"][f"W3 n={cfg['n']} fwd+bwd"] = measure(w3(cfg, True), *opts)
+           "results": {}, "checks": {}}
+    for workload, run in WORKLOADS.items():
+        if workload not in only or workload not in data:
+            continue
+        results, checked = run(data[workload], opts, args.check)
+        out["results"].update(results)
+        if checked is not None:
+            out["checks"][workload] = checked
     json.dump(out, sys.stdout)
 
 

@@ -1,7 +1,8 @@
 /**
  * @file The seeded inputs of every workload, made once and shared by every system: W1's initial
- * parameters, one-hot symbol sequences and targets, and W3's matrices. `exportData` writes the
- * same numbers as JSON for the Python peer, so PyTorch starts from identical values.
+ * parameters, one-hot symbol sequences and targets, and W3's matrices. Each workload writes the
+ * numbers it uses as JSON for the Python peer (JSON float64 parses back to the same bits), so
+ * PyTorch starts from identical values.
  */
 import { Rng, Tensor, randn } from '@tapegrad/autodiff';
 import { initRnn, type RnnParams } from '@tapegrad/rnn';
@@ -13,6 +14,9 @@ export const N_OUT = 4;
 /** W1's training step: clip the global gradient norm at 1, then SGD with this rate. */
 export const CLIP_THRESHOLD = 1;
 export const LEARNING_RATE = 0.01;
+
+/** The sizes and step settings as the PyTorch peer reads them. */
+export const HYPER = { nIn: N_IN, nHidden: N_HIDDEN, nOut: N_OUT, clipThreshold: CLIP_THRESHOLD, learningRate: LEARNING_RATE };
 
 /** One W1 configuration and its data. */
 export interface W1Data {
@@ -64,27 +68,4 @@ export function paramsToJson(params: RnnParams): Record<ParamName, number[]> {
   const out = {} as Record<ParamName, number[]>;
   for (const name of PARAM_NAMES) out[name] = Array.from(params[name].data);
   return out;
-}
-
-/**
- * Everything the Python peer needs, as one JSON-able object: sizes, hyper-parameters and, per W1
- * configuration (and the correctness check's), the initial parameters, symbols and targets (JSON writes float64 values so that
- * they parse back to the same bits).
- */
-export function exportData(w1: readonly W1Data[], check: W1Data, w2Ops: number, w3Sizes: readonly number[]): unknown {
-  const w1Json = (d: W1Data) => ({ T: d.T, B: d.B, params: paramsToJson(d.params), symbols: Array.from(d.symbols), targets: Array.from(d.targets) });
-  return {
-    nIn: N_IN,
-    nHidden: N_HIDDEN,
-    nOut: N_OUT,
-    clipThreshold: CLIP_THRESHOLD,
-    learningRate: LEARNING_RATE,
-    w1: w1.map(w1Json),
-    check: w1Json(check),
-    w2Ops,
-    w3: w3Sizes.map((n) => {
-      const { a, b } = makeW3Data(n);
-      return { n, a: Array.from(a.data), b: Array.from(b.data) };
-    }),
-  };
 }

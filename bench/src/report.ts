@@ -1,7 +1,7 @@
 /**
  * @file Turning timings into what a reader wants: each workload in its unit (ms per W1 step, µs
  * per W2 op, GFLOP/s for W3), one markdown table of results, one of ratios against tapegrad,
- * and the issue's targets with met or missed.
+ * and the targets (each workload states its own) with met or missed.
  */
 import type { Timing } from './measure.js';
 
@@ -105,41 +105,27 @@ export interface TargetResult {
   met: boolean | null;
 }
 
-/** Evaluates the targets of issue 6 on this run's rows (null when a needed system did not run). */
-export function evaluateTargets(rows: readonly Row[], torchSystems: readonly string[]): TargetResult[] {
-  const out: TargetResult[] = [];
-  const byKey = new Map(rows.map((r) => [r.key, r]));
-  for (const row of rows) {
-    if (row.key.startsWith('W1') && row.key.endsWith('B=1')) {
-      const best = torchSystems.map((s) => timeRatio(row, s)).filter((r): r is number => r !== null);
-      const vsTorch = best.length === 0 ? null : Math.max(...best);
-      out.push(ratioTarget(`${row.key}: ≥ 5× faster than the best PyTorch`, vsTorch === null ? null : 1 / vsTorch, (x) => x >= 5, '× faster'));
-      const vsLimit = timeRatio(row, 'JS limit');
-      out.push(ratioTarget(`${row.key}: within 1.5× of the JS limit`, vsLimit, (x) => x <= 1.5, '× the limit'));
-    } else if (row.key.startsWith('W1')) {
-      const vsLimit = timeRatio(row, 'JS limit');
-      out.push(ratioTarget(`${row.key}: within 1.3× of the JS limit`, vsLimit, (x) => x <= 1.3, '× the limit'));
-      for (const tf of ['tfjs-cpu', 'tfjs-wasm']) {
-        const r = timeRatio(row, tf);
-        out.push(ratioTarget(`${row.key}: faster than ${tf}`, r, (x) => x < 1, `× ${tf}'s time`));
-      }
-    }
-  }
-  const w2 = byKey.get('W2');
-  if (w2 !== undefined) out.push(ratioTarget('W2: ≤ 1.5 µs per op', valueOf(w2, TAPEGRAD), (x) => x <= 1.5, ' µs/op'));
-  for (const row of rows) {
-    if (row.key.startsWith('W3 n=256') || row.key.startsWith('W3 n=512')) {
-      out.push(ratioTarget(`${row.key}: ≥ 3 GFLOP/s`, valueOf(row, TAPEGRAD), (x) => x >= 3, ' GFLOP/s'));
-    }
-  }
-  return out;
+/** The PyTorch systems: targets compare against the faster of the two in the same run. */
+export const TORCH = ['PyTorch 1T', 'PyTorch 2T'];
+
+/** How many times faster tapegrad (or `system`) is than the fastest of `peers` on a row (null when none ran). */
+export function speedupOverBest(row: Row, peers: readonly string[], system = TAPEGRAD): number | null {
+  const t = row.cells[system];
+  if (t === undefined || 'skipped' in t) return null;
+  const times = peers.map((p) => row.cells[p]).flatMap((c) => (c === undefined || 'skipped' in c ? [] : [c.median]));
+  return times.length === 0 ? null : Math.min(...times) / t.median;
 }
 
-function ratioTarget(target: string, value: number | null, test: (x: number) => boolean, unit: string): TargetResult {
+/**
+ * A target with its measured value and whether it was met (null value: not measured).
+ *
+ * @example
+ * ratioTarget('W2: ≤ 1.0 µs per op', 0.8, (x) => x <= 1, ' µs/op').met; // true
+ */
+export function ratioTarget(target: string, value: number | null, test: (x: number) => boolean, unit: string): TargetResult {
   if (value === null) return { target, measured: 'not measured', met: null };
   return { target, measured: `${format(value)}${unit}`, met: test(value) };
 }
-
 /** The targets as a markdown list. */
 export function formatTargets(targets: readonly TargetResult[]): string {
   return targets.map((t) => `- ${t.met === null ? '·' : t.met ? 'met' : 'MISSED'}: ${t.target} — ${t.measured}`).join('\n');

@@ -43,35 +43,37 @@ describe('relativeError', () => {
 });
 
 describe('parseFlags', () => {
-  it('reads --peers, --quick, --only and --out', () => {
-    const flags = parseFlags(['--peers', '--quick', '--only', 'w1,W3', '--out=x.json']);
-    expect(flags).toMatchObject({ peers: true, quick: true, only: ['W1', 'W3'], out: 'x.json' });
+  it('reads --peers, --quick, --only and --out, the workloads in registry order', () => {
+    const flags = parseFlags(['--peers', '--quick', '--only', 'w4,W1', '--out=x.json']);
+    expect(flags).toMatchObject({ peers: true, quick: true, tiny: false, only: ['W1', 'W4'], out: 'x.json' });
+    expect(parseFlags([]).only).toEqual(['W1', 'W2', 'W3', 'W4']);
   });
 
   it('rejects unknown flags and workloads, naming them', () => {
-    expect(() => parseFlags(['--fast'])).toThrow(/unknown flag '--fast'/);
-    expect(() => parseFlags(['--only', 'W4'])).toThrow(RangeError);
-    expect(() => parseFlags(['--only', 'W4'])).toThrow(/W4/);
+    expect(() => parseFlags(['--fast'])).toThrow(RangeError);
+    expect(() => parseFlags(['--fast'])).toThrow(/'--fast'.*valid flags: --peers/);
+    expect(() => parseFlags(['--only', 'W9'])).toThrow(/'--only' takes W1, W2, W3, W4.*got W9/);
+    expect(() => parseFlags(['--only'])).toThrow(RangeError);
   });
 });
 
 describe('runBench', () => {
-  it('runs W1–W3 on a tiny configuration end to end and writes the JSON record', async () => {
+  it('runs every workload on a tiny configuration end to end and writes the JSON record', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-bench-test-'));
     try {
       const out = join(dir, 'latest.json');
       const lines: string[] = [];
       const report = await runBench(['--tiny', '--quick', '--out', out], (line) => lines.push(line));
-      expect(report.rows.map((r) => r.key)).toEqual(['W1 T=5 B=2', 'W2', 'W3 n=8 fwd', 'W3 n=8 fwd+bwd']);
+      expect(report.rows.map((r) => r.key)).toEqual(['W1 T=5 B=2', 'W2', 'W3 n=8 fwd', 'W3 n=8 fwd+bwd', 'W4 SGD-C T=5 B=2', 'W4 SGD-CR T=5 B=2']);
       for (const row of report.rows) {
         const cell = row.cells.tapegrad;
         expect(cell !== undefined && 'median' in cell && cell.median > 0, row.key).toBe(true);
       }
       const text = lines.join('\n');
       expect(text).toContain('| W2 | µs/op |');
-      expect(text).toContain('Targets (issue 6)');
+      expect(text).toContain('Targets (issue 9');
       const saved = JSON.parse(readFileSync(out, 'utf8')) as BenchReport;
-      expect(saved.rows).toHaveLength(4);
+      expect(saved.rows).toHaveLength(6);
       expect(saved.flags.tiny).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,7 @@
 import { CLIP_THRESHOLD, LEARNING_RATE, N_IN, N_OUT, PARAM_NAMES, makeW3Data, type ParamName, type W1Data } from '../data.js';
 import type { W1Gradients } from '../tapegrad.js';
 
-type Tf = typeof import('@tensorflow/tfjs');
+export type Tf = typeof import('@tensorflow/tfjs');
 type Scalar = import('@tensorflow/tfjs').Scalar;
 type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
 type Variable = import('@tensorflow/tfjs').Variable;
@@ -23,6 +23,21 @@ export async function loadTfjs(): Promise<Tf | string> {
   } catch (error) {
     return `@tensorflow/tfjs not installed (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`;
   }
+}
+
+let loading: Promise<Tf | string> | null = null;
+
+/**
+ * tfjs on a backend, loaded once per process; a string says why it cannot run.
+ *
+ * @example
+ * const tf = await tfjsOn('wasm');
+ * if (typeof tf !== 'string') new TfjsW1(tf, data).step();
+ */
+export async function tfjsOn(backend: 'cpu' | 'wasm'): Promise<Tf | string> {
+  const tf = await (loading ??= loadTfjs());
+  if (typeof tf === 'string') return tf;
+  return (await useBackend(tf, backend)) ?? tf;
 }
 
 /** Switches backend; returns a reason when it cannot start. */

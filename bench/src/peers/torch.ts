@@ -5,9 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { W1Gradients } from '../tapegrad.js';
 import type { Timing } from '../measure.js';
-import { PARAM_NAMES, type ParamName } from '../data.js';
+import { PARAM_NAMES } from '../data.js';
 
 const SCRIPT = fileURLToPath(new URL('../../peers/torch_workloads.py', import.meta.url));
 
@@ -19,7 +18,8 @@ export interface TorchRun {
   blas: string[];
   blasInfo: string;
   results: Record<string, Timing>;
-  check?: W1Gradients;
+  /** Per workload id, what its check computed (gradients as Float64Arrays), when asked to check. */
+  checks?: Record<string, unknown>;
 }
 
 /**
@@ -37,8 +37,15 @@ export function findTorchPython(): { python: string } | { skipped: string } {
   return { skipped: `no Python with torch (${tried.join('; ')}); install python3-torch` };
 }
 
-/** Runs the script; throws with its stderr when it fails. */
-export function runTorch(python: string, dataFile: string, threads: number, only: readonly string[], quick: boolean, check: boolean): TorchRun {
+/** Runs the script on the workloads `only`; throws with its stderr when it fails. */
+export function runTorch(
+  python: string,
+  dataFile: string,
+  threads: number,
+  only: readonly string[],
+  quick: boolean,
+  check: boolean,
+): TorchRun {
   const args = [SCRIPT, dataFile, '--threads', String(threads), '--only', only.join(',')];
   if (quick) args.push('--quick');
   if (check) args.push('--check');
@@ -50,12 +57,16 @@ export function runTorch(python: string, dataFile: string, threads: number, only
     env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
   });
   if (run.status !== 0) throw new Error(`torch_workloads.py (${threads} thread(s)) failed: ${run.error?.message ?? run.stderr.trim()}`);
-  const out = JSON.parse(run.stdout) as Omit<TorchRun, 'check'> & { check?: { loss: number; grads: Record<ParamName, number[]> } };
-  const result: TorchRun = { torch: out.torch, threads: out.threads, blas: out.blas, blasInfo: out.blasInfo, results: out.results };
-  if (out.check !== undefined) {
-    const grads = {} as Record<ParamName, Float64Array>;
-    for (const name of PARAM_NAMES) grads[name] = Float64Array.from(out.check.grads[name]);
-    result.check = { loss: out.check.loss, grads };
-  }
-  return result;
+  const out = JSON.parse(run.stdout) as TorchRun;
+  if (out.checks !== undefined) for (const id of Object.keys(out.checks)) out.checks[id] = withFloat64Grads(out.checks[id]);
+  return out;
+}
+
+/** A check's `grads` (plain arrays in JSON) as Float64Arrays, in PARAM_NAMES order. */
+function withFloat64Grads(check: unknown): unknown {
+  const c = check as { grads?: Record<string, number[]> };
+  if (c.grads === undefined) return check;
+  const grads: Record<string, Float64Array> = {};
+  for (const name of PARAM_NAMES) grads[name] = Float64Array.from(c.grads[name]);
+  return { ...c, grads };
 }

@@ -1,14 +1,20 @@
 /**
- * @file The gemm kernel against a naive triple loop: every transpose flag, odd and edge sizes
- * (which exercise the direct loops, the outer-product case and the packed, register-blocked path
- * with its partial edge tiles), batch offsets, and no writes outside the output matrix.
+ * @file The gemm kernel, both paths, against two triple loops: one summing in gemm's defined order
+ * (k-slices of KC, each from 0; the comparison is exact, bit for bit), one plain (to 1e-13
+ * relative to Σ|a||b|). Every transpose flag, odd and edge sizes (1×1, zero-length dimensions, the
+ * direct loops, the packed path with its partial edge tiles, k across a slice), batch offsets, no
+ * writes outside the output matrix; and the WebAssembly kernel equal to the JavaScript one bit for
+ * bit.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gemm } from '../src/kernels/matmul.js';
 import { Rng } from '@tapegrad/autodiff';
+import { KC, gemm, gemmJs, gemmWasm, kernelBackend, useKernels, type Gemm } from '@tapegrad/autodiff/kernels';
 
 const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 60;
+const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 42;
+/** The WebAssembly kernels where this platform has them (Node 20 does); their tests skip nowhere else. */
+const hasWasm = useKernels('auto') === 'wasm';
 
 interface Case {
   transA: boolean;
@@ -21,26 +27,41 @@ interface Case {
   cOffset: number;
 }
 
-/** C[i][j] = Σ_p op(A)[i][p]·op(B)[p][j], straight from the definition. */
-function naive(t: Case, a: Float64Array, b: Float64Array): Float64Array {
+/** op(A)[i][p] and op(B)[p][j] straight from the storage convention. */
+const entryA = (t: Case, a: Float64Array, i: number, p: number) => (t.transA ? a[t.aOffset + p * t.m + i] : a[t.aOffset + i * t.k + p]);
+const entryB = (t: Case, b: Float64Array, p: number, j: number) => (t.transB ? b[t.bOffset + j * t.k + p] : b[t.bOffset + p * t.n + j]);
+
+/** C[i][j] = Σ over k-slices of KC (in order) of each slice's sum started at 0: gemm's order. */
+function ordered(t: Case, a: Float64Array, b: Float64Array): Float64Array {
   const out = new Float64Array(t.m * t.n);
   for (let i = 0; i < t.m; i++) {
     for (let j = 0; j < t.n; j++) {
-      let s = 0;
-      for (let p = 0; p < t.k; p++) {
-        const aip = t.transA ? a[t.aOffset + p * t.m + i] : a[t.aOffset + i * t.k + p];
-        const bpj = t.transB ? b[t.bOffset + j * t.k + p] : b[t.bOffset + p * t.n + j];
-        s += aip * bpj;
+      let c = 0;
+      for (let p0 = 0; p0 < t.k; p0 += KC) {
+        let s = 0;
+        for (let p = p0; p < Math.min(t.k, p0 + KC); p++) s += entryA(t, a, i, p) * entryB(t, b, p, j);
+        c += s;
       }
-      out[i * t.n + j] = s;
+      out[i * t.n + j] = c;
     }
   }
   return out;
 }
 
-/** The values with −0 read as 0: a sum started at 0 gives +0 where a lone product gives −0. */
-function values(x: Float64Array): number[] {
-  return Array.from(x, (v) => v + 0);
+/** C[i][j] = Σ_p op(A)[i][p]·op(B)[p][j], one sum, and Σ_p |op(A)[i][p]·op(B)[p][j]| beside it. */
+function plain(t: Case, a: Float64Array, b: Float64Array): { c: Float64Array; scale: Float64Array } {
+  const c = new Float64Array(t.m * t.n);
+  const scale = new Float64Array(t.m * t.n);
+  for (let i = 0; i < t.m; i++) {
+    for (let j = 0; j < t.n; j++) {
+      for (let p = 0; p < t.k; p++) {
+        const x = entryA(t, a, i, p) * entryB(t, b, p, j);
+        c[i * t.n + j] += x;
+        scale[i * t.n + j] += Math.abs(x);
+      }
+    }
+  }
+  return { c, scale };
 }
 
 /** Fills with `draw()` after `offset` leading slots, plus a trailing guard slot. */
@@ -50,80 +71,61 @@ function filled(offset: number, size: number, draw: () => number): Float64Array 
   return x;
 }
 
-/** Runs gemm on a case and returns its output matrix, checking the guard slots were not touched. */
-function run(t: Case, draw: () => number): { got: Float64Array; want: Float64Array } {
-  const a = filled(t.aOffset, t.m * t.k, draw);
-  const b = filled(t.bOffset, t.k * t.n, draw);
+/** Runs one gemm path on a case; checks that the guard slots around C were not touched. */
+function run(kernel: (p: Gemm) => void, t: Case, a: Float64Array, b: Float64Array): Float64Array {
   const c = new Float64Array(t.cOffset + t.m * t.n + 1).fill(-7);
-  gemm(t.transA, t.transB, t.m, t.n, t.k, a, t.aOffset, b, t.bOffset, c, t.cOffset);
+  kernel({ ...t, a, b, c });
   for (let i = 0; i < t.cOffset; i++) expect(c[i]).toBe(-7);
   expect(c[t.cOffset + t.m * t.n]).toBe(-7);
-  return { got: c.slice(t.cOffset, t.cOffset + t.m * t.n), want: naive(t, a, b) };
+  return c.slice(t.cOffset, t.cOffset + t.m * t.n);
 }
 
-const arbCase = (maxDim: number): fc.Arbitrary<Case> =>
+const arbCase = (maxDim: number, maxK: number): fc.Arbitrary<Case> =>
   fc.record({
     transA: fc.boolean(),
     transB: fc.boolean(),
     m: fc.integer({ min: 0, max: maxDim }),
     n: fc.integer({ min: 0, max: maxDim }),
-    k: fc.integer({ min: 0, max: maxDim }),
+    k: fc.integer({ min: 0, max: maxK }),
     aOffset: fc.integer({ min: 0, max: 5 }),
     bOffset: fc.integer({ min: 0, max: 5 }),
     cOffset: fc.integer({ min: 0, max: 5 }),
   });
 
-describe('gemm', () => {
-  it('matches the triple loop exactly on small integers, for every transpose flag and size up to 41', () => {
-    // Products and partial sums of integers in [-8, 8] are exact in float64, so any summation
-    // order gives the same bits and the comparison can be exact.
+const paths: [string, (p: Gemm) => void][] = [['JavaScript', gemmJs], ...(hasWasm ? [['WebAssembly', gemmWasm] as [string, (p: Gemm) => void]] : [])];
+
+describe.each(paths)('gemm, %s path', (_, kernel) => {
+  it('equals the triple loop summing in gemm\'s order, bit for bit, on random reals', () => {
     fc.assert(
-      fc.property(arbCase(41), fc.integer(), (t, seed) => {
-        const rng = new Rng(seed);
-        const { got, want } = run(t, () => rng.int(17) - 8);
-        expect(values(got)).toEqual(values(want));
+      fc.property(arbCase(23, 2 * KC + 9), fc.integer(), (t, s) => {
+        const rng = new Rng(s);
+        const a = filled(t.aOffset, t.m * t.k, () => rng.uniform() * 2 - 1);
+        const b = filled(t.bOffset, t.k * t.n, () => rng.uniform() * 2 - 1);
+        const got = run(kernel, t, a, b);
+        expect(Array.from(got)).toEqual(Array.from(ordered(t, a, b)));
       }),
-      { numRuns: runs },
+      { numRuns: runs, seed },
     );
   });
 
-  it('matches the triple loop to rounding on random reals, sizes past one k-slice and column block', () => {
-    // k > 128 and n > 256 cross the kernel's KC and NC blocking; sums are reordered, so compare
-    // with a tolerance scaled by Σ|a||b| (here at most k·1).
+  it('agrees with a plain triple loop to 1e-13 relative to Σ|a·b|, past a k-slice and the packed path', () => {
+    const rng = new Rng(7);
     const sizes: [number, number, number][] = [
       [5, 300, 140],
       [67, 9, 261],
-      [13, 259, 131],
+      [13, 37, 531],
+      [1, 1, 1],
+      [33, 41, 29],
     ];
-    const rng = new Rng(7);
     for (const [m, n, k] of sizes) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const t = { transA, transB, m, n, k, aOffset: 3, bOffset: 1, cOffset: 2 };
-          const { got, want } = run(t, () => rng.uniform() * 2 - 1);
-          for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(1e-13 * k);
-        }
-      }
-    }
-  });
-
-  it('computes the RNN shapes: a row times a matrix, transposed or not, and an outer product', () => {
-    const rng = new Rng(3);
-    const shapes: [number, number, number][] = [
-      [1, 50, 50],
-      [50, 50, 1],
-      [20, 50, 50],
-      [50, 50, 20],
-      [20, 50, 6],
-      [20, 4, 50],
-      [1, 4, 50],
-    ];
-    for (const [m, n, k] of shapes) {
-      for (const transA of [false, true]) {
-        for (const transB of [false, true]) {
-          const t = { transA, transB, m, n, k, aOffset: 0, bOffset: 0, cOffset: 0 };
-          const { got, want } = run(t, () => rng.int(9) - 4);
-          expect(values(got)).toEqual(values(want));
+          const a = filled(3, m * k, () => rng.uniform() * 2 - 1);
+          const b = filled(1, k * n, () => rng.uniform() * 2 - 1);
+          const got = run(kernel, t, a, b);
+          const want = plain(t, a, b);
+          for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want.c[i])).toBeLessThanOrEqual(1e-13 * want.scale[i]);
         }
       }
     }
@@ -131,18 +133,55 @@ describe('gemm', () => {
 
   it('overwrites the output rather than adding to it, and writes zeros when k = 0', () => {
     const c = new Float64Array([5, 5, 5, 5]);
-    gemm(false, false, 2, 2, 0, new Float64Array(0), 0, new Float64Array(0), 0, c, 0);
+    kernel({ m: 2, n: 2, k: 0, a: new Float64Array(0), b: new Float64Array(0), c });
     expect(Array.from(c)).toEqual([0, 0, 0, 0]);
     const a = new Float64Array([1, 2, 3, 4]);
-    gemm(false, false, 2, 2, 2, a, 0, a, 0, c, 0);
-    gemm(false, false, 2, 2, 2, a, 0, a, 0, c, 0);
+    kernel({ m: 2, n: 2, k: 2, a, b: a, c });
+    kernel({ m: 2, n: 2, k: 2, a, b: a, c });
     // [[1, 2], [3, 4]]² = [[7, 10], [15, 22]]
     expect(Array.from(c)).toEqual([7, 10, 15, 22]);
   });
 
   it('propagates NaN and infinity like the definition does (0·∞ is NaN)', () => {
     const c = new Float64Array(1);
-    gemm(false, false, 1, 1, 2, new Float64Array([0, 1]), 0, new Float64Array([Infinity, 2]), 0, c, 0);
+    kernel({ m: 1, n: 1, k: 2, a: new Float64Array([0, 1]), b: new Float64Array([Infinity, 2]), c });
     expect(c[0]).toBeNaN();
+  });
+});
+
+describe('gemm, the two paths together', () => {
+  it.runIf(hasWasm)('gives the same bits from WebAssembly as from JavaScript on the RNN shapes and big ones', () => {
+    const rng = new Rng(3);
+    const shapes: [number, number, number][] = [
+      [1, 50, 50],
+      [20, 50, 50],
+      [50, 50, 1000],
+      [1000, 6, 50],
+      [129, 130, 257],
+    ];
+    for (const [m, n, k] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const t = { transA, transB, m, n, k, aOffset: 0, bOffset: 0, cOffset: 0 };
+          const a = filled(0, m * k, () => rng.uniform() * 2 - 1);
+          const b = filled(0, k * n, () => rng.uniform() * 2 - 1);
+          expect(Array.from(run(gemmWasm, t, a, b))).toEqual(Array.from(run(gemmJs, t, a, b)));
+        }
+      }
+    }
+  });
+
+  it('gemm picks a path by size and the switch, with the same result either way', () => {
+    const rng = new Rng(5);
+    const a = Float64Array.from({ length: 40 * 30 }, () => rng.uniform());
+    const c1 = new Float64Array(40 * 40);
+    const c2 = new Float64Array(40 * 40);
+    useKernels('js');
+    expect(kernelBackend()).toBe('js');
+    gemm({ m: 40, n: 40, k: 30, a, b: a, c: c1, transB: true });
+    expect(() => gemmWasm({ m: 1, n: 1, k: 1, a, b: a, c: c2 })).toThrow(/not in use/);
+    useKernels('auto');
+    gemm({ m: 40, n: 40, k: 30, a, b: a, c: c2, transB: true });
+    expect(Array.from(c2)).toEqual(Array.from(c1));
   });
 });

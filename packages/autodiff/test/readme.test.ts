@@ -48,6 +48,8 @@ import * as autodiff from '@tapegrad/autodiff';
 import * as testing from '@tapegrad/autodiff/testing';
 import * as arbitraries from '@tapegrad/autodiff/testing/arbitraries';
 import { GradCheckError, gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
+import { gemm, kernelBackend, useKernels } from '@tapegrad/autodiff/kernels';
+import { startThreads, stopThreads } from '@tapegrad/autodiff/threads';
 
 const values = (t: Tensor) => Array.from(t.data);
 /** Rounds for comparison with the README's printed decimals. */
@@ -287,6 +289,22 @@ function fold(s: string): string {
     .replace(/\s+([)\]}])/g, '$1')
     .trim();
 }
+
+describe('autodiff README: Kernels', () => {
+  it('the switch, gemm and the thread pool, as written', async () => {
+    useKernels('auto');
+    expect(kernelBackend()).toBe('wasm');
+    kernelBackend(); // 'wasm' on Node 20 and current browsers; 'js' where WebAssembly SIMD is missing
+    const c = new Float64Array(4);
+    gemm({ m: 2, n: 2, k: 1, a: Float64Array.of(1, 2), b: Float64Array.of(3, 4), c }); // c = [3, 4, 6, 8]
+    expect(Array.from(c)).toEqual([3, 4, 6, 8]);
+    useKernels('js'); // the plain-JavaScript loops from here on: the same bits, slower
+    expect(kernelBackend()).toBe('js');
+    useKernels('auto');
+    await startThreads(1); // Node: products of at least THREAD_MIN_WORK multiply-adds on two threads
+    await stopThreads();
+  });
+});
 
 describe('the READMEs and this file', () => {
   it('every export of the three entry points is named in the autodiff README', () => {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tape, add, exp, mul, sum, tanh, tensor, type Tensor } from '@tapegrad/autodiff';
-import { arbShape, arbTensor } from '@tapegrad/autodiff/testing';
+import { arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
 
 const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 30;
 const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 2013;

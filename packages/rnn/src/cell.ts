@@ -4,6 +4,7 @@
  * ops per step (cell, activation), which is most of what makes BPTT fast on small batches.
  */
 import { ValueError, Tensor, broadcastTo, matmulT, record, relu, sigmoid, tanh } from '@tapegrad/autodiff';
+import { sigmoidScalar } from '@tapegrad/autodiff/kernels';
 
 /** The activations σ of eq. (2). */
 export type Activation = 'tanh' | 'sigmoid' | 'identity' | 'relu';
@@ -65,9 +66,8 @@ export function activationScalar(activation: Activation): (v: number) => [number
       };
     case 'sigmoid':
       return (v) => {
-        const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-        const sNeg = v >= 0 ? Math.exp(-v) / (1 + Math.exp(-v)) : 1 / (1 + Math.exp(v));
-        return [s, s * sNeg];
+        const s = sigmoidScalar(v);
+        return [s, s * sigmoidScalar(-v)];
       };
     case 'relu':
       return (v) => (v > 0 ? [v, 1] : [0, 0]);

@@ -19,11 +19,13 @@
  *   summed over the valid pairs. At ‖v‖ = 0 the norm has no derivative; like the generic Ω (its
  *   safe square root) the pair then adds its value (1) but no gradient.
  * A pair is valid when ‖δ‖² ≥ 1e-20, as in the original code; the first transition x_0 → x_1 counts.
+ * The sums run in @tapegrad/autodiff's `omegaRows` kernel (WebAssembly SIMD, or the same loops in
+ * JavaScript, to the same bits).
  */
 import { Tensor, ValueError, ShapeError } from '@tapegrad/autodiff';
+import { omegaRows } from '@tapegrad/autodiff/kernels';
 import { OMEGA_MIN_DELTA_SQUARED, type OmegaForm } from '@tapegrad/optim';
-import { activationScalar, checkActivation, type Activation } from './cell.js';
-import { product, transposedProduct } from './kernels.js';
+import { checkActivation, type Activation } from './cell.js';
 
 /** Options of {@link paperOmega}. */
 export interface PaperOmegaOptions {
@@ -67,65 +69,22 @@ export function paperOmega(options: PaperOmegaOptions): PaperOmegaResult {
   if (form !== 'paper' && form !== 'summary') throw new ValueError(op, 'form', `must be 'paper' or 'summary', got ${String(form)}`);
   const gradient = options.gradient ?? 'immediate';
   if (gradient !== 'immediate' && gradient !== 'none') throw new ValueError(op, 'gradient', `must be 'immediate' or 'none', got ${String(gradient)}`);
-  const [B, n] = checkShapes(op, W_rec, states, deltas);
-  const { D, S, pairs } = validRows(states, deltas, B, n, activationScalar(activation));
-  // rows (Wᵀδ)ᵀ, one per valid pair: with the product below, 2·pairs·n² multiply-adds, most of the work
-  const Z = new Float64Array(pairs * n);
-  product(D, 0, W_rec.data, Z, 0, pairs, n, n);
-  let total = 0;
-  for (let p = 0; p < pairs; p++) {
-    const off = p * n;
-    let d2 = 0;
-    let v2 = 0;
-    for (let j = 0; j < n; j++) {
-      d2 += D[off + j] * D[off + j];
-      const vj = Z[off + j] * S[off + j];
-      v2 += vj * vj;
-      Z[off + j] = vj * S[off + j]; // z = v ⊙ σ'(x_k), what the gradient needs
-    }
-    let coef: number;
-    if (form === 'paper') {
-      const r = v2 / d2;
-      total += (r - 1) * (r - 1);
-      coef = (4 * (r - 1)) / d2;
-    } else {
-      const normV = Math.sqrt(v2);
-      const normD = Math.sqrt(d2);
-      const rho = normV / normD;
-      total += (rho - 1) * (rho - 1);
-      coef = v2 > 0 ? (2 * (rho - 1)) / (normD * normV) : 0;
-    }
-    for (let j = 0; j < n; j++) D[off + j] *= coef; // D's rows become coef·δ
-  }
-  const scale = form === 'paper' && pairs > 0 ? 1 / pairs : 1;
-  if (gradient === 'none') return { value: total * scale, grad: null, pairs };
-  const G = transposedProduct(D, n, Z, n, pairs); // Σ_p coef_p δ_p z_pᵀ
-  if (scale !== 1) for (let i = 0; i < G.length; i++) G[i] *= scale;
-  return { value: total * scale, grad: new Tensor(G, [n, n]), pairs };
-}
-
-/** The valid (step, example) pairs as compact rows [pairs, n]: δ in D and σ'(x_k) in S. */
-function validRows(states: readonly Tensor[], deltas: readonly Tensor[], B: number, n: number, sigma: (v: number) => [number, number]): { D: Float64Array; S: Float64Array; pairs: number } {
-  const keep: number[] = []; // k·B + b of each valid pair
-  for (let k = 0; k < deltas.length; k++) {
-    const d = deltas[k].data;
-    for (let b = 0; b < B; b++) {
-      let d2 = 0;
-      for (let i = b * n; i < (b + 1) * n; i++) d2 += d[i] * d[i];
-      // a NaN norm fails the test too, as in the generic Ω's mask
-      if (d2 >= OMEGA_MIN_DELTA_SQUARED) keep.push(k * B + b);
-    }
-  }
-  const D = new Float64Array(keep.length * n);
-  const S = new Float64Array(keep.length * n);
-  keep.forEach((kb, p) => {
-    const k = Math.floor(kb / B);
-    const from = (kb - k * B) * n;
-    D.set(deltas[k].data.subarray(from, from + n), p * n);
-    const x = states[k].data;
-    for (let j = 0; j < n; j++) S[p * n + j] = sigma(x[from + j])[1];
+  const [, n] = checkShapes(op, W_rec, states, deltas);
+  // δ_{k+1} pairs with x_k: states x_0..x_{T−1}
+  const r = omegaRows({
+    n,
+    W: W_rec.data,
+    activation,
+    form,
+    gradient: gradient === 'immediate',
+    minDeltaSquared: OMEGA_MIN_DELTA_SQUARED,
+    deltas: deltas.map((d) => d.data),
+    states: states.slice(0, deltas.length).map((x) => x.data),
   });
-  return { D, S, pairs: keep.length };
+  const scale = form === 'paper' && r.pairs > 0 ? 1 / r.pairs : 1;
+  if (r.G === null) return { value: r.total * scale, grad: null, pairs: r.pairs };
+  if (scale !== 1) for (let i = 0; i < r.G.length; i++) r.G[i] *= scale;
+  return { value: r.total * scale, grad: new Tensor(r.G, [n, n]), pairs: r.pairs };
 }
 
 /** W_rec [n, n], T + 1 states and T deltas, all [B, n]; returns [B, n]. */

@@ -7,7 +7,8 @@
  *
  * The VJP has two paths with the same first-order values (to rounding):
  *  - fast: when the reverse walk is not itself being recorded (`activeTape() === null`, a
- *    top-level `valueAndGrad`), plain loops returning constant tensors;
+ *    top-level `valueAndGrad`), @tapegrad/autodiff's recurrence kernels (WebAssembly SIMD, or the
+ *    same loops in JavaScript), returning constant tensors;
  *  - recorded: inside a nested transform (grad of grad, the exact Ω gradient, jvp) the same
  *    recursion composed from differentiable ops, so every order of derivative stays correct.
  */
@@ -29,8 +30,8 @@ import {
   tanh,
   tanhGrad,
 } from '@tapegrad/autodiff';
+import { recurrenceBackward, recurrenceForward, type RecurrenceInputs, type RecurrenceStates } from '@tapegrad/autodiff/kernels';
 import { applyActivation, checkActivation, type Activation } from './cell.js';
-import { product, productTransposed, transposedProduct } from './kernels.js';
 
 const NAMES = ['x0', 'W_rec', 'u', 'W_in', 'b', 'offsets'];
 
@@ -49,11 +50,13 @@ const NAMES = ['x0', 'W_rec', 'u', 'W_in', 'b', 'offsets'];
 export function rnnSequence(x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Tensor, b: Tensor, activation: Activation, offsets?: Tensor): Tensor {
   const sigma = checkActivation('rnnSequence', activation);
   const [T, B, n, nIn] = checkShapes(x0, W_rec, inputs, W_in, b, offsets);
-  const { X, H } = forwardStates(sigma, x0.data, x0.shape[0], W_rec.data, inputs.data, W_in.data, b.data, offsets?.data ?? EMPTY, T, B, n, nIn);
-  const W = W_rec.data;
-  const U = inputs.data;
-  const Win = W_in.data;
-  const out = new Tensor(X, [T, B, n]);
+  const given: RecurrenceInputs = {
+    T, B, n, nIn, activation: sigma,
+    x0: x0.data, x0Rows: x0.shape[0], W: W_rec.data, Win: W_in.data, b: b.data, U: inputs.data,
+    ...(offsets === undefined ? {} : { offsets: offsets.data }),
+  };
+  const states = recurrenceForward(given);
+  const out = new Tensor(states.X, [T, B, n]);
   const shapes = { T, B, n, nIn, sigma };
   // δ_T = g_T, δ_t = g_t + (δ_{t+1}·W_rec) ⊙ σ'(x_t); ∂x0 = (δ_1·W_rec) ⊙ σ'(x_0),
   // ∂W_rec = Σ_t δ_tᵀ·σ(x_{t−1}), ∂u_t = δ_t·W_in, ∂W_in = Σ_t δ_tᵀ·u_t, ∂b = Σ_t δ_t (rows summed),
@@ -61,66 +64,9 @@ export function rnnSequence(x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Ten
   const args = offsets === undefined ? [x0, W_rec, inputs, W_in, b] : [x0, W_rec, inputs, W_in, b, offsets];
   return record(out, 'rnnSequence', args, NAMES, (g, needs) =>
     activeTape() === null
-      ? fastVjp(g.data, needs, shapes, X, H, x0, W, U, Win)
+      ? fastVjp(g.data, needs, given, states)
       : recordedVjp(g, needs, shapes, out, x0, W_rec, inputs, W_in),
   );
-}
-
-const EMPTY = new Float64Array(0);
-
-/*
- * The loops over steps live in functions of their own, with nothing after them: V8 optimizes a
- * long-running loop on the spot (on-stack replacement), and code after it that had not run yet
- * would bail out of that optimized code on every call.
- */
-
-/** x_1..x_T (X, [T·B, n]) and h_0..h_T = σ(x_t) (H, h_0 repeated on every row) on plain buffers. */
-function forwardStates(
-  sigma: Activation,
-  x0: Float64Array,
-  rows0: number,
-  W: Float64Array,
-  U: Float64Array,
-  Win: Float64Array,
-  bias: Float64Array,
-  offsets: Float64Array,
-  T: number,
-  B: number,
-  n: number,
-  nIn: number,
-): { X: Float64Array; H: Float64Array } {
-  const step = B * n;
-  const H = new Float64Array((T + 1) * step);
-  for (let r = 0; r < B; r++) activateInto(sigma, x0, (rows0 === 1 ? 0 : r) * n, H, r * n, n);
-  const X = new Float64Array(T * step);
-  for (let t = 0; t < T; t++) {
-    const o = t * step;
-    productTransposed(H, o, W, X, o, B, n, n);
-    addBiasAndInputs(X, o, bias, U, Win, t * B, B, n, nIn);
-    addRange(X, offsets, o, offsets.length === 0 ? 0 : step);
-    activateInto(sigma, X, o, H, o + step, step);
-  }
-  return { X, H };
-}
-
-/** Adds b and u·W_inᵀ to the B rows of X from offset o; `u0` is the first input row. */
-function addBiasAndInputs(X: Float64Array, o: number, bias: Float64Array, U: Float64Array, Win: Float64Array, u0: number, B: number, n: number, nIn: number): void {
-  for (let r = 0; r < B; r++) {
-    const row = o + r * n;
-    const uo = (u0 + r) * nIn;
-    for (let i = 0; i < n; i++) X[row + i] += bias[i];
-    // one-hot inputs are mostly zeros: skip them rather than multiply
-    for (let j = 0; j < nIn; j++) {
-      const uj = U[uo + j];
-      if (uj === 0) continue;
-      for (let i = 0; i < n; i++) X[row + i] += uj * Win[i * nIn + j];
-    }
-  }
-}
-
-/** X[o + k] += add[o + k] for k < len. */
-function addRange(X: Float64Array, add: Float64Array, o: number, len: number): void {
-  for (let k = o; k < o + len; k++) X[k] += add[k];
 }
 
 interface Sizes {
@@ -131,49 +77,19 @@ interface Sizes {
   sigma: Activation;
 }
 
-/** Backpropagation through time on plain buffers; every result is a constant tensor. */
-function fastVjp(g: Float64Array, needs: readonly boolean[], s: Sizes, X: Float64Array, H: Float64Array, x0: Tensor, W: Float64Array, U: Float64Array, Win: Float64Array): (Tensor | null)[] {
-  const { T, B, n, nIn, sigma } = s;
-  const step = B * n;
-  const rows = T * B;
-  const D = new Float64Array(rows * n); // δ_1..δ_T, [T·B, n]
-  const dh = new Float64Array(step); // δ_{t+1}·W_rec = ∂E/∂σ(x_t) through the recurrence
-  backThroughTime(sigma, g, X, H, W, D, dh, T, B, n, needs[0]);
-  let dx0: Tensor | null = null;
-  if (needs[0]) {
-    const rows0 = x0.shape[0];
-    const d = new Float64Array(step);
-    // x_0 has no entry in X: its σ'(x_0) is read from x0 itself, h_0 from H's first step
-    const x0Rows = new Float64Array(step);
-    for (let r = 0; r < B; r++) x0Rows.set(x0.data.subarray((rows0 === 1 ? 0 : r) * n, (rows0 === 1 ? 1 : r + 1) * n), r * n);
-    backThroughActivation(sigma, x0Rows, H, 0, 0, dh, null, d, step);
-    dx0 = new Tensor(rows0 === 1 ? sumRows(d, B, n) : d, [rows0, n]);
-  }
-  let du: Tensor | null = null;
-  if (needs[2]) {
-    const out = new Float64Array(rows * nIn);
-    product(D, 0, Win, out, 0, rows, n, nIn);
-    du = new Tensor(out, [T, B, nIn]);
-  }
+/** Backpropagation through time by the kernels; every result is a constant tensor. */
+function fastVjp(g: Float64Array, needs: readonly boolean[], given: RecurrenceInputs, states: RecurrenceStates): (Tensor | null)[] {
+  const { T, B, n, nIn } = given;
+  const d = recurrenceBackward(given, states, g, { x0: needs[0], W: needs[1], U: needs[2], Win: needs[3], b: needs[4], D: needs[5] });
+  const tensorOf = (data: Float64Array | null, shape: number[]) => (data === null ? null : new Tensor(data, shape));
   return [
-    dx0,
-    needs[1] ? new Tensor(transposedProduct(D, n, H, n, rows), [n, n]) : null, // H's first T·B rows are h_0..h_{T−1}
-    du,
-    needs[3] ? new Tensor(inputWeightGradient(D, U, rows, n, nIn), [n, nIn]) : null,
-    needs[4] ? new Tensor(sumRows(D, rows, n), [n]) : null,
-    needs[5] ? new Tensor(D, [T, B, n]) : null,
+    tensorOf(d.x0, [given.x0Rows, n]),
+    tensorOf(d.W, [n, n]),
+    tensorOf(d.U, [T, B, nIn]),
+    tensorOf(d.Win, [n, nIn]),
+    tensorOf(d.b, [n]),
+    tensorOf(d.D, [T, B, n]),
   ];
-}
-
-/** δ_t into D for t = T..1, and dh = δ_1·W_rec at the end when x_0 needs its gradient. */
-function backThroughTime(sigma: Activation, g: Float64Array, X: Float64Array, H: Float64Array, W: Float64Array, D: Float64Array, dh: Float64Array, T: number, B: number, n: number, needsX0: boolean): void {
-  const step = B * n;
-  D.set(g.subarray((T - 1) * step, T * step), (T - 1) * step);
-  for (let t = T - 1; t >= 0; t--) {
-    const o = t * step;
-    if (t < T - 1) backThroughActivation(sigma, X, H, o, o + step, dh, g, D, step);
-    if (t > 0 || needsX0) product(D, o, W, dh, 0, B, n, n);
-  }
 }
 
 /** The same recursion from differentiable ops, recorded on the active tape (higher order). */
@@ -220,66 +136,6 @@ function activationVjp(sigma: Activation, x: Tensor, v: Tensor): Tensor {
     case 'identity':
       return v;
   }
-}
-
-/** dst[do + k] = σ(src[so + k]) for k < len. */
-function activateInto(sigma: Activation, src: Float64Array, so: number, dst: Float64Array, d0: number, len: number): void {
-  switch (sigma) {
-    case 'tanh':
-      for (let k = 0; k < len; k++) dst[d0 + k] = Math.tanh(src[so + k]);
-      return;
-    case 'sigmoid':
-      for (let k = 0; k < len; k++) dst[d0 + k] = logistic(src[so + k]);
-      return;
-    case 'relu':
-      for (let k = 0; k < len; k++) dst[d0 + k] = src[so + k] > 0 ? src[so + k] : 0;
-      return;
-    case 'identity':
-      for (let k = 0; k < len; k++) dst[d0 + k] = src[so + k];
-  }
-}
-
-/**
- * D[xo + k] = (g[xo + k] or 0) + dh[k]·σ'(x[xo + k]) for k < len, σ' from x or from h = σ(x) at
- * H[ho + k], in the forms the autodiff ops use: tanh (1 − h)(1 + h), sigmoid σ(x)·σ(−x).
- */
-function backThroughActivation(sigma: Activation, x: Float64Array, H: Float64Array, xo: number, ho: number, dh: Float64Array, g: Float64Array | null, D: Float64Array, len: number): void {
-  for (let k = 0; k < len; k++) {
-    const h = H[ho + k];
-    const v = x[xo + k];
-    const slope = sigma === 'tanh' ? (1 - h) * (1 + h) : sigma === 'sigmoid' ? h * logistic(-v) : sigma === 'relu' ? (v > 0 ? 1 : 0) : 1;
-    D[xo + k] = (g === null ? 0 : g[xo + k]) + dh[k] * slope;
-  }
-}
-
-/** 1 / (1 + e^(−v)) without overflow, as autodiff's sigmoid computes it. */
-function logistic(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
-
-/**
- * ∂W_in = Dᵀ·U over all rows, skipping zero inputs: one-hot inputs (the paper's tasks) have one
- * non-zero per row, so this costs rows·n instead of the dense product's rows·n·n_in.
- */
-function inputWeightGradient(D: Float64Array, U: Float64Array, rows: number, n: number, nIn: number): Float64Array {
-  const out = new Float64Array(n * nIn);
-  for (let p = 0; p < rows; p++) {
-    for (let j = 0; j < nIn; j++) {
-      const u = U[p * nIn + j];
-      if (u === 0) continue;
-      for (let i = 0; i < n; i++) out[i * nIn + j] += D[p * n + i] * u;
-    }
-  }
-  return out;
-}
-
-/** The column sums of a [rows, n] buffer. */
-function sumRows(a: Float64Array, rows: number, n: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let p = 0; p < rows; p++) for (let i = 0; i < n; i++) out[i] += a[p * n + i];
-  return out;
 }
 
 const shapeText = (t: unknown): string => (t instanceof Tensor ? `[${t.shape.join(', ')}]` : typeof t);

@@ -64,7 +64,7 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
   const { sizes, activation, head, prepared } = checkCall(op, params, batch, config);
   const fused = checkFused(op, config.fused);
   const T = prepared.length;
-  const offsets = fused ? zeros([T, prepared.batchSize, sizes.nHidden]) : prepared.steps.map(() => zeros([prepared.batchSize, sizes.nHidden]));
+  const offsets = fused ? sharedZeros([T, prepared.batchSize, sizes.nHidden]) : prepared.steps.map(() => zeros([prepared.batchSize, sizes.nHidden]));
   const inputs = fused ? sequenceInputs(batch.inputs, prepared) : null;
   let states: Tensor[] = [];
   const { value, grad } = valueAndGrad(
@@ -94,6 +94,18 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
       return (stats ??= signalStatistics(params, activation, finalStates, deltas));
     },
   };
+}
+
+/**
+ * One zero buffer for every call's offsets: they are only ever read (their gradient is what
+ * counts), and a fresh [T, B, n] per update costs an allocation the size of the states.
+ */
+let zeroBuffer = new Float64Array(0);
+
+function sharedZeros(shape: [number, number, number]): Tensor {
+  const size = shape[0] * shape[1] * shape[2];
+  if (zeroBuffer.length < size) zeroBuffer = new Float64Array(size);
+  return new Tensor(zeroBuffer.subarray(0, size), shape);
 }
 
 /**

@@ -2,82 +2,160 @@
  * @file Matrix multiplication on Float64Array, C = op(A)·op(B) where op transposes or not, so the
  * backward pass never materialises a transpose.
  *
- * Two paths. Small products (the RNN's 1×50·50×50ᵀ, outer products, k < 4) run direct loops
- * chosen so the innermost loop has unit stride. Larger ones use the GotoBLAS scheme in scalar
- * JavaScript: copy op(A) into slivers of MR rows and op(B) into slivers of NR columns, laid out
- * so a micro-kernel reads both front to back, then let the micro-kernel keep an MR×NR block of C
- * in local variables (registers) for a whole k-slice. Packing makes the four transpose variants
- * one case and costs O(mk + kn) against the O(mnk) product.
+ * One summation order for every path, so that the plain-JavaScript loops here and the WebAssembly
+ * SIMD kernel (assembly/gemm.ts, used for products big enough to pay for the copy into wasm
+ * memory) give the same bits: each element of C starts at 0 and gets, for each k-slice of KC
+ * products in order, that slice's products added one by one to a partial sum started at 0.
+ *
+ * Two JavaScript paths. Small products (the RNN's 1×50·50×50ᵀ, outer products, k < 4) run direct
+ * loops chosen so the innermost loop has unit stride. Larger ones use the GotoBLAS scheme in scalar
+ * JavaScript: copy op(A) into slivers of MR rows and op(B) into slivers of NR columns, laid out so a
+ * micro-kernel reads both front to back, then let the micro-kernel keep an MR×NR block of C in
+ * local variables (registers) for a whole k-slice. Packing makes the four transpose variants one
+ * case and costs O(mk + kn) against the O(mnk) product.
  */
+import { ValueError } from '../errors.js';
+import { activeWasm, wasmFor } from './backend.js';
+import type { WasmKernels } from './wasm.js';
 
-/** Rows and columns of C that one micro-kernel call keeps in registers (16 accumulators). */
+/** Rows and columns of C that one JavaScript micro-kernel call keeps in registers (16 accumulators). */
 const MR = 4;
 const NR = 4;
-/** k-slice length: an MR×KC sliver of A (4 KB) stays in L1 while the B slivers stream past. */
-const KC = 128;
-/** Columns per block: the KC×NC part of packed B (256 KB) stays in L2 across all rows of A. */
+/**
+ * k-slice length, shared with the WebAssembly kernel: it fixes the summation order.
+ *
+ * @example
+ * KC; // 256: a sum over 1000 terms is four partial sums, each from 0, added in order
+ */
+export const KC = 256;
+/** Columns per block: the KC×NC part of packed B (512 KB) stays in L2 across all rows of A. */
 const NC = 256;
 /** Below this many multiply-adds packing does not pay for itself. */
 const DIRECT_MAX_WORK = 4096;
+/**
+ * From this many multiply-adds on (12³), the WebAssembly kernel beats the copies it needs
+ * (measured: bench/src/crossover.ts).
+ *
+ * @example
+ * 20 * 50 * 50 >= WASM_MIN_WORK; // true: an RNN step of B = 20 runs in WebAssembly
+ */
+export const WASM_MIN_WORK = 1728;
 
-// Scratch for the packed panels, grown on demand and reused, so gemm does not allocate per call.
-// Safe because gemm is synchronous and calls nothing that could re-enter it.
+// Scratch, grown on demand and reused, so gemm does not allocate per call. Safe because gemm is
+// synchronous and calls nothing that could re-enter it.
 let packedA = new Float64Array(0);
 let packedB = new Float64Array(0);
+let rowScratch = new Float64Array(0);
 const edgeTile = new Float64Array(MR * NR);
 
+/** A product C = op(A)·op(B): sizes, buffers, and where in them the three matrices start. */
+export interface Gemm {
+  /** Rows of C and of op(A). */
+  m: number;
+  /** Columns of C and of op(B). */
+  n: number;
+  /** Columns of op(A), rows of op(B): the length of each sum. */
+  k: number;
+  /** A, stored m × k, or k × m when `transA`. */
+  a: Float64Array;
+  /** B, stored k × n, or n × k when `transB`. */
+  b: Float64Array;
+  /** C, m × n, overwritten. */
+  c: Float64Array;
+  transA?: boolean;
+  transB?: boolean;
+  /** Where A, B and C start in their arrays (one matrix of a batch); 0 by default. */
+  aOffset?: number;
+  bOffset?: number;
+  cOffset?: number;
+}
+
 /**
- * Writes op(A)·op(B) into `c` (m × n, overwritten). A is stored m × k (or k × m when transA),
- * B is stored k × n (or n × k when transB). Offsets select one matrix of a batch.
+ * Writes op(A)·op(B) into C (see {@link Gemm}). The same bits from the JavaScript loops and from
+ * the WebAssembly kernel, whichever runs.
  *
  * @example
  * const c = new Float64Array(1);
- * gemm(false, false, 1, 1, 2, new Float64Array([1, 2]), 0, new Float64Array([3, 4]), 0, c, 0); // c = [11]
+ * gemm({ m: 1, n: 1, k: 2, a: Float64Array.of(1, 2), b: Float64Array.of(3, 4), c }); // c = [11]
  */
-export function gemm(
-  transA: boolean,
-  transB: boolean,
-  m: number,
-  n: number,
-  k: number,
-  a: Float64Array,
-  aOffset: number,
-  b: Float64Array,
-  bOffset: number,
-  c: Float64Array,
-  cOffset: number,
-): void {
-  if (k === 1) {
-    // An outer product: op(A) is a column and op(B) a row whatever the flags, so no stride matters.
-    for (let i = 0; i < m; i++) {
-      const ai = a[aOffset + i];
-      const ci = cOffset + i * n;
-      for (let j = 0; j < n; j++) c[ci + j] = ai * b[bOffset + j];
-    }
-    return;
-  }
+export function gemm(p: Gemm): void {
+  const wasm = wasmFor(p.m * p.n * p.k, WASM_MIN_WORK);
+  if (wasm !== null) wasmGemm(wasm, p);
+  else gemmJs(p);
+}
+
+/**
+ * The WebAssembly path of {@link gemm}, at any size; a ValueError when the WebAssembly kernels are
+ * not in use (see useKernels).
+ *
+ * @example
+ * const c = new Float64Array(1);
+ * gemmWasm({ m: 1, n: 1, k: 2, a: Float64Array.of(1, 2), b: Float64Array.of(3, 4), c }); // c = [11]
+ */
+export function gemmWasm(p: Gemm): void {
+  const w = activeWasm();
+  if (w === null) throw new ValueError('gemmWasm', 'kernels', "the WebAssembly kernels are not in use (useKernels('wasm'))");
+  wasmGemm(w, p);
+}
+
+/** Copy op(A), op(B) into wasm memory, multiply, copy C out. */
+function wasmGemm(w: WasmKernels, p: Gemm): void {
+  const { m, n, k } = p;
+  const aOffset = p.aOffset ?? 0;
+  const bOffset = p.bOffset ?? 0;
+  const cOffset = p.cOffset ?? 0;
+  const [A, B, C] = w.layout(m * k, k * n, m * n);
+  w.put(A, p.a, aOffset, m * k);
+  w.put(B, p.b, bOffset, k * n);
+  w.gemm(p.transA === true, p.transB === true, m, n, k, A, B, C);
+  w.take(C, p.c, cOffset, m * n);
+}
+
+/**
+ * The JavaScript path of {@link gemm}, always: the reference the WebAssembly kernel is tested
+ * against bit for bit.
+ *
+ * @example
+ * const c = new Float64Array(4);
+ * gemmJs({ m: 2, n: 2, k: 1, a: Float64Array.of(1, 2), b: Float64Array.of(3, 4), c }); // c = [3, 4, 6, 8]
+ */
+export function gemmJs(p: Gemm): void {
+  const { m, n, k, a, b, c } = p;
+  const transA = p.transA === true;
+  const transB = p.transB === true;
+  const aOffset = p.aOffset ?? 0;
+  const bOffset = p.bOffset ?? 0;
+  const cOffset = p.cOffset ?? 0;
   c.fill(0, cOffset, cOffset + m * n);
   if (m === 0 || n === 0 || k === 0) return;
   if (m < MR || n < NR || k < 4 || m * n * k <= DIRECT_MAX_WORK) {
-    if (transB) gemmDot(transA, m, n, k, a, aOffset, b, bOffset, c, cOffset);
-    else gemmAxpy(transA, m, n, k, a, aOffset, b, bOffset, c, cOffset);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const p1 = Math.min(k, p0 + KC);
+      if (transB) gemmDot(transA, m, n, k, p0, p1, a, aOffset, b, bOffset, c, cOffset);
+      else gemmAxpy(transA, m, n, k, p0, p1, a, aOffset, b, bOffset, c, cOffset);
+    }
     return;
   }
   gemmPacked(transA, transB, m, n, k, a, aOffset, b, bOffset, c, cOffset);
 }
 
 /**
- * C += op(A)·B with B stored k × n: row i of C gathers rows of B scaled by A[i][p], four rows of
- * B per pass so each element of C is loaded and stored k/4 times instead of k times.
+ * C += the k-slice p0..p1 of op(A)·B with B stored k × n: row i of C gathers rows of B scaled by
+ * A[i][p], four rows of B per pass so each element of C is loaded and stored a quarter as often.
+ * The first slice sums straight into C (which starts at 0); later ones into a zeroed row first.
  */
-function gemmAxpy(transA: boolean, m: number, n: number, k: number, a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number): void {
+function gemmAxpy(transA: boolean, m: number, n: number, k: number, p0: number, p1: number, a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number): void {
   const ai = transA ? 1 : k;
   const ap = transA ? m : 1;
-  const k4 = k - (k % 4);
+  const p4 = p1 - ((p1 - p0) % 4);
+  if (p0 > 0 && rowScratch.length < n) rowScratch = new Float64Array(n);
+  const t = p0 === 0 ? c : rowScratch;
   for (let i = 0; i < m; i++) {
     const ci = cOffset + i * n;
+    const ti = p0 === 0 ? ci : 0;
+    if (p0 > 0) t.fill(0, 0, n);
     const aRow = aOffset + i * ai;
-    for (let p = 0; p < k4; p += 4) {
+    for (let p = p0; p < p4; p += 4) {
       const a0 = a[aRow + p * ap];
       const a1 = a[aRow + (p + 1) * ap];
       const a2 = a[aRow + (p + 2) * ap];
@@ -86,21 +164,23 @@ function gemmAxpy(transA: boolean, m: number, n: number, k: number, a: Float64Ar
       const b1 = b0 + n;
       const b2 = b1 + n;
       const b3 = b2 + n;
-      for (let j = 0; j < n; j++) c[ci + j] += a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+      for (let j = 0; j < n; j++) t[ti + j] = t[ti + j] + a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
     }
-    for (let p = k4; p < k; p++) {
+    for (let p = p4; p < p1; p++) {
       const aip = a[aRow + p * ap];
       const bRow = bOffset + p * n;
-      for (let j = 0; j < n; j++) c[ci + j] += aip * b[bRow + j];
+      for (let j = 0; j < n; j++) t[ti + j] += aip * b[bRow + j];
     }
+    if (p0 > 0) for (let j = 0; j < n; j++) c[ci + j] += t[j];
   }
 }
 
 /**
- * C = op(A)·Bᵀ with B stored n × k: each C[i][j] is a dot product of a row of op(A) with a row
- * of B, both read with unit stride (A too unless transA); four rows of B share each load of A.
+ * C += the k-slice p0..p1 of op(A)·Bᵀ with B stored n × k: each C[i][j] gets a dot product of a
+ * row of op(A) with a row of B, both read with unit stride (A too unless transA); four rows of B
+ * share each load of A.
  */
-function gemmDot(transA: boolean, m: number, n: number, k: number, a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number): void {
+function gemmDot(transA: boolean, m: number, n: number, k: number, p0: number, p1: number, a: Float64Array, aOffset: number, b: Float64Array, bOffset: number, c: Float64Array, cOffset: number): void {
   const ai = transA ? 1 : k;
   const ap = transA ? m : 1;
   const n4 = n - (n % 4);
@@ -116,23 +196,23 @@ function gemmDot(transA: boolean, m: number, n: number, k: number, a: Float64Arr
       let s1 = 0;
       let s2 = 0;
       let s3 = 0;
-      for (let p = 0; p < k; p++) {
+      for (let p = p0; p < p1; p++) {
         const aip = a[aRow + p * ap];
         s0 += aip * b[b0 + p];
         s1 += aip * b[b1 + p];
         s2 += aip * b[b2 + p];
         s3 += aip * b[b3 + p];
       }
-      c[ci + j] = s0;
-      c[ci + j + 1] = s1;
-      c[ci + j + 2] = s2;
-      c[ci + j + 3] = s3;
+      c[ci + j] += s0;
+      c[ci + j + 1] += s1;
+      c[ci + j + 2] += s2;
+      c[ci + j + 3] += s3;
     }
     for (let j = n4; j < n; j++) {
       const bRow = bOffset + j * k;
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[aRow + p * ap] * b[bRow + p];
-      c[ci + j] = s;
+      for (let p = p0; p < p1; p++) s += a[aRow + p * ap] * b[bRow + p];
+      c[ci + j] += s;
     }
   }
 }

@@ -49,7 +49,7 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   }
   if (a.rank === 2 && b.rank === 2) {
     const out = new Float64Array(m * n);
-    gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out, 0);
+    gemm({ m, n, k, a: a.data, b: b.data, c: out, transA, transB });
     return recordMatmul(new Tensor(out, [m, n]), a, b, transA, transB);
   }
   const batchA = a.shape.slice(0, -2);
@@ -58,7 +58,7 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
   const count = batch.reduce((p, d) => p * d, 1);
   const out = new Float64Array(count * m * n);
   if (count === 1) {
-    gemm(transA, transB, m, n, k, a.data, 0, b.data, 0, out, 0);
+    gemm({ m, n, k, a: a.data, b: b.data, c: out, transA, transB });
   } else {
     const sa = broadcastStrides(batchA, batch);
     const sb = broadcastStrides(batchB, batch);
@@ -70,7 +70,7 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
         ia += index[d] * sa[d];
         ib += index[d] * sb[d];
       }
-      gemm(transA, transB, m, n, k, a.data, ia * ar * ac, b.data, ib * br * bc, out, t * m * n);
+      gemm({ m, n, k, a: a.data, b: b.data, c: out, transA, transB, aOffset: ia * ar * ac, bOffset: ib * br * bc, cOffset: t * m * n });
       for (let d = batch.length - 1; d >= 0 && ++index[d] === batch[d]; d--) index[d] = 0;
     }
   }
