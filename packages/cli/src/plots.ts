@@ -1,92 +1,15 @@
 /**
- * @file The report's pictures as vega-lite specifications: training curves, gradient norms with
- * the clipping threshold, per-step error signal norms against k, the single-unit error surface
- * with SGD trajectories, and success rate against sequence length. Each function takes plain
- * rows and returns a spec; render.ts turns specs into files.
+ * @file The report's pictures as vega-lite specifications: per-step error signal norms against k,
+ * the single-unit error surface with descent trajectories, success rate against sequence length,
+ * and (from curve-plots.ts) the training curves and gradient norms. Each function takes plain rows
+ * and returns a spec; render.ts turns specs into files.
  */
+import { heatmap, type SurfaceCell } from './heatmap.js';
+import { INIT_ORDER, METHOD_ORDER, SCHEMA, methodScales } from './plot-style.js';
 import type { PlotSpec } from './render.js';
 
-/**
- * One logged training point of one run (`run` labels the line, e.g. `sgd-c seed 2`). With
- * `group` (e.g. the method) the lines are coloured by group, one line per run, so that many
- * seeds stay readable.
- */
-export interface CurveRow {
-  readonly run: string;
-  readonly update: number;
-  readonly value: number;
-  readonly group?: string;
-}
-
-/** Colour by group when the rows have one (one line per run inside it), else by run. */
-function lineColour(rows: readonly CurveRow[]): Record<string, unknown> {
-  return rows.some((r) => r.group !== undefined)
-    ? { color: { field: 'group', type: 'nominal', title: 'method' }, detail: { field: 'run', type: 'nominal' } }
-    : { color: { field: 'run', type: 'nominal', title: 'run' } };
-}
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-
-/**
- * Loss (log scale) and validation error (%) over updates, one line per run, stacked.
- *
- * @example
- * trainingCurvesSpec(lossRows, errorRows, 'temporal order, L = 50');
- */
-export function trainingCurvesSpec(loss: readonly CurveRow[], validationError: readonly CurveRow[], title: string): PlotSpec {
-  const line = (rows: readonly CurveRow[], yTitle: string, log: boolean) => ({
-    width: 520,
-    height: 200,
-    data: { values: rows.filter((r) => Number.isFinite(r.value) && (!log || r.value > 0)) as CurveRow[] },
-    mark: { type: 'line' as const, strokeWidth: 1.5 },
-    encoding: {
-      x: { field: 'update', type: 'quantitative' as const, title: 'update' },
-      y: { field: 'value', type: 'quantitative' as const, title: yTitle, scale: log ? { type: 'log' as const } : { zero: true } },
-      ...lineColour(rows),
-    },
-  });
-  return {
-    $schema: SCHEMA,
-    title,
-    vconcat: [line(loss, 'training loss (log)', true), line(validationError, 'validation error (%)', false)],
-  } as PlotSpec;
-}
-
-/**
- * Pre-clip gradient norm over updates (log scale) with a dashed rule at the clipping threshold.
- *
- * @example
- * gradientNormSpec(rows, 1, 'gradient norm before clipping');
- */
-export function gradientNormSpec(rows: readonly CurveRow[], threshold: number, title: string): PlotSpec {
-  return {
-    $schema: SCHEMA,
-    title,
-    width: 520,
-    height: 260,
-    layer: [
-      {
-        data: { values: rows.filter((r) => Number.isFinite(r.value) && r.value > 0) as CurveRow[] },
-        mark: { type: 'line', strokeWidth: 1.2, opacity: 0.85 },
-        encoding: {
-          x: { field: 'update', type: 'quantitative', title: 'update' },
-          y: { field: 'value', type: 'quantitative', title: '‖∂E/∂θ‖ before clipping (log)', scale: { type: 'log' } },
-          ...lineColour(rows),
-        },
-      },
-      {
-        data: { values: [{ threshold, label: `clipping threshold ${threshold}` }] },
-        mark: { type: 'rule', strokeDash: [6, 4], color: 'black' },
-        encoding: { y: { field: 'threshold', type: 'quantitative' } },
-      },
-      {
-        data: { values: [{ threshold, label: `clipping threshold = ${threshold}` }] },
-        mark: { type: 'text', align: 'left', dx: 4, dy: -7, x: 0 },
-        encoding: { y: { field: 'threshold', type: 'quantitative' }, text: { field: 'label' } },
-      },
-    ],
-  } as PlotSpec;
-}
+export { GRADIENT_NORM_OF, gradientNormSpec, trainingCurvesSpec, type CurveRow, type NormRow } from './curve-plots.js';
+export type { SurfaceCell } from './heatmap.js';
 
 /** ‖∂E/∂x_k‖ at step k for one initialisation (averaged over examples). */
 export interface FlowRow {
@@ -95,34 +18,70 @@ export interface FlowRow {
   readonly norm: number;
 }
 
+/** Below this many decades between the highest and lowest norm, one log axis shows every curve well. */
+const ZOOM_ABOVE_DECADES = 10;
+
+/**
+ * The curves a second panel zooms on, or null: when one curve falls so far (sigmoid's signal
+ * drops by 10^-160 over 100 steps) that the others are flattened against the top, the curves
+ * that fit together into a quarter of the whole plot's decades, taken from the highest down.
+ */
+function zoomOn(rows: readonly FlowRow[]): string[] | null {
+  const ranges = new Map<string, { lo: number; hi: number }>();
+  for (const r of rows) {
+    const v = Math.log10(r.norm);
+    const range = ranges.get(r.init) ?? { lo: v, hi: v };
+    ranges.set(r.init, { lo: Math.min(range.lo, v), hi: Math.max(range.hi, v) });
+  }
+  const all = [...ranges.values()];
+  const span = Math.max(...all.map((r) => r.hi)) - Math.min(...all.map((r) => r.lo));
+  if (ranges.size < 2 || span <= ZOOM_ABOVE_DECADES) return null;
+  const kept: string[] = [];
+  let [lo, hi] = [Infinity, -Infinity];
+  for (const [init, r] of [...ranges].sort((a, b) => b[1].lo - a[1].lo)) {
+    if (Math.max(hi, r.hi) - Math.min(lo, r.lo) > span / 4) break;
+    [lo, hi] = [Math.min(lo, r.lo), Math.max(hi, r.hi)];
+    kept.push(init);
+  }
+  return kept.length > 0 && kept.length < ranges.size ? [...ranges.keys()].filter((init) => kept.includes(init)) : null;
+}
+
 /**
  * ‖∂E/∂x_k‖ against k on a log scale, one line per initialisation: vanishing shows as a straight
- * fall towards small k (the error enters at the last step and travels back).
+ * fall towards small k (the error enters at the last step and travels back). When one curve spans
+ * far more decades than the others, a second panel zooms on the others so they can be compared
+ * (at initialisation: basic and smart tanh beside sigmoid).
  *
  * @example
  * gradientFlowSpec([{ init: 'smart-tanh', k: 0, norm: 1e-8 }, ...], 'temporal order, L = 100');
  */
 export function gradientFlowSpec(rows: readonly FlowRow[], title: string): PlotSpec {
-  return {
-    $schema: SCHEMA,
-    title,
-    width: 520,
+  const usable = rows.filter((r) => Number.isFinite(r.norm) && r.norm > 0);
+  const inits = [...new Set(usable.map((r) => r.init))];
+  const zoom = zoomOn(usable);
+  const panel = (values: readonly FlowRow[], panelTitle?: string) => ({
+    ...(panelTitle === undefined ? {} : { title: { text: panelTitle, fontSize: 12 } }),
+    width: zoom === null ? 520 : 380,
     height: 300,
-    data: { values: rows.filter((r) => Number.isFinite(r.norm) && r.norm > 0) as FlowRow[] },
-    mark: { type: 'line', point: { size: 12 } },
+    data: { values },
+    // A point per step while the steps can be told apart; past that they only thicken the line.
+    mark: { type: 'line', point: values.length <= 50 * inits.length ? { size: 12 } : false },
     encoding: {
       x: { field: 'k', type: 'quantitative', title: 'step k' },
       y: { field: 'norm', type: 'quantitative', title: '‖∂E/∂x_k‖ (log)', scale: { type: 'log' }, axis: { format: '.0e' } },
-      color: { field: 'init', type: 'nominal', title: 'initialisation' },
+      color: { field: 'init', type: 'nominal', title: 'initialisation', sort: inits },
     },
+  });
+  if (zoom === null) return { $schema: SCHEMA, title, ...panel(usable) } as PlotSpec;
+  return {
+    $schema: SCHEMA,
+    title,
+    hconcat: [
+      panel(usable, 'all initialisations'),
+      panel(usable.filter((r) => zoom.includes(r.init)), `zoomed in: ${zoom.join(', ')}`),
+    ],
+    resolve: { scale: { color: 'shared', y: 'independent' } },
   } as PlotSpec;
-}
-
-/** One cell of the (w, b) grid of the single-unit system. */
-export interface SurfaceCell {
-  readonly w: number;
-  readonly b: number;
-  readonly loss: number;
 }
 
 /** One point of an SGD trajectory on the single-unit surface. */
@@ -133,56 +92,73 @@ export interface TrajectoryPoint {
   readonly b: number;
 }
 
+const SURFACE_SIZE = { width: 480, height: 400 };
+/** Bright trajectory colours that stand out on viridis. */
+const TRAJECTORY_COLOURS = ['#e41a1c', '#ff7f00', '#ff00ff', '#00bfff'];
+
 /**
  * The single-unit error surface as a heat map of log10 E over (w, b), with SGD trajectories
- * drawn on top (lines with a point per step, one colour per method).
+ * drawn on top (lines with a point per step, one colour per method) and their start marked.
+ * Asynchronous because the colour scheme is vega's, loaded on first use.
  *
  * @example
- * surfaceSpec(cells, paths, 0.1, 0.1, 'single unit, T = 50');
+ * await surfaceSpec(cells, paths, 0.1, 0.1, 'single unit, T = 50');
  */
-export function surfaceSpec(cells: readonly SurfaceCell[], paths: readonly TrajectoryPoint[], dw: number, db: number, title: string): PlotSpec {
-  const floor = 1e-12;
-  const values = cells.map((c) => ({
-    w: c.w - dw / 2,
-    w2: c.w + dw / 2,
-    b: c.b - db / 2,
-    b2: c.b + db / 2,
-    logE: Math.log10(Math.max(floor, c.loss)),
-  }));
-  const ws = cells.map((c) => c.w);
-  const bs = cells.map((c) => c.b);
-  const xDomain = [Math.min(...ws) - dw / 2, Math.max(...ws) + dw / 2];
-  const yDomain = [Math.min(...bs) - db / 2, Math.max(...bs) + db / 2];
-  const x = { type: 'quantitative', scale: { domain: xDomain, nice: false, zero: false }, title: 'w (recurrent weight)' };
-  const y = { type: 'quantitative', scale: { domain: yDomain, nice: false, zero: false }, title: 'b (bias)' };
-  const clipped = paths.filter((p) => p.w >= xDomain[0] && p.w <= xDomain[1] && p.b >= yDomain[0] && p.b <= yDomain[1]);
+export async function surfaceSpec(
+  cells: readonly SurfaceCell[],
+  paths: readonly TrajectoryPoint[],
+  dw: number,
+  db: number,
+  title: string,
+): Promise<PlotSpec> {
+  const map = await heatmap(cells, dw, db, SURFACE_SIZE.width, SURFACE_SIZE.height);
+  const [xDomain, yDomain, [lo, hi]] = [map.w, map.b, map.logE];
+  const axis = (domain: readonly number[], title: string) => ({ type: 'quantitative', scale: { domain, nice: false, zero: false }, title });
+  const [x, y] = [axis(xDomain, 'w (recurrent weight)'), axis(yDomain, 'b (bias)')];
+  const within = (v: number, [a, b]: readonly number[]) => v >= a && v <= b;
+  const inside = (p: { w: number; b: number }) => within(p.w, xDomain) && within(p.b, yDomain);
+  const start = paths.filter((p) => p.step === 0 && inside(p)).slice(0, 1);
+  const at = { x: { field: 'w', ...x }, y: { field: 'b', ...y } };
   return {
     $schema: SCHEMA,
     title,
-    width: 480,
-    height: 400,
+    ...SURFACE_SIZE,
     layer: [
       {
-        data: { values },
-        mark: { type: 'rect' },
+        data: { values: [{ w0: xDomain[0], w1: xDomain[1], b0: yDomain[0], b1: yDomain[1], url: map.url }] },
+        // One image instead of a rectangle per cell; aria off, its description would repeat the data URL.
+        mark: { type: 'image', aspect: false, aria: false },
         encoding: {
-          x: { field: 'w', ...x },
-          x2: { field: 'w2' },
-          y: { field: 'b', ...y },
-          y2: { field: 'b2' },
-          color: { field: 'logE', type: 'quantitative', title: 'log10 E', scale: { scheme: 'viridis' } },
+          x: { field: 'w0', ...x },
+          x2: { field: 'w1' },
+          y: { field: 'b0', ...y },
+          y2: { field: 'b1' },
+          url: { field: 'url', type: 'nominal' },
         },
       },
       {
-        data: { values: clipped as TrajectoryPoint[] },
-        mark: { type: 'line', point: { size: 25, filled: true }, strokeWidth: 2 },
+        // Not drawn: two points at the ends of the colour scale that give the image its legend.
+        data: { values: [{ logE: lo }, { logE: hi }] },
+        mark: { type: 'point', opacity: 0, aria: false },
         encoding: {
-          x: { field: 'w', ...x },
-          y: { field: 'b', ...y },
-          order: { field: 'step', type: 'quantitative' },
-          color: { field: 'method', type: 'nominal', title: 'trajectory', scale: { range: ['#e41a1c', '#ff7f00', '#ff00ff', '#00bfff'] } },
+          color: { field: 'logE', type: 'quantitative', title: 'log10 E', scale: { scheme: 'viridis', domain: [lo, hi], nice: false, zero: false } },
         },
       },
+      {
+        data: { values: paths.filter(inside) },
+        mark: { type: 'line', point: { size: 25, filled: true }, strokeWidth: 2 },
+        encoding: {
+          ...at,
+          order: { field: 'step', type: 'quantitative' },
+          color: { field: 'method', type: 'nominal', title: 'trajectory', scale: { range: TRAJECTORY_COLOURS } },
+        },
+      },
+      {
+        data: { values: start },
+        mark: { type: 'point', shape: 'diamond', size: 160, filled: true, opacity: 1, color: 'white', stroke: 'black', strokeWidth: 1.5 },
+        encoding: at,
+      },
+      { data: { values: start }, mark: { type: 'text', align: 'left', dx: 10, dy: 12, fontSize: 12, fontWeight: 'bold', text: 'start' }, encoding: at },
     ],
     resolve: { scale: { color: 'independent' } },
   } as PlotSpec;
@@ -199,8 +175,6 @@ export interface SuccessRow {
   readonly runs: number;
 }
 
-const METHOD_ORDER = ['sgd', 'sgd-c', 'sgd-cr'];
-
 /**
  * Success rate against sequence length, one panel per initialisation and one bar per method,
  * as in the paper's Figure 7. Every bar carries its count (`3/5`) above it, so a method that
@@ -212,13 +186,14 @@ const METHOD_ORDER = ['sgd', 'sgd-c', 'sgd-cr'];
 export function successSpec(rows: readonly SuccessRow[], title: string): PlotSpec {
   const x = { field: 'length', type: 'ordinal', title: 'sequence length', axis: { labelAngle: 0 } };
   const xOffset = { field: 'method', type: 'nominal', sort: METHOD_ORDER };
-  const y = { field: 'rate', type: 'quantitative', title: 'success rate', scale: { domain: [0, 1.12] }, axis: { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] } };
-  const color = { field: 'method', type: 'nominal', title: 'method', sort: METHOD_ORDER };
+  const axis = { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] };
+  const y = { field: 'rate', type: 'quantitative', title: 'success rate', scale: { domain: [0, 1.12] }, axis };
+  const color = { field: 'method', type: 'nominal', title: 'method', scale: methodScales(rows.map((r) => r.method)).colour };
   return {
     $schema: SCHEMA,
     title,
     data: { values: rows.map((r) => ({ ...r, label: `${r.successes}/${r.runs}` })) },
-    facet: { column: { field: 'init', type: 'nominal', title: 'initialisation', sort: ['sigmoid', 'basic-tanh', 'smart-tanh'] } },
+    facet: { column: { field: 'init', type: 'nominal', title: 'initialisation', sort: INIT_ORDER } },
     spec: {
       width: 80 + 90 * new Set(rows.map((r) => r.length)).size,
       height: 200,

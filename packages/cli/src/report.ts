@@ -50,11 +50,14 @@ export class Report {
     this.parts.push(markdownTable(header, rows));
   }
 
-  /** Renders `spec` to `<name>.svg` and `<name>.png` and embeds the SVG with a caption. */
-  async plot(name: string, spec: PlotSpec, caption: string): Promise<void> {
+  /**
+   * Renders `spec` to `<name>.svg` and `<name>.png` and embeds the SVG with a caption. The spec
+   * may come as a promise (the surface's spec loads vega's colour scheme first).
+   */
+  async plot(name: string, spec: PlotSpec | Promise<PlotSpec>, caption: string): Promise<void> {
     // Loaded on first use: vega and resvg take a while to import, and most commands draw nothing.
     const { writePlot } = await import('./render.js');
-    const files = await writePlot(this.folder, name, spec);
+    const files = await writePlot(this.folder, name, await spec);
     this.images.push(files.svg, files.png);
     this.parts.push(`![${caption}](${files.svg})\n\n*${caption}* ([PNG](${files.png}))\n`);
   }

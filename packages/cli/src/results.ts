@@ -8,10 +8,11 @@
 import { closeSync, openSync, readSync, readdirSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ALL_TRAIN_METHODS } from '@tapegrad/rnn';
+import { showLength } from './args.js';
 import { FileError, fileError } from './errors.js';
 import { kindOf } from './files.js';
-import type { CurveRow, SuccessRow } from './plots.js';
-import { RecordError, looksLikeRecord, readRecord, succeeded, type RunRecord } from './record.js';
+import type { CurveRow, NormRow, SuccessRow } from './plots.js';
+import { RecordError, UPDATE_COLUMNS, VALIDATION_COLUMNS, looksLikeRecord, readRecord, succeeded, type RunRecord } from './record.js';
 
 /** A record and the file it was read from. */
 export interface FoundRecord {
@@ -113,6 +114,22 @@ function settingsOf(r: RunRecord): Record<string, string> {
   return out;
 }
 
+/** The settings (keys of {@link settingsOf}) in which some of `records` differ. */
+function varyingSettings(records: readonly RunRecord[]): string[] {
+  const all = records.map(settingsOf);
+  return Object.keys(all[0] ?? {}).filter((k) => all.some((s) => s[k] !== all[0][k]));
+}
+
+function pick(settings: Readonly<Record<string, string>>, keys: readonly string[]): Record<string, string> {
+  return Object.fromEntries(keys.map((k) => [k, settings[k]]));
+}
+
+/** An initialisation with the settings that tell its row from others: `smart-tanh (learningRate 0.1)`. */
+function withSettings(init: string, settings: Readonly<Record<string, string>>): string {
+  const extra = Object.entries(settings).map(([k, v]) => `${k} ${v}`);
+  return extra.length > 0 ? `${init} (${extra.join(', ')})` : init;
+}
+
 /**
  * Groups runs by their whole configuration except the seed and counts successes. Settings that
  * differ between rows get a column of their own.
@@ -127,18 +144,16 @@ export function successTable(found: readonly FoundRecord[]): CellOutcome[] {
     const key = JSON.stringify([c.init, c.method, c.minLength, c.maxLength, settingsOf(record)]);
     groups.set(key, [...(groups.get(key) ?? []), record]);
   }
-  const all = [...groups.values()].map((g) => settingsOf(g[0]));
-  const varying = Object.keys(all[0] ?? {}).filter((k) => all.some((s) => s[k] !== all[0][k]));
+  const varying = varyingSettings(found.map((f) => f.record));
   return [...groups.values()]
     .map((group): CellOutcome => {
       const c = group[0].config;
-      const s = settingsOf(group[0]);
       const solved = group.map((r) => r.solvedAt).filter((u): u is number => u !== null).sort((a, b) => a - b);
       return {
         init: c.init,
         method: c.method,
-        length: c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}..${c.maxLength}`,
-        settings: Object.fromEntries(varying.map((k) => [k, s[k]])),
+        length: showLength(c),
+        settings: pick(settingsOf(group[0]), varying),
         runs: group.length,
         successes: group.filter(succeeded).length,
         diverged: group.filter((r) => r.status === 'diverged').length,
@@ -168,30 +183,49 @@ export function successTableRows(cells: readonly CellOutcome[]): string[][] {
 
 /** Rows of the success-rate-against-length plot; varying settings join the initialisation's label. */
 export function successRows(cells: readonly CellOutcome[]): SuccessRow[] {
-  return cells.map((c) => {
-    const extra = Object.entries(c.settings).map(([k, v]) => `${k} ${v}`);
-    const init = extra.length > 0 ? `${c.init} (${extra.join(', ')})` : c.init;
-    return { init, method: c.method, length: parseInt(c.length), rate: c.successes / c.runs, successes: c.successes, runs: c.runs };
-  });
+  return cells.map((c) => ({
+    init: withSettings(c.init, c.settings),
+    method: c.method,
+    length: parseInt(c.length),
+    rate: c.successes / c.runs,
+    successes: c.successes,
+    runs: c.runs,
+  }));
 }
 
-/** The curves of one run: validation loss and error, and the sampled pre-clip gradient norms. */
+/** The curves of the report's plots: training loss and validation error at each sampled validation, and the sampled pre-clip gradient norms. */
 export interface RunCurves {
   readonly loss: CurveRow[];
   readonly error: CurveRow[];
-  readonly gradNorm: CurveRow[];
+  readonly gradNorm: NormRow[];
 }
 
 /**
- * The curves of a record's sampled rows, labelled `label` (and coloured by `group` if given).
+ * The sampled curves of the records, each row tagged with its run (the record's file), method and
+ * panel: the length and the initialisation, joined by the settings in which the records'
+ * configurations differ (as the success table's rows are), so that one method in one panel holds
+ * exactly the seeds of one row of {@link successTable}. The loss is the validation rows'
+ * `meanLoss`: the mean minibatch training loss E over the updates since the previous validation
+ * (no loss on the validation set is recorded). Each gradient norm carries its run's clipping
+ * threshold. Cells that are null (NaN, ±Infinity) are left out.
  *
  * @example
- * runCurves(record, 'sgd-c s1', 'sgd-c'); // one colour per method, one line per seed
+ * const curves = runCurves(findRecords(['out/sweep']).records);
+ * curves.error[0]; // { run: '/…/records/smart-tanh_sgd_L50_s1.json', method: 'sgd', init: 'smart-tanh', length: '50', update: 100, value: 48.2 }
  */
-export function runCurves(record: RunRecord, label: string, group?: string): RunCurves {
-  const row = (update: number, value: number) => (group === undefined ? { run: label, update, value } : { run: label, update, value, group });
-  const points = (rows: (number | null)[][], column: number, scale = 1) =>
-    rows.filter((r) => r[0] !== null && r[column] !== null).map((r) => row(r[0] as number, scale * (r[column] as number)));
-  const v = record.curves.validation.rows;
-  return { loss: points(v, 2), error: points(v, 1, 100), gradNorm: points(record.curves.updates.rows, 2) };
+export function runCurves(found: readonly FoundRecord[]): RunCurves {
+  const varying = varyingSettings(found.map((f) => f.record));
+  const curves: RunCurves = { loss: [], error: [], gradNorm: [] };
+  for (const { path, record } of found) {
+    const c = record.config;
+    const tag = { run: path, method: c.method, init: withSettings(c.init, pick(settingsOf(record), varying)), length: showLength(c) };
+    const points = (rows: readonly (number | null)[][], column: number, scale = 1) =>
+      rows.flatMap((r) => (r[0] === null || r[column] === null ? [] : [{ ...tag, update: r[0], value: scale * r[column] }]));
+    const v = record.curves.validation.rows;
+    curves.loss.push(...points(v, VALIDATION_COLUMNS.indexOf('meanLoss')));
+    curves.error.push(...points(v, VALIDATION_COLUMNS.indexOf('errorRate'), 100));
+    const norms = points(record.curves.updates.rows, UPDATE_COLUMNS.indexOf('gradNorm'));
+    curves.gradNorm.push(...norms.map((p) => ({ ...p, threshold: c.clipThreshold })));
+  }
+  return curves;
 }

@@ -159,7 +159,11 @@ describe('crashes and hangs become messages', () => {
     expectFailure(await runMain(['train', '--batch', '100000']), 2, /too large: .* need about 17\.3 GB of memory; the limit is 1\.0 GB/);
     expectFailure(await runMain(['eval', join(dir, 'other-lr'), '--lengths', '100000000']), 2, /--lengths': must be an integer in \[1, 1,000,000\]/);
     expectFailure(await runMain(['eval', join(dir, 'other-lr'), '--lengths', '900000']), 2, /too large: length 900000, 100 sequences at a time/);
-    expectFailure(await runMain(['surface', '--points', '400']), 2, /--points': must be an integer in \[2, 200\]/);
+    expectFailure(await runMain(['surface', '--points', '1001']), 2, /--points': must be an integer in \[2, 1,000\]/);
+    // 400 points once overflowed the call stack (a whole grid spread into Math.min); now it is drawn.
+    const big = await runMain(['surface', '--points', '400', '--steps', '2', '--out', join(dir, 'surface-400'), '--json']);
+    expect(big.status).toBe(0);
+    expect(existsSync(join(dir, 'surface-400', 'surface.png'))).toBe(true);
   });
 });
 

@@ -9,7 +9,9 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, truncateSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gradientGrowth } from '@tapegrad/rnn';
 import { readCheckpoint } from '../src/checkpoint.js';
+import { scaledNetwork } from '../src/geometry.js';
 import { MAIN, ROOT, expectImage, runCli, runMain } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-cli-'));
@@ -188,10 +190,18 @@ describe('the other subcommands', () => {
     const out = join(dir, 'story');
     const r = runCli(['story', '--out', out, '--updates', '10', '--seeds', '1,2', '--hidden', '5', '--lengths', '10,12', '--flow-length', '20', '--test-sequences', '20', '--quiet']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/\(1\/3\) gradient flow[\s\S]*\(3\/3\) training[\s\S]*report: /);
+    expect(r.stdout).toMatch(/\(1\/4\) gradient flow[\s\S]*\(3\/4\) gradient and curvature[\s\S]*\(4\/4\) training[\s\S]*report: /);
     // Both lengths, every method, the count of seeds in the success column.
     for (const length of ['10', '12']) for (const method of ['sgd', 'sgd-c', 'sgd-cr']) expect(r.stdout).toMatch(new RegExp(`smart-tanh +${method} +${length} +\\d/2 `));
-    expect(imagesOf(out).sort()).toEqual(['gradient-flow', 'gradient-norms', 'success-rate', 'surface', 'training-curves'].flatMap((n) => [`${n}.png`, `${n}.svg`]));
+    const figures = ['geometry-derivatives', 'geometry-growth', 'geometry-network', 'geometry-wall'];
+    expect(imagesOf(out).sort()).toEqual([...figures, 'gradient-flow', 'gradient-norms', 'success-rate', 'surface', 'training-curves'].flatMap((n) => [`${n}.png`, `${n}.svg`]));
+    // The geometry's numbers beside the report are the computation's: α of eq. 14 recomputed here.
+    const geometry = JSON.parse(readFileSync(join(out, 'geometry.json'), 'utf8'));
+    expect(geometry.format).toBe('tapegrad-story-geometry');
+    const { params, inputs } = scaledNetwork(8);
+    const alpha = gradientGrowth(params, inputs, { activation: 'tanh' }).fit.alpha;
+    expect(geometry.summary.growth[0]).toMatchObject({ lambda1: 8, alpha });
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(`| λ1 = 8 | ${alpha.toFixed(3)} |`);
     // The quick comparison says it is a demonstration, and the report shows the recorded Figure 7 beside it.
     expect(r.stdout).toMatch(/This comparison is a demonstration/);
     const report = readFileSync(join(out, 'report.md'), 'utf8');

@@ -51,10 +51,10 @@ export async function writeCollection(roots: readonly string[], reportFolder: st
 
 async function plots(report: Report, records: readonly FoundRecord[], cells: readonly CellOutcome[]): Promise<void> {
   await report.plot('success-rate', successSpec(successRows(cells), 'success rate against sequence length'), "Success rate against length, one panel per initialisation (cf. the paper's Figure 7)");
-  const curves = records.map((r) => runCurves(r.record, r.record.id));
-  await report.plot('training-curves', trainingCurvesSpec(curves.flatMap((c) => c.loss), curves.flatMap((c) => c.error), 'training loss and validation error'), 'Mean training loss and validation error between validations');
-  const threshold = records[0].record.config.clipThreshold;
-  await report.plot('gradient-norms', gradientNormSpec(curves.flatMap((c) => c.gradNorm), threshold, 'gradient norm before clipping'), 'Pre-clip gradient norm of the logged updates, with the clipping threshold');
+  // One panel per configuration but the method and seed, as the table's rows; per method the median over seeds and their range.
+  const curves = runCurves(records);
+  await report.plot('training-curves', trainingCurvesSpec(curves.loss, curves.error, 'training loss and validation error'), 'Mean training loss and validation error between validations: per method the median over seeds and their range');
+  await report.plot('gradient-norms', gradientNormSpec(curves.gradNorm, 'gradient norm before clipping'), "Pre-clip gradient norm of the records' sampled updates, with the clipping threshold");
 }
 
 /** `tapegrad collect`. */

@@ -2,16 +2,20 @@
  * @file `tapegrad story`, the default run (`npm start` runs it): the paper in about
  * three minutes on two cores. (1) gradient flow at initialisation for the three initialisations,
  * (2) the single-unit error surface with its walls and descent with and without clipping,
- * (3) SGD, SGD-C and SGD-CR on temporal order at two lengths over the paper's five seeds in
- * worker threads, with a success table and plot. Prints a short summary and writes a Markdown
- * report with the plots.
+ * (3) the geometric claims (eqs. 11–14): curvature exploding with the gradient, along one
+ * direction, and the wall across it, (4) SGD, SGD-C and SGD-CR on temporal order at two lengths
+ * over the paper's five seeds in worker threads, with a success table and plot. Prints a short
+ * summary and writes a Markdown report with the plots, and the geometry's numbers as JSON.
  */
 import { join, resolve } from 'node:path';
 import { INITS, type InitName } from '@tapegrad/rnn';
 import { boolFlag, flag, integer, listOf, numberAbove, oneOf, text } from '../args.js';
 import { INTERRUPTED, onInterrupt, parseCommand, printJson, type Command } from '../command.js';
-import { ensureFolder } from '../files.js';
+import { ensureFolder, writeTextAtomic } from '../files.js';
 import { FLOW_TABLE_HEADER, flowRows, flowTableRow, gradientFlow } from '../flow.js';
+import { geometryExperiment } from '../geometry.js';
+import { geometryJson, geometryTables, geometryText } from '../geometry-report.js';
+import { writeGeometrySection } from '../geometry-section.js';
 import { LIMITS } from '../limits.js';
 import { METHODS, hiddenValue, seedValue } from '../options.js';
 import { Pool, type PoolResult, defaultWorkers } from '../pool.js';
@@ -44,8 +48,9 @@ const spec = {
   synopsis: '[--out DIR] [--lengths 20,30] [--updates N] [--seeds 1,2,3,4,5]',
   description:
     'The default run: gradient flow at initialisation for the three initialisations, the single-unit\n' +
-    'error surface with clipped and unclipped descent, and SGD / SGD-C / SGD-CR on temporal order at\n' +
-    'two lengths over five seeds. Prints a summary and writes a Markdown report with plots into --out.',
+    'error surface with clipped and unclipped descent, the geometry of exploding gradients (eqs. 11–14),\n' +
+    'and SGD / SGD-C / SGD-CR on temporal order at two lengths over five seeds. Prints a summary and\n' +
+    'writes a Markdown report with plots (and geometry.json) into --out.',
   flags: {
     out: flag(text, 'out/report', 'report folder (runs go to DIR/runs)', 'DIR'),
     flowLength: flag(integer(10, 10_000), 100, 'sequence length of the gradient-flow analysis', 'L'),
@@ -64,17 +69,18 @@ const spec = {
 
 /** `tapegrad story` (and `tapegrad` with no arguments). */
 export const storyCommand: Command = {
-  summary: 'the paper in three minutes: gradient flow, the single-unit surface, SGD vs SGD-C vs SGD-CR, with a report',
+  summary: 'the paper in three minutes: gradient flow, the single-unit surface and its geometry, SGD vs SGD-C vs SGD-CR, with a report',
   async run(argv) {
     const parsed = parseCommand(spec, argv);
     if (!parsed) return 0;
     const o = parsed.options;
     const folder = ensureFolder(resolve(o.out));
     const log = (s: string) => (o.json ? process.stderr : process.stdout).write(s);
+    const code = codeVersion();
     const report = new Report(folder, 'tapegrad: on the difficulty of training recurrent neural networks');
-    report.paragraph('Written by `tapegrad` (the default run). Pascanu, Mikolov & Bengio (2013) in three pictures and a table.');
+    report.paragraph('Written by `tapegrad` (the default run). Pascanu, Mikolov & Bengio (2013) in pictures and tables.');
 
-    log('(1/3) gradient flow at initialisation\n');
+    log('(1/4) gradient flow at initialisation\n');
     const flows = INITS.map((init) => gradientFlow({ init, seed: 1, hidden: 50 }, 'temporal-order', o.flowLength, 20, 7));
     report.heading('1. Gradient flow at initialisation');
     report.paragraph(`Temporal order, L = ${o.flowLength}, 50 hidden units, one batch of 20. The error enters at the last step; ‖∂E/∂x_k‖ shows how much of it reaches step k.`);
@@ -83,7 +89,7 @@ export const storyCommand: Command = {
     for (const f of flows) report.paragraph(`- **${f.label}**: ${f.message}`);
     log(textTable(FLOW_TABLE_HEADER, flows.map(flowTableRow)));
 
-    log('(2/3) the single-unit error surface\n');
+    log('(2/4) the single-unit error surface\n');
     const surface = surfaceExperiment(SURFACE_DEFAULTS);
     report.heading('2. The single-unit system and its wall');
     report.paragraph(`x_t = w·σ(x_{t−1}) + b, x_0 = 0.5, T = 50, E = (σ(x_50) − 0.7)². Gradient descent (lr ${SURFACE_DEFAULTS.lr}, ${SURFACE_DEFAULTS.steps} steps) from (${SURFACE_DEFAULTS.start.join(', ')}), just below a wall, with and without clipping at ${SURFACE_DEFAULTS.clip}.`);
@@ -91,12 +97,17 @@ export const storyCommand: Command = {
     report.table(TRAJECTORY_HEADER, trajectoryTable(surface));
     log(textTable(TRAJECTORY_HEADER, trajectoryTable(surface)));
 
+    log('(3/4) gradient and curvature explode together (eqs. 11–14)\n');
+    const geometry = geometryExperiment();
+    const geometrySummary = await writeGeometrySection(report, geometry, '3. Gradient and curvature explode together (eqs. 11–14)');
+    writeTextAtomic(join(folder, 'geometry.json'), geometryText(geometryJson(geometry, code)));
+    for (const table of Object.values(geometryTables(geometrySummary))) log(textTable(table.header, table.rows));
+
     const lengths = [...new Set(o.lengths)].sort((a, b) => b - a);
     const seeds = [...new Set(o.seeds)];
-    log(`(3/3) training: ${METHODS.join(', ')} × seeds ${seeds.join(',')} on temporal order L = ${[...lengths].reverse().join(' and ')}, ≤ ${o.updates} updates each, ${o.workers} worker threads\n`);
+    log(`(4/4) training: ${METHODS.join(', ')} × seeds ${seeds.join(',')} on temporal order L = ${[...lengths].reverse().join(' and ')}, ≤ ${o.updates} updates each, ${o.workers} worker threads\n`);
     const runsFolder = join(folder, 'runs');
     const recordsFolder = join(folder, 'records');
-    const code = codeVersion();
     // Longest sequences first: the slowest runs start early, so the workers finish together.
     const requests: RunRequest[] = lengths.flatMap((length) =>
       METHODS.flatMap((method) =>
@@ -145,7 +156,7 @@ export const storyCommand: Command = {
     const runs = findRecords([recordsFolder]).records.filter((r) => ids.has(r.record.id));
     const cells = successTable(runs);
     const header = successHeader(cells);
-    report.heading('3. SGD, SGD-C and SGD-CR on temporal order');
+    report.heading('4. SGD, SGD-C and SGD-CR on temporal order');
     report.paragraph(
       `Temporal order, L = ${[...lengths].reverse().join(' and ')}, ${o.hidden} hidden units, ${o.init}, batch 20, lr ${o.lr}, clipping threshold 1, α = 4, ` +
         `at most ${o.updates} updates (stopping at validation error < 1%), seeds ${seeds.join(', ')}. Success: < 1% of ${o.testSequences} fresh test sequences wrong.`,
@@ -155,15 +166,14 @@ export const storyCommand: Command = {
     report.heading("The recorded Figure 7 (the paper's protocol, docs/results/figure7)", 3);
     report.paragraph(recordedFigure7());
     await report.plot('success-rate', successSpec(successRows(cells), `success out of ${seeds.length} seeds`), 'Success rate against length, with the count of seeds that succeeded on each bar');
-    // The curves of the longest length, where the methods part most; one colour per method, one line per seed.
-    const longest = runs.filter((r) => r.record.config.minLength === lengths[0]).map((r) => r.record);
-    const curves = longest.map((r) => runCurves(r, `${r.config.method} s${r.config.seed}`, r.config.method));
-    await report.plot('training-curves', trainingCurvesSpec(curves.flatMap((c) => c.loss), curves.flatMap((c) => c.error), `mean training loss and validation error, L = ${lengths[0]}`), `Training loss and validation error over updates, L = ${lengths[0]}, one line per seed`);
-    await report.plot('gradient-norms', gradientNormSpec(curves.flatMap((c) => c.gradNorm), 1, `gradient norm before clipping, L = ${lengths[0]}`), `Pre-clip gradient norm over updates, L = ${lengths[0]}, with the clipping threshold`);
+    // The curves of the longest length, where the methods part most: per method the median over seeds and their range.
+    const curves = runCurves(runs.filter((r) => r.record.config.minLength === lengths[0]));
+    await report.plot('training-curves', trainingCurvesSpec(curves.loss, curves.error, `mean training loss and validation error, L = ${lengths[0]}`), `Training loss and validation error over updates, L = ${lengths[0]}: per method the median over seeds and their range`);
+    await report.plot('gradient-norms', gradientNormSpec(curves.gradNorm, `gradient norm before clipping, L = ${lengths[0]}`), `Pre-clip gradient norm over updates, L = ${lengths[0]}, with the clipping threshold`);
     const path = report.write();
     log(textTable(header, successTableRows(cells)));
     log(`${DEMONSTRATION} The recorded Figure 7 is in the report and in docs/REPRODUCTION.md.\n`);
-    if (o.json) printJson({ report: path, flows, surface: surface.summaries, training: cells });
+    if (o.json) printJson({ report: path, flows, surface: surface.summaries, geometry: geometrySummary, training: cells });
     else log(`\nreport: ${path}\n`);
     return failures.length > 0 ? 1 : 0;
   },

@@ -108,7 +108,7 @@ export function reproductionDocument(results: Results): string {
     'A grid runs on both cores, longest runs first, and each record is committed as its run ends (`--commit`); the same command continues an ' +
       'interrupted grid here or, with the records, on another machine. Where a grid is incomplete its section says how many runs are missing.',
     '## 1. The default run is a demonstration',
-    '`npm start` runs `tapegrad story` in about three minutes: gradient flow at initialisation, the single-unit surface, and a quick ' +
+    '`npm start` runs `tapegrad story` in about three minutes: gradient flow at initialisation, the single-unit surface, the geometry of eqs. 11–14, and a quick ' +
       'SGD / SGD-C / SGD-CR comparison at small sizes and a learning rate chosen to separate the methods within 2,000 updates. That comparison ' +
       'shows how fast learning starts, not whether the paper\'s protocol succeeds; its report prints the recorded Figure 7 (§2) beside it, ' +
       'and it is not a result of this document.',
