@@ -99,17 +99,21 @@ describe('curve figures', () => {
       const norm = (u: number) => 1000 * learningRate + seed + u / 100;
       return {
         format: 'tapegrad-run-record',
-        version: 1,
+        version: 2,
         id: `${method}_s${seed}`,
         config,
         code: { version: '0.1.0', commit: null, dirty: null },
         status: 'budget',
         updates: 100,
         solvedAt: null,
+        confirmations: [],
         best: null,
         divergence: null,
         test: null,
         seconds: 1,
+        machine: null,
+        profiles: null,
+        evaluations: [],
         curves: {
           validation: { columns: VALIDATION_COLUMNS, rows: [[50, 0.5, 1, null, null, null, null, null], [100, 0.4, 0.9, null, null, null, null, null]] },
           updates: { columns: UPDATE_COLUMNS, rows: [0, 30, 60, 90].map((u) => [u + seed, 0.5, norm(u + seed), 0]) },
