@@ -68,7 +68,7 @@ describe('paperOmega equals the generic autodiff Ω', () => {
       fc.assert(
         fc.property(arbCase, ({ seed, n, B, T, activation, faded }) => {
           const { W_rec, W_in, b, states, inputs, deltas } = problem(seed, n, B, T, faded);
-          const reference = omega({ transition: transition(activation), params: { W_rec, W_in, b }, states, inputs, deltas, form, wrt: ['W_rec'], gradient: 'immediate' });
+          const reference = omega({ transition: transition(activation), params: { W_rec, W_in, b, W_out: zeros([1, n]), b_out: zeros([1]) }, states, inputs, deltas, form, wrt: ['W_rec'], gradient: 'immediate' });
           const fast = paperOmega({ W_rec, activation, states, deltas, form });
           expect(fast.pairs).toBe(reference.pairs);
           // Only the order of the sums differs (T·B·n terms): rounding far below 1e-12 relative.
