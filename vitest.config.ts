@@ -16,6 +16,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    // seeds every fast-check property (TAPEGRAD_FC_SEED / TAPEGRAD_FC_RUNS: see test/fast-check.ts)
+    setupFiles: ['./test/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './scripts/summary-reporter.ts'],

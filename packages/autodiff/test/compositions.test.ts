@@ -8,9 +8,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tensor, add, div, exp, grad, mean, mul, neg, sigmoid, square, sub, sum, tanh, tensor, vjp } from '@tapegrad/autodiff';
 import { arbShape, arbTensor, gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 1994;
 
 /** Smooth ops whose results stay moderate over a few steps, so finite differences stay accurate. */
 const UNARY: Record<string, (x: Tensor) => Tensor> = {
@@ -101,7 +100,7 @@ describe('random compositions of ops', () => {
       fc.property(arbProgram, (p) => {
         gradCheck((...xs) => run(p.steps, xs), p.inputs, { name: describeProgram(p) });
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(40) },
     );
   });
 
@@ -110,7 +109,7 @@ describe('random compositions of ops', () => {
       fc.property(arbProgram, (p) => {
         gradGradCheck((...xs) => run(p.steps, xs), p.inputs, { name: describeProgram(p) });
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(40) },
     );
   });
 
@@ -125,7 +124,7 @@ describe('random compositions of ops', () => {
           expect([...g.data]).toEqual([...viaVjp[i].data]);
         });
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(40) },
     );
   });
 
@@ -146,7 +145,7 @@ describe('random compositions of ops', () => {
         if ([...uses.values()].some((u) => u > 1)) reused++;
         if (broadcasts) broadcast++;
       }),
-      { numRuns: 100, seed },
+      { numRuns: runs(100) },
     );
     expect(reused).toBeGreaterThan(10);
     expect(broadcast).toBeGreaterThan(10);

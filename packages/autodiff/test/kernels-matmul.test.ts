@@ -7,8 +7,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gemm } from '../src/kernels/matmul.js';
 import { Rng } from '@tapegrad/autodiff';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 60;
 
 interface Case {
   transA: boolean;
@@ -83,7 +83,7 @@ describe('gemm', () => {
         const { got, want } = run(t, () => rng.int(17) - 8);
         expect(values(got)).toEqual(values(want));
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 

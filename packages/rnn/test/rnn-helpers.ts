@@ -6,7 +6,7 @@
 import { Rng, Tensor, largestSingularValue, mean, mul, randn, square, sub, type Tensor as T } from '@tapegrad/autodiff';
 import type { Activation, Head, RnnConfig, RnnParams, SequenceBatch } from '@tapegrad/rnn';
 
-export const runs = (fallback: number): number => Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || fallback;
+export { runs } from '../../../test/fast-check.js';
 
 export type HeadKind = 'softmax-last' | 'linear-last' | 'softmax-every' | 'per-step';
 export const HEAD_KINDS: readonly HeadKind[] = ['softmax-last', 'linear-last', 'softmax-every', 'per-step'];
