@@ -118,6 +118,26 @@ describe('SGD', () => {
     expect(opt.state().buffers).toEqual({});
   });
 
+  it('a step that throws leaves the momentum buffers as they were, so the next step is the right one', () => {
+    // After one step v = (1, 1) for W and (1) for b. The failing step matches W and then finds b's
+    // shape wrong; had W's buffer been updated in place it would now be 0.5·1 + 3 = 3.5.
+    for (const nesterov of [false, true]) {
+      const opt = new SGD({ learningRate: 1, momentum: 0.5, nesterov });
+      const p1 = opt.step({ W: tensor([0, 0]), b: tensor([0]) }, { W: tensor([1, 1]), b: tensor([1]) });
+      const before = JSON.stringify(opt.state());
+      expect(() => opt.step(p1, { W: tensor([3, 3]), b: tensor([1, 2]) })).toThrow(ShapeError);
+      expect(JSON.stringify(opt.state())).toBe(before);
+      expect(opt.updates).toBe(1);
+      // v = 0.5·1 + 2 = 2.5 on every entry; heavy ball p ← p − v = −1 − 2.5,
+      // Nesterov p ← p − (g + 0.5·v) = −1.5 − 3.25
+      const p2 = opt.step(p1, { W: tensor([2, 2]), b: tensor([2]) });
+      const expected = nesterov ? -4.75 : -3.5;
+      expect(values(p2.W)).toEqual([expected, expected]);
+      expect(values(p2.b)).toEqual([expected]);
+      expect(opt.state().buffers).toEqual({ W: [2.5, 2.5], b: [2.5] });
+    }
+  });
+
   it('rejects a malformed state', () => {
     const opt = new SGD({ learningRate: 0.1 });
     expect(() => opt.loadState({ updates: -1, buffers: {} })).toThrow(/'state.updates'.*got -1/);

@@ -2,7 +2,8 @@
  * @file The closed-form Ω of eq. 2 (paperOmega): equal to the generic autodiff Ω of
  * @tapegrad/optim (value, immediate W_rec gradient, pair count) for both forms, every activation
  * and skipped pairs; its gradient against central differences of its own value; a one-unit example
- * by hand; bad input; and the training loop's two Ω implementations side by side.
+ * by hand; bad input; and the training loop's two Ω implementations side by side (each is also
+ * held against the plain-loop reference: reference.test.ts for Ω, train.test.ts for the updates).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

@@ -5,10 +5,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng, ShapeError, Tape, Tensor, ValueError, hessianVectorProduct, index, jvp, randn, reshape, sum, tanh, valueAndGrad, zeros } from '@tapegrad/autodiff';
+import { Rng, ShapeError, Tape, Tensor, ValueError, hessianVectorProduct, index, jvp, randn, reshape, sum, tanh, tensor, valueAndGrad, zeros } from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import { errorSignals, forward, rnnLoss, rnnSequence, type Activation, type RnnParams } from '@tapegrad/rnn';
-import { ACTS, HEAD_KINDS, leavesOf, randomProblem, rebuild, runs, type HeadKind } from './rnn-helpers.js';
+import { expectAgree } from '../../../test/reference/compare.js';
+import { referenceBptt } from '../../../test/reference/rnn.js';
+import { ACTS, HEAD_KINDS, leavesOf, randomProblem, rebuild, refBatch, refParams, runs, type HeadKind } from './rnn-helpers.js';
 
 /** Largest |a − b| / max(1, |b|) over two equal-length arrays. */
 function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -99,6 +101,41 @@ describe('rnnSequence: the fused op', () => {
         expect(fast[i].tape).toBe(null);
         expect(relativeGap(g.data, fast[i].data)).toBeLessThan(1e-14);
       });
+    }
+  });
+
+  it("relu′(0) = 0: a unit whose pre-activation is exactly 0 passes no gradient back (x_0 = 0 included)", () => {
+    // Unit 0 has no incoming weights, no input weights and no bias, so x_t[0] = 0 at every step,
+    // and the learned x_0 is 0 everywhere; its outgoing column of W_rec is not 0, so a slope of 1
+    // at 0 would send δ into unit 0 (∂b_0, ∂W_rec row 0, ∂W_in row 0) and into ∂x_0.
+    // The other units stay strictly positive (positive bias and inputs, non-negative weights).
+    const params: RnnParams = {
+      W_rec: tensor([[0, 0, 0], [0.7, 0.2, 0.1], [-0.5, 0.3, 0.4]]),
+      W_in: tensor([[0, 0], [0.5, 0.2], [0.1, 0.6]]),
+      b: tensor([0, 0.3, 0.2]),
+      W_out: tensor([[1, -0.4, 0.6], [0.5, 0.8, -0.3]]),
+      b_out: tensor([0.1, -0.2]),
+      x0: zeros([3]),
+    };
+    const T = 5;
+    const B = 2;
+    const batch = { inputs: tensor(Array.from({ length: T }, (_, t) => [[1 + t / 4, 0.5], [0.25, 1 + t / 8]])), targets: Int32Array.from({ length: T * B }, (_, i) => i % 2) };
+    const config = { activation: 'relu' as const, head: 'softmax-every' as const };
+    const states = forward(params, batch.inputs, { activation: 'relu' }).states;
+    expect(states.every((x) => x.data[0] === 0 && x.data[3] === 0)).toBe(true);
+    expect(states.slice(1).every((x) => [1, 2, 4, 5].every((i) => x.data[i] > 0))).toBe(true);
+    const { grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params);
+    expect(Array.from(grad.x0!.data)).toEqual([0, 0, 0]);
+    expect(grad.b.data[0]).toBe(0);
+    expect(Array.from(grad.W_rec.data.subarray(0, 3))).toEqual([0, 0, 0]);
+    expect(Array.from(grad.W_in.data.subarray(0, 2))).toEqual([0, 0]);
+    expect(grad.b.data[1]).not.toBe(0);
+    // the rest against the per-step tape (autodiff's relu) and the plain-loop reference
+    const perStep = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, fused: false }))(params).grad;
+    const reference = referenceBptt(refParams(params), refBatch(batch, 'softmax-every').inputs, 'relu', refBatch(batch, 'softmax-every').head);
+    for (const [name, g] of Object.entries(grad)) {
+      expectAgree(g, perStep[name as keyof RnnParams], `∂${name} against the per-step tape`);
+      expectAgree(g, reference.grads[name as keyof RnnParams], `∂${name} against the reference`);
     }
   });
 
