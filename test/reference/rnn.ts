@@ -64,11 +64,14 @@ export interface RefForward {
   slopes: Mat[];
 }
 
-/** Unrolls eq. (2) over inputs [T][B][n_in] from x_0 (params.x0 for every example, or zeros). */
-export function referenceForward(p: RefParams, inputs: Mat[], sigma: Sigma): RefForward {
+/**
+ * Unrolls eq. (2) over inputs [T][B][n_in] from x_0: `x0Rows` ([B][n], constants) when given,
+ * else params.x0 for every example, else zeros.
+ */
+export function referenceForward(p: RefParams, inputs: Mat[], sigma: Sigma, x0Rows?: Mat): RefForward {
   const n = p.b.length;
   const B = inputs[0].length;
-  const x0 = Array.from({ length: B }, () => Array.from({ length: n }, (_, i) => (p.x0 === undefined ? 0 : p.x0[i])));
+  const x0 = x0Rows ?? Array.from({ length: B }, () => Array.from({ length: n }, (_, i) => (p.x0 === undefined ? 0 : p.x0[i])));
   const states: Mat[] = [x0];
   for (let t = 1; t <= inputs.length; t++) {
     const prev = states[t - 1];
@@ -136,14 +139,15 @@ const zerosMat = (rows: number, cols: number): Mat => Array.from({ length: rows 
  * with { k1, k2 } it is truncated BPTT(k1, k2) as Williams & Peng define it: every k1 steps
  * (chunk ends e = k1, 2k1, …, and T) the losses of steps e − k1 + 1..e are backpropagated to step
  * max(0, e − k2) + 1 and no further (x_0 and its gradient only when the chunk reaches step 1).
+ * `x0Rows` as in {@link referenceForward}.
  */
-export function referenceBptt(p: RefParams, inputs: Mat[], sigma: Sigma, head: RefHead, truncation?: { k1: number; k2: number }): RefBptt {
+export function referenceBptt(p: RefParams, inputs: Mat[], sigma: Sigma, head: RefHead, truncation?: { k1: number; k2: number }, x0Rows?: Mat): RefBptt {
   const T = inputs.length;
   const B = inputs[0].length;
   const n = p.b.length;
   const nIn = inputs[0][0].length;
   const nOut = p.b_out.length;
-  const fwd = referenceForward(p, inputs, sigma);
+  const fwd = referenceForward(p, inputs, sigma, x0Rows);
   const grads: RefGrads = { W_rec: zerosMat(n, n), W_in: zerosMat(n, nIn), b: new Array(n).fill(0), W_out: zerosMat(nOut, n), b_out: new Array(nOut).fill(0) };
   if (p.x0 !== undefined) grads.x0 = new Array(n).fill(0);
 
