@@ -1,7 +1,8 @@
 /**
  * @file The fused whole-sequence op `rnnSequence` and full BPTT through it: its fast (plain-loop)
  * VJP against finite differences, its recorded VJP against second-order finite differences, the
- * two paths against each other, and the fused loss against the per-step tape (`fused: false`).
+ * two paths against each other, the fused loss against the per-step tape (`fused: false`; both
+ * are also held against the plain-loop reference in reference.test.ts), and relu′(0) = 0.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
