@@ -3,7 +3,7 @@
  * Mutation testing (StrykerJS with its vitest runner): small deliberate bugs are put into the
  * sources one at a time and the tests that cover each one are run; a mutant the tests do not fail
  * "survived". Not part of `npm test`: run `npx pnpm@10.34.8 run mutation` (all targets, hours) or
- * one target at a time, e.g. `npx pnpm@10.34.8 run mutation -- --mutate packages/optim/src/**\/*.ts`.
+ * one target at a time, e.g. `npx pnpm@10.34.8 run mutation --mutate packages/optim/src/**\/*.ts`.
  * Reports: reports/mutation/index.html and mutation.json.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
