@@ -21,6 +21,9 @@ export default {
   concurrency: 1,
   timeoutMS: 60_000,
   ignorePatterns: ['dist', 'out', 'runs', 'reports', 'docs', 'bench/results', '**/*.tsbuildinfo'],
+  // A later run re-tests only the mutants whose code or covering tests changed.
+  incremental: true,
+  incrementalFile: 'reports/mutation/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
