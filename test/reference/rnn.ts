@@ -16,17 +16,20 @@ export type Mat = number[][];
 
 export type Sigma = 'tanh' | 'sigmoid' | 'identity' | 'relu';
 
-/** σ(v) and σ'(v); relu'(0) = 0, the convention of tapegrad's relu (and of most libraries). */
+/**
+ * σ(v) and σ'(v); relu'(0) = 0, the convention of tapegrad's relu (and of most libraries). The
+ * slopes are written as (1 − t)(1 + t) and σ(v)·σ(−v), not 1 − t² and σ(1 − σ): where σ saturates,
+ * the latter lose digits to cancellation (1e-12 relative at |v| ≈ 5), which would be the
+ * reference's own error, not the code's.
+ */
 export function activation(sigma: Sigma, v: number): [number, number] {
   switch (sigma) {
     case 'tanh': {
       const t = Math.tanh(v);
-      return [t, 1 - t * t];
+      return [t, (1 - t) * (1 + t)];
     }
-    case 'sigmoid': {
-      const s = 1 / (1 + Math.exp(-v));
-      return [s, s * (1 - s)];
-    }
+    case 'sigmoid':
+      return [1 / (1 + Math.exp(-v)), 1 / (1 + Math.exp(-v)) / (1 + Math.exp(v))];
     case 'relu':
       return v > 0 ? [v, 1] : [0, 0];
     case 'identity':
