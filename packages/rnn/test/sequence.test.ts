@@ -148,15 +148,47 @@ describe('rnnSequence: the fused op', () => {
     }
   });
 
-  it('rejects mismatched shapes with a ShapeError naming the argument', () => {
-    const [x0, W, u, Win, b, offsets] = sequenceArgs(1, 3, 2, 4, 2, true);
-    expect(() => rnnSequence(x0, zeros([4, 3]), u, Win, b, 'tanh')).toThrow(ShapeError);
-    expect(() => rnnSequence(x0, W, zeros([3, 2]), Win, b, 'tanh')).toThrow(/rnnSequence.*inputs.*\[T ≥ 1, B ≥ 1, n_in\], got \[3, 2\]/);
-    expect(() => rnnSequence(x0, W, u, zeros([4, 3]), b, 'tanh')).toThrow(/W_in.*\[4, 2\].*got \[4, 3\]/);
-    expect(() => rnnSequence(zeros([3, 4]), W, u, Win, b, 'tanh')).toThrow(/x0.*\[2, 4\] or \[1, 4\], got \[3, 4\]/);
-    expect(() => rnnSequence(x0, W, u, Win, zeros([3]), 'tanh')).toThrow(/'?b'?.*\[4\], got \[3\]/);
-    expect(() => rnnSequence(x0, W, u, Win, b, 'tanh', zeros([3, 2, 3]))).toThrow(/offsets.*\[3, 2, 4\]/);
+  it('rejects each malformed argument with a ShapeError naming it, the shape it needs and the shape it got', () => {
+    const [x0, W, u, Win, b, offsets] = sequenceArgs(1, 3, 2, 4, 2, true); // T = 3, B = 2, n = 4, n_in = 2
+    const bad = (i: number, value: unknown) => {
+      const args: unknown[] = [x0, W, u, Win, b, 'tanh', offsets];
+      args[i] = value;
+      return () => (rnnSequence as (...a: unknown[]) => Tensor)(...args);
+    };
+    const cases: [number, unknown, string][] = [
+      [1, zeros([4, 3]), "'W_rec': must be a square [n, n] tensor with n ≥ 1, got [4, 3]"],
+      [1, zeros([4]), "'W_rec': must be a square [n, n] tensor with n ≥ 1, got [4]"],
+      [1, zeros([0, 0]), "'W_rec': must be a square [n, n] tensor with n ≥ 1, got [0, 0]"],
+      [1, [[1]], "'W_rec': must be a square [n, n] tensor with n ≥ 1, got object"],
+      [2, zeros([3, 2]), "'inputs': must have shape [T ≥ 1, B ≥ 1, n_in], got [3, 2]"],
+      [2, zeros([0, 2, 2]), "'inputs': must have shape [T ≥ 1, B ≥ 1, n_in], got [0, 2, 2]"],
+      [2, zeros([3, 0, 2]), "'inputs': must have shape [T ≥ 1, B ≥ 1, n_in], got [3, 0, 2]"],
+      [2, 'u', "'inputs': must have shape [T ≥ 1, B ≥ 1, n_in], got string"],
+      [3, zeros([4, 3]), "'W_in': must have shape [4, 2] (n of W_rec, n_in of inputs), got [4, 3]"],
+      [3, zeros([3, 2]), "'W_in': must have shape [4, 2] (n of W_rec, n_in of inputs), got [3, 2]"],
+      [3, zeros([4, 2, 1]), "'W_in': must have shape [4, 2] (n of W_rec, n_in of inputs), got [4, 2, 1]"],
+      [3, null, "'W_in': must have shape [4, 2] (n of W_rec, n_in of inputs), got object"],
+      [4, zeros([3]), "'b': must have shape [4], got [3]"],
+      [4, zeros([1, 4]), "'b': must have shape [4], got [1, 4]"],
+      [4, 0, "'b': must have shape [4], got number"],
+      [0, zeros([3, 4]), "'x0': must have shape [2, 4] or [1, 4], got [3, 4]"],
+      [0, zeros([2, 3]), "'x0': must have shape [2, 4] or [1, 4], got [2, 3]"],
+      [0, zeros([4]), "'x0': must have shape [2, 4] or [1, 4], got [4]"],
+      [0, undefined, "'x0': must have shape [2, 4] or [1, 4], got undefined"],
+      [6, zeros([2, 2, 4]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [2, 2, 4]"],
+      [6, zeros([3, 1, 4]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [3, 1, 4]"],
+      [6, zeros([3, 2, 3]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [3, 2, 3]"],
+      [6, zeros([3, 8]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [3, 8]"],
+      [6, 'none', "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got string"],
+    ];
+    for (const [i, value, message] of cases) {
+      expect(bad(i, value)).toThrow(ShapeError);
+      expect(bad(i, value)).toThrow(`rnnSequence: argument ${message}`);
+    }
+    // x0 may be one row per example [B, n] as well as one shared row [1, n]
+    expect(rnnSequence(zeros([2, 4]), W, u, Win, b, 'tanh').shape).toEqual([3, 2, 4]);
     expect(() => rnnSequence(x0, W, u, Win, b, 'softplus' as Activation, offsets)).toThrow(ValueError);
+    expect(() => rnnSequence(x0, W, u, Win, b, 'softplus' as Activation, offsets)).toThrow(/rnnSequence: argument 'activation': unknown activation "softplus"/);
   });
 });
 
