@@ -179,12 +179,26 @@ describe('omega: bad input', () => {
     const bad = [...states];
     bad[2] = zeros([3, 3]);
     expect(() => omega({ ...base, states: bad })).toThrow(/states\[2\].*batch size of states\[0\] \(2\), got \[3, 3\]/);
+    bad[2] = zeros([2, 3, 1]);
+    expect(() => omega({ ...base, states: bad })).toThrow("omega: argument 'states[2]': must be [B, n] with the batch size of states[0] (2), got [2, 3, 1]");
+    const flatDeltas = [...deltas];
+    flatDeltas[0] = zeros([6]);
+    expect(() => omega({ ...base, deltas: flatDeltas })).toThrow("omega: argument 'deltas[0]': δ_1 must have the shape of states[1] [2, 3], got [6]");
+  });
+
+  it('rejects a transition that is not a function, lists that are not arrays, and an empty wrt', () => {
+    expect(() => omega({ ...base, transition: 'tanh' as never })).toThrow("omega: argument 'transition': must be a function (x, u, params) => Tensor, got string");
+    for (const name of ['states', 'inputs', 'deltas'] as const) {
+      expect(() => omega({ ...base, [name]: {} as never })).toThrow(`omega: argument '${name}': must be an array of tensors, got object`);
+    }
+    expect(() => omega({ ...base, wrt: [] })).toThrow("omega: argument 'wrt': must list paths of params [W_rec, W_in, b], got []");
   });
 
   it('rejects unknown forms, gradients and wrt paths', () => {
     expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(ValueError);
     expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(/'form'.*got mean/);
-    expect(() => omega({ ...base, gradient: 'total' as 'none' })).toThrow(/'gradient'.*got total/);
+    expect(() => omega({ ...base, gradient: 'total' as 'none' })).toThrow("omega: argument 'gradient': must be 'immediate', 'exact' or 'none', got total");
+    expect(() => omegaTensor({ ...base, form: 'mean' as OmegaForm })).toThrow("omegaTensor: argument 'form': must be 'paper' or 'summary', got mean");
     expect(() => omega({ ...base, wrt: ['W'] })).toThrow(/'wrt'.*\[W_rec, W_in, b\], got \[W\]/);
   });
 });
