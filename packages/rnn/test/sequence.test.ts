@@ -148,6 +148,19 @@ describe('rnnSequence: the fused op', () => {
     }
   });
 
+  it('sigmoid saturates without overflow at pre-activations of ±1000, forward and backward', () => {
+    // x_1 = ±1000 (inputs ±1 times W_in = 1000): σ = 1 or 0 exactly and σ′ = 0, no NaN from e^1000
+    const params: RnnParams = { W_rec: tensor([[0.5, -0.25], [0.1, 0.3]]), W_in: tensor([[1000], [-1000]]), b: tensor([0.1, -0.2]), W_out: tensor([[1, -1]]), b_out: tensor([0]) };
+    const batch = { inputs: tensor([[[1], [-1]], [[0.5], [0.25]], [[0], [0]]]), targets: tensor([[0.5], [-0.5]]) };
+    const config = { activation: 'sigmoid' as const, head: 'linear-last' as const };
+    const { value, grad: g } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params);
+    const { inputs, head } = refBatch(batch, 'linear-last');
+    const reference = referenceBptt(refParams(params), inputs, 'sigmoid', head);
+    expect(Number.isFinite(value.item())).toBe(true);
+    expectAgree(value, reference.loss, 'loss');
+    for (const [name, d] of Object.entries(g)) expectAgree(d, reference.grads[name as keyof RnnParams], `∂${name}`);
+  });
+
   it('rejects each malformed argument with a ShapeError naming it, the shape it needs and the shape it got', () => {
     const [x0, W, u, Win, b, offsets] = sequenceArgs(1, 3, 2, 4, 2, true); // T = 3, B = 2, n = 4, n_in = 2
     const bad = (i: number, value: unknown) => {
@@ -160,6 +173,7 @@ describe('rnnSequence: the fused op', () => {
       [1, zeros([4]), "'W_rec': must be a square [n, n] tensor with n ≥ 1, got [4]"],
       [1, zeros([0, 0]), "'W_rec': must be a square [n, n] tensor with n ≥ 1, got [0, 0]"],
       [1, [[1]], "'W_rec': must be a square [n, n] tensor with n ≥ 1, got object"],
+      [1, zeros([4, 4, 1]), "'W_rec': must be a square [n, n] tensor with n ≥ 1, got [4, 4, 1]"],
       [2, zeros([3, 2]), "'inputs': must have shape [T ≥ 1, B ≥ 1, n_in], got [3, 2]"],
       [2, zeros([0, 2, 2]), "'inputs': must have shape [T ≥ 1, B ≥ 1, n_in], got [0, 2, 2]"],
       [2, zeros([3, 0, 2]), "'inputs': must have shape [T ≥ 1, B ≥ 1, n_in], got [3, 0, 2]"],
@@ -171,15 +185,18 @@ describe('rnnSequence: the fused op', () => {
       [4, zeros([3]), "'b': must have shape [4], got [3]"],
       [4, zeros([1, 4]), "'b': must have shape [4], got [1, 4]"],
       [4, 0, "'b': must have shape [4], got number"],
+      [4, zeros([4, 1]), "'b': must have shape [4], got [4, 1]"],
       [0, zeros([3, 4]), "'x0': must have shape [2, 4] or [1, 4], got [3, 4]"],
       [0, zeros([2, 3]), "'x0': must have shape [2, 4] or [1, 4], got [2, 3]"],
       [0, zeros([4]), "'x0': must have shape [2, 4] or [1, 4], got [4]"],
       [0, undefined, "'x0': must have shape [2, 4] or [1, 4], got undefined"],
+      [0, zeros([1, 4, 1]), "'x0': must have shape [2, 4] or [1, 4], got [1, 4, 1]"],
       [6, zeros([2, 2, 4]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [2, 2, 4]"],
       [6, zeros([3, 1, 4]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [3, 1, 4]"],
       [6, zeros([3, 2, 3]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [3, 2, 3]"],
       [6, zeros([3, 8]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [3, 8]"],
       [6, 'none', "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got string"],
+      [6, zeros([3, 2, 4, 1]), "'offsets': must have shape [3, 2, 4] (T, B of inputs, n of W_rec), got [3, 2, 4, 1]"],
     ];
     for (const [i, value, message] of cases) {
       expect(bad(i, value)).toThrow(ShapeError);
