@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { activateInto, activationSlope, tanhKernel, useKernels, type KernelActivation } from '@tapegrad/autodiff/kernels';
 import { activeWasm } from '../src/kernels/backend.js';
 import { ACTIVATION_CODES } from '../src/kernels/activation.js';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 200;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 42;
+const RUNS = runs(200);
 const EPS = 2 ** -52;
 
 /** Values spread over every scale tanh cares about: tiny, around 1, and past saturation. */
@@ -28,7 +28,7 @@ describe('tanhKernel', () => {
         const got = tanhKernel(x);
         expect(Math.abs(got - want)).toBeLessThanOrEqual(3 * EPS * Math.abs(want));
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 
@@ -37,7 +37,7 @@ describe('tanhKernel', () => {
       fc.property(arbX, (x) => {
         expect(tanhKernel(-x)).toBe(-tanhKernel(x));
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
     expect(Object.is(tanhKernel(0), 0)).toBe(true);
     expect(Object.is(tanhKernel(-0), -0)).toBe(true);
@@ -79,7 +79,7 @@ describe.runIf(hasWasm)('the WebAssembly activations', () => {
         const got = w!.slice(b, src.length);
         for (let i = 0; i < src.length; i++) expect(Object.is(got[i], want[i]) || (Number.isNaN(got[i]) && Number.isNaN(want[i]))).toBe(true);
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 });

@@ -19,9 +19,9 @@ import {
 } from '@tapegrad/autodiff/kernels';
 import { activeWasm } from '../src/kernels/backend.js';
 import { residueFor } from '../src/kernels/recurrence.js';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 42;
+const RUNS = runs(40);
 const hasWasm = useKernels('auto') === 'wasm';
 
 const arbInput: fc.Arbitrary<OmegaRowsInput> = fc
@@ -99,7 +99,7 @@ describe('omegaRows', () => {
         const scale = want.G.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
         for (let i = 0; i < want.G.length; i++) expect(Math.abs(got.G![i] - want.G[i])).toBeLessThanOrEqual(1e-13 * scale);
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 
@@ -113,7 +113,7 @@ describe('omegaRows', () => {
         expect(Object.is(got.total, want.total)).toBe(true);
         expect(got.G === null ? null : Array.from(got.G)).toEqual(want.G === null ? null : Array.from(want.G));
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 
