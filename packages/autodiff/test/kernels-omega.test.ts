@@ -117,11 +117,11 @@ describe('omegaRows', () => {
     );
   });
 
-  it.runIf(hasWasm)('gives the same bits when it reuses what the recurrence left in wasm memory (h and δ·W)', () => {
+  it.runIf(hasWasm)('gives the same bits when it reuses what the recurrence left in wasm memory (h and δ·W), x copied in where σ′ needs it', () => {
     useKernels('wasm');
     const rng = new Rng(9);
     const draw = (len: number, scale: number) => Float64Array.from({ length: len }, () => (rng.uniform() * 2 - 1) * scale);
-    for (const activation of ['tanh', 'identity'] as const) {
+    for (const activation of ['tanh', 'identity', 'sigmoid', 'relu'] as const) {
       for (const [T, B, n] of [[7, 3, 9], [12, 4, 16], [1, 1, 1]]) {
         const p: RecurrenceInputs = { T, B, n, nIn: 2, activation, x0: new Float64Array(n), x0Rows: 1, W: draw(n * n, 1 / Math.sqrt(n)), Win: draw(2 * n, 1), b: draw(n, 0.3), U: draw(T * B * 2, 1) };
         const states = recurrenceForward(p);
