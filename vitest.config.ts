@@ -21,6 +21,8 @@ export default defineConfig({
     ],
   },
   test: {
+    // seeds every fast-check property (TAPEGRAD_FC_SEED / TAPEGRAD_FC_RUNS: see test/fast-check.ts)
+    setupFiles: ['./test/setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default', './scripts/summary-reporter.ts'],

@@ -24,8 +24,9 @@ export function dot2(x: usize, y: usize, n: i32): f64 {
  * valid rows (‖δ‖² ≥ minD2) and stores their count at `pairsOut` (an i32). With `gradient`, G [n][n] gets
  * Σ_p coef_p·δ_pᵀ·z_p (not yet divided by the count). D, X are overwritten (compacted, scaled);
  * S, Z take rows·n doubles, norms `rows`, packed ⌈n/8⌉·max(n, rows)·8.
- * H ≠ 0: the rows h = σ(x_k) are there (left by the recurrence) and X is not read (tanh and identity
- * only: their slopes need h alone); DW ≠ 0: the rows δ·W are there, and Z is not multiplied out.
+ * H ≠ 0: the rows h = σ(x_k) are there (left by the recurrence), so σ is not computed again; X = 0
+ * then when the slope needs h alone (tanh, identity), else X holds the x rows as without H.
+ * DW ≠ 0: the rows δ·W are there, and Z is not multiplied out.
  */
 export function omegaRows(
   rows: i32, n: i32, act: i32, summary: bool, gradient: bool, minD2: f64,
@@ -42,15 +43,15 @@ export function omegaRows(
     if (pairs != p) memory.copy(D + at, d, row);
     // h rows go straight to S (σ' is computed there in place), x rows stay in X
     if (H != 0) memory.copy(S + at, H + <usize>p * row, row);
-    else if (pairs != p) memory.copy(X + at, X + <usize>p * row, row);
+    if (X != 0 && pairs != p) memory.copy(X + at, X + <usize>p * row, row);
     if (DW != 0) memory.copy(Z + at, DW + <usize>p * row, row);
     store<f64>(norms + (<usize>pairs << 3), d2);
     pairs++;
   }
   store<i32>(pairsOut, pairs);
-  // S = σ'(x_k) from x and h = σ(x); with H given, its slope needs h only, so X is h too
+  // S = σ'(x_k) from x and h = σ(x); without x rows the slope needs h only, so X is h too
   if (H == 0) activate(act, X, S, pairs * n);
-  else X = S;
+  if (X == 0) X = S;
   let i = 0;
   for (; i + 1 < pairs * n; i += 2) {
     const o = <usize>i << 3;

@@ -9,9 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { Tensor, add, div, exp, grad, mean, mul, neg, sigmoid, square, sub, sum, tanh, tensor, vjp } from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import { arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 1994;
 
 /** Smooth ops whose results stay moderate over a few steps, so finite differences stay accurate. */
 const UNARY: Record<string, (x: Tensor) => Tensor> = {
@@ -102,7 +101,7 @@ describe('random compositions of ops', () => {
       fc.property(arbProgram, (p) => {
         gradCheck((...xs) => run(p.steps, xs), p.inputs, { name: describeProgram(p) });
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(40) },
     );
   });
 
@@ -111,7 +110,7 @@ describe('random compositions of ops', () => {
       fc.property(arbProgram, (p) => {
         gradGradCheck((...xs) => run(p.steps, xs), p.inputs, { name: describeProgram(p) });
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(40) },
     );
   });
 
@@ -126,7 +125,7 @@ describe('random compositions of ops', () => {
           expect([...g.data]).toEqual([...viaVjp[i].data]);
         });
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(40) },
     );
   });
 
@@ -147,7 +146,7 @@ describe('random compositions of ops', () => {
         if ([...uses.values()].some((u) => u > 1)) reused++;
         if (broadcasts) broadcast++;
       }),
-      { numRuns: 100, seed },
+      { numRuns: runs(100) },
     );
     expect(reused).toBeGreaterThan(10);
     expect(broadcast).toBeGreaterThan(10);

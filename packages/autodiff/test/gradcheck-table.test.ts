@@ -11,14 +11,13 @@ import { Tensor, tensor } from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck, type GradCheckOptions } from '@tapegrad/autodiff/testing';
 import { arbBroadcastablePair, arbBroadcastableShapes, arbDistinct, arbMatmulPair, arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
 import type { ValueOptions } from '@tapegrad/autodiff/testing/arbitraries';
+import { runs } from '../../../test/fast-check.js';
 
 const { add, sub, mul, div, neg, pow, square, sqrt, exp, log, abs, tanh, tanhGrad, sigmoid, sigmoidGrad, relu } = root;
 const { maximum, minimum, where, clamp, sum, mean, sumTo, max, min, logsumexp, norm, reshape, broadcastTo } = root;
 const { permute, transpose, slice, pad, gather, scatterAdd, index, concat, stack, split, matmul, matmulT, outer, dot } = root;
 const { softmax, logSoftmax, softmaxCrossEntropy, mse, defineOp } = root;
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 15;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 20130216;
 
 type Fn = (...xs: Tensor[]) => Tensor;
 interface Case {
@@ -273,7 +272,7 @@ describe('gradient check table: every op, first and second order, fast-check sha
           gradCheck(f, inputs, { name: row.name, ...row.options });
           gradGradCheck(f, inputs, { name: row.name, ...row.options });
         }),
-        { numRuns: runs, seed },
+        { numRuns: runs(15) },
       );
     });
   }

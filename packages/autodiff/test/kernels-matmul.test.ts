@@ -10,9 +10,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@tapegrad/autodiff';
 import { KC, gemm, gemmJs, gemmWasm, kernelBackend, useKernels, type Gemm } from '@tapegrad/autodiff/kernels';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 60;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 42;
 /** The WebAssembly kernels where this platform has them (Node 20 does); their tests skip nowhere else. */
 const hasWasm = useKernels('auto') === 'wasm';
 
@@ -104,7 +103,7 @@ describe.each(paths)('gemm, %s path', (_, kernel) => {
         const got = run(kernel, t, a, b);
         expect(Array.from(got)).toEqual(Array.from(ordered(t, a, b)));
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(60) },
     );
   });
 

@@ -19,9 +19,9 @@ import {
 } from '@tapegrad/autodiff/kernels';
 import { activeWasm } from '../src/kernels/backend.js';
 import { residueFor } from '../src/kernels/recurrence.js';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 42;
+const RUNS = runs(40);
 const hasWasm = useKernels('auto') === 'wasm';
 
 const arbInput: fc.Arbitrary<OmegaRowsInput> = fc
@@ -99,7 +99,7 @@ describe('omegaRows', () => {
         const scale = want.G.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
         for (let i = 0; i < want.G.length; i++) expect(Math.abs(got.G![i] - want.G[i])).toBeLessThanOrEqual(1e-13 * scale);
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 
@@ -113,15 +113,15 @@ describe('omegaRows', () => {
         expect(Object.is(got.total, want.total)).toBe(true);
         expect(got.G === null ? null : Array.from(got.G)).toEqual(want.G === null ? null : Array.from(want.G));
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 
-  it.runIf(hasWasm)('gives the same bits when it reuses what the recurrence left in wasm memory (h and δ·W)', () => {
+  it.runIf(hasWasm)('gives the same bits when it reuses what the recurrence left in wasm memory (h and δ·W), x copied in where σ′ needs it', () => {
     useKernels('wasm');
     const rng = new Rng(9);
     const draw = (len: number, scale: number) => Float64Array.from({ length: len }, () => (rng.uniform() * 2 - 1) * scale);
-    for (const activation of ['tanh', 'identity'] as const) {
+    for (const activation of ['tanh', 'identity', 'sigmoid', 'relu'] as const) {
       for (const [T, B, n] of [[7, 3, 9], [12, 4, 16], [1, 1, 1]]) {
         const p: RecurrenceInputs = { T, B, n, nIn: 2, activation, x0: new Float64Array(n), x0Rows: 1, W: draw(n * n, 1 / Math.sqrt(n)), Win: draw(2 * n, 1), b: draw(n, 0.3), U: draw(T * B * 2, 1) };
         const states = recurrenceForward(p);

@@ -13,8 +13,8 @@ import { activeWasm, choiceFromEnvironment } from '../src/kernels/backend.js';
 import { KERNELS_WASM } from '../src/kernels/wasm-bytes.js';
 import { decodeBase64 } from '../src/kernels/wasm.js';
 
-// a plain ES module (the build script): typed here by what the test uses
-const build = (await import('../scripts/build-wasm.mjs')) as { compileKernels(shared: boolean): Promise<Uint8Array>; moduleText(name: string, bytes: Uint8Array, what: string): string };
+// a plain ES module (the build script), typed by scripts/build-wasm.d.mts
+const build = await import('../scripts/build-wasm.mjs');
 
 const generated = (file: string) => readFileSync(fileURLToPath(new URL(file, import.meta.url)), 'utf8');
 

@@ -20,13 +20,13 @@ import {
   matmul,
   polyFromRoots,
   randomMatrix,
-  runs,
   seedAndSize,
   similar,
   sparseRandom,
   symmetricEigenvalues,
   transpose,
 } from './linalg-helpers.js';
+import { runs } from '../../../test/fast-check.js';
 
 const rotation = (theta: number): Mat => [
   [Math.cos(theta), -Math.sin(theta)],
@@ -77,7 +77,7 @@ describe('eigenvalues of known matrices', () => {
         const [c, s] = [Math.cos(theta), Math.sin(theta)];
         expectSameSpectrum(eigs(rotation(theta)), [[c, s], [c, -s]], 2 * EPS);
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -90,7 +90,7 @@ describe('eigenvalues of known matrices', () => {
         expectSameSpectrum(actual, expected, 1e-13);
         actual.forEach(([r, i]) => expect(Math.hypot(r, i)).toBeCloseTo(1, 13));
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -130,7 +130,7 @@ describe('eigenvalues of known matrices', () => {
           expect(Math.min(...actual.map(([r, i]) => Math.hypot(r - row[k], i)))).toBeLessThanOrEqual(tol);
         });
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -146,7 +146,7 @@ describe('eigenvalues of known matrices', () => {
         actual.forEach(([, i]) => expect(Math.abs(i)).toBeLessThanOrEqual(1e-12 * scale));
         expectSameSpectrum(actual, expected.map((x) => [x, 0]), 1e-12 * scale);
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -241,7 +241,7 @@ describe('eigenvalues of random matrices', () => {
         const [pr] = product(lambda);
         expect(Math.abs(pr - determinant(a))).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(determinant(a))));
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 });

@@ -8,7 +8,6 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import { Rng, Tensor, eigenvalues, tensor } from '@tapegrad/autodiff';
 
-export const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 60;
 export const EPS = Number.EPSILON;
 
 export type Mat = number[][];

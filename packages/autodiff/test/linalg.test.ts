@@ -24,11 +24,11 @@ import {
   matmul,
   orthogonal,
   randomMatrix,
-  runs,
   seedAndSize,
   symmetricEigenvalues,
   transpose,
 } from './linalg-helpers.js';
+import { runs } from '../../../test/fast-check.js';
 
 describe('vectorNorm', () => {
   it('matches hand values for p = 1, 2, 3 and ∞, over all elements of any shape', () => {
@@ -71,7 +71,7 @@ describe('vectorNorm', () => {
         const scaled = vectorNorm(tensor(xs.map((v) => c * v)), 3);
         expect(Math.abs(scaled - Math.abs(c) * vectorNorm(x, 3))).toBeLessThanOrEqual(1e-13 * (scaled + 1e-300));
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -105,7 +105,7 @@ describe('matrixNorm', () => {
         expect(fro).toBeLessThanOrEqual(Math.sqrt(Math.min(m, n)) * two * slack);
         expect(two * two).toBeLessThanOrEqual(matrixNorm(a, 1) * matrixNorm(a, 'inf') * slack);
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -129,7 +129,7 @@ describe('singularValues', () => {
         const exactFrom = expected[0] * 1e-150;
         expected.forEach((e, k) => (e >= exactFrom ? expect(sigma[k]).toBe(e) : expect(sigma[k]).toBeLessThanOrEqual(exactFrom)));
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -139,7 +139,7 @@ describe('singularValues', () => {
         const sigma = singularValues(tensor(orthogonal(new Rng(seed), n)));
         for (const s of sigma) expect(Math.abs(s - 1)).toBeLessThanOrEqual(10 * n * EPS);
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 
@@ -160,7 +160,7 @@ describe('singularValues', () => {
         const at = singularValues(tensor(transpose(a)));
         for (let k = 0; k < sigma.length; k++) expect(Math.abs(at[k] - sigma[k])).toBeLessThanOrEqual(1e-13 * sigma[0]);
       }),
-      { numRuns: runs },
+      { numRuns: runs(60) },
     );
   });
 

@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Tape, add, exp, mul, sum, tanh, tensor, type Tensor } from '@tapegrad/autodiff';
 import { arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 30;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 2013;
+const RUNS = runs(30);
 const values = (t: Tensor | null) => (t === null ? null : Array.from(t.data));
 
 describe('Tape.entries', () => {
@@ -108,7 +108,7 @@ describe('Tape.backwardSteps', () => {
         expect(steps.map((s) => s.index)).toEqual([...steps.map((s) => s.index)].sort((p, q) => q - p));
         tape.release();
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 });

@@ -15,9 +15,8 @@ import {
   arbShape,
   arbTensor,
 } from '@tapegrad/autodiff/testing/arbitraries';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 50;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 7;
 
 /** x² with a VJP that is wrong at one flat element (`bad`): 3x there instead of 2x. */
 function brokenSquare(bad: number) {
@@ -146,7 +145,7 @@ describe('arbitraries', () => {
         expect(s.length).toBeLessThanOrEqual(3);
         for (const d of s) expect(d >= 2 && d <= 5).toBe(true);
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(50) },
     );
   });
 
@@ -159,7 +158,7 @@ describe('arbitraries', () => {
           expect(v >= -2.2 && v <= 2.2).toBe(true);
         }
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(50) },
     );
   });
 
@@ -170,7 +169,7 @@ describe('arbitraries', () => {
         expect(out.shape.length).toBe(Math.max(sa.length, sb.length));
         expect(() => add(a, b)).not.toThrow();
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(50) },
     );
   });
 
@@ -180,7 +179,7 @@ describe('arbitraries', () => {
         const all = [...a.data, ...b.data].sort((p, q) => p - q);
         for (let i = 1; i < all.length; i++) expect(all[i] - all[i - 1]).toBeGreaterThanOrEqual(0.05 - 1e-12);
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(50) },
     );
   });
 
@@ -192,7 +191,7 @@ describe('arbitraries', () => {
         expect(c.shape.slice(-2)).toEqual([a.shape[a.rank - 2], b.shape[b.rank - 1]]);
         if (c.rank > 2) batched++;
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(50) },
     );
     expect(batched).toBeGreaterThan(0);
   });
@@ -203,7 +202,7 @@ describe('arbitraries', () => {
         expect([a.rank, b.rank]).toEqual([2, 2]);
         expect(Math.max(...a.shape, ...b.shape)).toBeLessThanOrEqual(2);
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(50) },
     );
   });
 
@@ -214,7 +213,7 @@ describe('arbitraries', () => {
         for (let i = 1; i < sorted.length; i++) expect(sorted[i] - sorted[i - 1]).toBeGreaterThanOrEqual(0.01 - 1e-12);
         for (const v of sorted) expect(v >= -1 && v <= 1).toBe(true);
       }),
-      { numRuns: runs, seed },
+      { numRuns: runs(50) },
     );
   });
 

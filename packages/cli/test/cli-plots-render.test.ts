@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { band, median, type SeriesPoint } from '../src/bands.js';
 import { crc32, encodePng } from '../src/png.js';
 import { svgToPng } from '../src/render.js';
+import { runs } from '../../../test/fast-check.js';
 
 const svg = (body: string) =>
   `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="30"><rect width="160" height="30" fill="white"/>${body}</svg>`;
@@ -71,8 +72,7 @@ describe('PNG encoder', () => {
   });
 });
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 100;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 2013;
+const RUNS = runs(100);
 
 /**
  * The definition, computed plainly: at each update any run logged, each run's latest value at or
@@ -103,7 +103,7 @@ describe('median and range over seeds', () => {
       fc.property(fc.array(run, { maxLength: 6 }), fc.boolean(), (series, carryForward) => {
         expect(band(series, { carryForward, maxPoints: 1000 })).toEqual(referenceBand(series, carryForward));
       }),
-      { numRuns: runs, seed },
+      { numRuns: RUNS },
     );
   });
 

@@ -15,6 +15,7 @@ import { join, relative, resolve } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, STACK_LINE, runCli, runMain } from './cli-helpers.js';
+import { runs } from '../../../test/fast-check.js';
 
 /** Runs `main` with the working folder set to `cwd` (relative paths of the command line land there). */
 async function runMainIn(cwd: string, args: readonly string[]): Promise<{ status: number | null; stderr: string }> {
@@ -27,8 +28,7 @@ async function runMainIn(cwd: string, args: readonly string[]): Promise<{ status
   }
 }
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 40;
-const seed = Number(process.env.TAPEGRAD_FC_SEED ?? 0) || 20240610;
+const RUNS = runs(40);
 const base = mkdtempSync(join(tmpdir(), 'tapegrad-property-'));
 const RUN = join(base, 'inputs', 'run');
 const SIZES = ['--length', '10', '--hidden', '3', '--batch', '2', '--validate-every', '2', '--validation-sequences', '4', '--test-sequences', '4', '--quiet'];
@@ -100,7 +100,7 @@ function allowed(cwd: string, args: readonly string[]): string[] {
 }
 
 describe('any command line', () => {
-  it(`ends with exit code 0, 1 or 2, no stack trace, and writes only under its --out (${runs} generated command lines)`, async () => {
+  it(`ends with exit code 0, 1 or 2, no stack trace, and writes only under its --out (${RUNS} generated command lines)`, async () => {
     let tried = 0;
     await fc.assert(
       fc.asyncProperty(commandLine, async (template) => {
@@ -118,8 +118,8 @@ describe('any command line', () => {
         const outside = written.filter((path) => !roots.some((root) => path === root || !relative(root, path).startsWith('..')));
         expect(outside, `${args.join(' ')} wrote outside ${roots.join(', ')}`).toEqual([]);
       }),
-      { numRuns: runs, seed, endOnFailure: true },
+      { numRuns: RUNS, endOnFailure: true },
     );
-    expect(tried).toBe(runs);
+    expect(tried).toBe(RUNS);
   }, 600_000);
 });

@@ -106,6 +106,12 @@ describe('clipGradNorm: non-finite policies', () => {
     expect(() => clipGradNorm(big, 1)).toThrow(/global gradient norm 20000000000 exceeds maxNorm 10000000000; the largest part is 'W_rec'/);
     expect(clipGradNorm(big, 1, { maxNorm: Infinity }).action).toBe('clipped');
     expect(clipGradNorm({ W_rec: tensor([1e10]), b: tensor([0]) }, 1).action).toBe('clipped');
+    // parts below 1, and a tie (the first is named); every non-finite part listed, joined by '; '
+    expect(() => clipGradNorm({ a: tensor([0.3]), b: tensor([0.4]) }, 1, { maxNorm: 0.45 })).toThrow("the largest part is 'b' with norm 0.4");
+    expect(() => clipGradNorm({ a: tensor([3e10]), b: tensor([-3e10]) }, 1)).toThrow("the largest part is 'a' with norm 30000000000");
+    const two = thrown(() => clipGradNorm({ a: tensor([NaN]), b: tensor([1, Infinity]) }, 1)) as Error;
+    expect(two.message).toBe("clipGradNorm: argument 'grads': the global gradient norm is NaN: 'a' has 1 of 1 entries non-finite (first NaN at flat index 0); 'b' has 1 of 2 entries non-finite (first Infinity at flat index 1)");
+    expect(two).toMatchObject({ op: 'clipGradNorm', parameters: ['a', 'b'] });
   });
 
   it("'skip' returns zero gradients and action 'skipped'", () => {
@@ -118,7 +124,7 @@ describe('clipGradNorm: non-finite policies', () => {
 
   it("'fallback' (the original code) sets W_rec's gradient to 0.02·W_rec and every other to 0", () => {
     const r = clipGradNorm(bad, 1, { nonFinite: 'fallback', params });
-    expect(r.action).toBe('fallback');
+    expect(r).toMatchObject({ action: 'fallback', clipped: false, scale: 0 });
     expect(Array.from(r.grads.W_rec.data)).toEqual([0.02, -0.04, 0.06, 0.08]);
     expect(Array.from(r.grads.b.data)).toEqual([0, 0]);
     const custom = clipGradNorm({ U: tensor([NaN]), V: tensor([1]) }, 1, { nonFinite: 'fallback', params: { U: tensor([2]), V: tensor([3]) }, recurrentKey: 'V', fallbackShrink: 0.5 });
@@ -174,6 +180,11 @@ describe('clipping: bad input', () => {
     expect(() => clipGradNorm(grads, 1, { compare: '=>' as '>' })).toThrow(/'options.compare'.*got =>/);
     expect(() => clipGradNorm(grads, 1, { nonFinite: 'ignore' as 'skip' })).toThrow(/'options.nonFinite'.*got ignore/);
     expect(() => clipGradNorm(grads, 1, { maxNorm: -1 })).toThrow(/'options.maxNorm'.*got -1/);
+    for (const maxNorm of [0, NaN, '5']) {
+      expect(() => clipGradNorm(grads, 1, { maxNorm: maxNorm as number })).toThrow(`clipGradNorm: argument 'options.maxNorm': must be a number > 0 (Infinity disables it), got ${maxNorm}`);
+    }
+    expect(() => clipGradNorm(grads, 1, { nonFinite: 'fallback', params: grads, recurrentKey: 'W', fallbackShrink: NaN })).toThrow("clipGradNorm: argument 'options.fallbackShrink': must be a finite number, got NaN");
+    expect(() => clipGradNorm(grads, 1, { nonFinite: 'fallback' })).toThrow("clipGradNorm: argument 'options.params': nonFinite: 'fallback' needs the parameters (it replaces W_rec's gradient by a multiple of W_rec)");
   });
 
   it("rejects fallback params whose structure differs from the grads", () => {

@@ -4,8 +4,7 @@
  */
 import { Rng, Tensor, add, grad, matmulT, mul, randn, sigmoid, sum, tanh, tensor, type TensorTree } from '@tapegrad/autodiff';
 
-/** fast-check runs: modest by default, more with TAPEGRAD_FC_RUNS. */
-export const runs = (fallback: number): number => Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || fallback;
+export { runs } from '../../../test/fast-check.js';
 
 export interface RnnParams {
   W_rec: Tensor;

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, ShapeError, add, liveTapeEntries, matmulT, randn, square, sub, sum, tanh, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
+import { Rng, ShapeError, add, concat, liveTapeEntries, matmulT, randn, square, sub, sum, tanh, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { compareOmegaGradients, trajectorySignals, omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
 import { centralDifference, mismatch, paperTransition, runs, smallestStepRatio, type RnnParams } from './helpers.js';
@@ -48,6 +48,8 @@ describe('trajectorySignals', () => {
     const widen = (x: Tensor, u: Tensor, p: RnnParams) => add(paperTransition(x, u, p), randn([2, 1, 3], 0));
     expect(() => trajectorySignals({ transition: widen, params, x0, inputs, loss })).toThrow(ShapeError);
     expect(() => trajectorySignals({ transition: widen, params, x0, inputs, loss })).toThrow(/step 1 returned shape \[2, 2, 3\], but x0 has shape \[2, 3\]/);
+    const wider = (x: Tensor, u: Tensor, p: RnnParams) => concat([paperTransition(x, u, p), x], 1);
+    expect(() => trajectorySignals({ transition: wider, params, x0, inputs, loss })).toThrow("trajectorySignals: argument 'transition': step 1 returned shape [2, 6], but x0 has shape [2, 3]");
   });
 });
 
@@ -91,6 +93,11 @@ describe("omega with gradient 'exact'", () => {
     const { params, inputs, trajectory } = smallRnn(4, 3, 2, 4);
     const cmp = compareOmegaGradients({ transition: paperTransition, params, inputs, trajectory, wrt: ['W_rec'] });
     expect(cmp.parameters.map((c) => c.path)).toEqual(['W_rec']);
+    const all = compareOmegaGradients({ transition: paperTransition, params, inputs, trajectory });
+    expect(all.parameters.map((c) => c.path)).toEqual(['W_rec', 'W_in', 'b']);
+    // b does not appear in ∂x_{k+1}/∂x_k: its immediate gradient is 0, so there is no angle
+    expect(all.parameters[2]).toMatchObject({ immediateNorm: 0, cosine: NaN });
+    expect(all.parameters[2].exactNorm).toBeGreaterThan(0);
     const [c] = cmp.parameters;
     expect(cmp.immediate.value).toBe(cmp.exact.value);
     expect(c.immediateNorm).toBeCloseTo(Math.hypot(...cmp.immediate.grad!.W_rec.data), 12);

@@ -148,6 +148,13 @@ describe('omega: closed forms', () => {
     }
   });
 
+  it("gradient 'none' gives the value alone", () => {
+    const { params, states, inputs, deltas } = randomProblem(6, 3, 2, 2, 3);
+    const withGrad = omega({ transition: paperTransition, params, states, inputs, deltas });
+    const r = omega({ transition: paperTransition, params, states, inputs, deltas, gradient: 'none' });
+    expect([r.value, r.grad, r.pairs]).toEqual([withGrad.value, null, withGrad.pairs]);
+  });
+
   it('gives 0 with no valid pair, and a zero gradient', () => {
     const { params, states, inputs } = randomProblem(5, 2, 1, 1, 2);
     const deltas = [zeros([1, 2]), zeros([1, 2])];
@@ -165,7 +172,7 @@ describe('omega: bad input', () => {
   it('rejects states and deltas of mismatched lengths, naming the counts', () => {
     expect(() => omega({ ...base, states: states.slice(1) })).toThrow(ShapeError);
     expect(() => omega({ ...base, states: states.slice(1) })).toThrow(/got 3 states, 3 inputs, 3 deltas/);
-    expect(() => omega({ ...base, deltas: deltas.slice(1) })).toThrow(/got 4 states, 3 inputs, 2 deltas/);
+    expect(() => omega({ ...base, deltas: deltas.slice(1) })).toThrow("omega: argument 'states, inputs, deltas': need states x_0..x_T (T + 1), inputs u_1..u_T (T) and deltas δ_1..δ_T (T); got 4 states, 3 inputs, 2 deltas");
   });
 
   it('rejects an error signal shaped unlike its state, naming both shapes', () => {
@@ -179,12 +186,27 @@ describe('omega: bad input', () => {
     const bad = [...states];
     bad[2] = zeros([3, 3]);
     expect(() => omega({ ...base, states: bad })).toThrow(/states\[2\].*batch size of states\[0\] \(2\), got \[3, 3\]/);
+    bad[2] = zeros([2, 3, 1]);
+    expect(() => omega({ ...base, states: bad })).toThrow("omega: argument 'states[2]': must be [B, n] with the batch size of states[0] (2), got [2, 3, 1]");
+    const flatDeltas = [...deltas];
+    flatDeltas[0] = zeros([2]);
+    expect(() => omega({ ...base, deltas: flatDeltas })).toThrow("omega: argument 'deltas[0]': δ_1 must have the shape of states[1] [2, 3], got [2]");
+  });
+
+  it('rejects a transition that is not a function, lists that are not arrays, and an empty wrt', () => {
+    expect(() => omega({ ...base, transition: 'tanh' as never })).toThrow("omega: argument 'transition': must be a function (x, u, params) => Tensor, got string");
+    for (const name of ['states', 'inputs', 'deltas'] as const) {
+      expect(() => omega({ ...base, [name]: {} as never })).toThrow(`omega: argument '${name}': must be an array of tensors, got object`);
+    }
+    expect(() => omega({ ...base, wrt: [] })).toThrow("omega: argument 'wrt': must list paths of params [W_rec, W_in, b], got []");
   });
 
   it('rejects unknown forms, gradients and wrt paths', () => {
     expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(ValueError);
     expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(/'form'.*got mean/);
-    expect(() => omega({ ...base, gradient: 'total' as 'none' })).toThrow(/'gradient'.*got total/);
+    expect(() => omega({ ...base, gradient: 'total' as 'none' })).toThrow("omega: argument 'gradient': must be 'immediate', 'exact' or 'none', got total");
+    expect(() => omegaTensor({ ...base, form: 'mean' as OmegaForm })).toThrow("omegaTensor: argument 'form': must be 'paper' or 'summary', got mean");
     expect(() => omega({ ...base, wrt: ['W'] })).toThrow(/'wrt'.*\[W_rec, W_in, b\], got \[W\]/);
+    expect(() => omega({ ...base, wrt: ['W', 'U'] })).toThrow("omega: argument 'wrt': must list paths of params [W_rec, W_in, b], got [W, U]");
   });
 });

@@ -25,7 +25,17 @@ describe('schedules', () => {
     expect(() => valueAt('paperStep', 'alpha', () => NaN, 0)).toThrow(/'alpha'.*got NaN/);
   });
 
+  it('accepts the boundary values 0 and every = 1, and names a constant without a schedule', () => {
+    expect(constant(0)(5)).toBe(0);
+    expect(stepDecay(1, { every: 1, factor: 0.5 })(3)).toBe(0.125);
+    expect(() => valueAt('SGD', 'learningRate', -1, 0)).toThrow(/^SGD: argument 'learningRate': must be a finite number ≥ 0, got -1$/);
+  });
+
   it('rejects bad schedule parameters', () => {
+    expect(() => inverseTime(-1, 1)).toThrow("inverseTime: argument 'initial': must be a finite number ≥ 0, got -1");
+    expect(() => stepDecay(-1, { every: 1, factor: 1 })).toThrow("stepDecay: argument 'initial': must be a finite number ≥ 0, got -1");
+    expect(() => stepDecay(1, { every: 0, factor: 1 })).toThrow("stepDecay: argument 'every': must be an integer ≥ 1, got 0");
+    expect(() => stepDecay(1, { every: 2, factor: -0.5 })).toThrow("stepDecay: argument 'factor': must be a finite number ≥ 0, got -0.5");
     expect(() => constant(-1)).toThrow(/constant: argument 'value'.*got -1/);
     expect(() => inverseTime(1, 0)).toThrow(/inverseTime: argument 'tau'.*> 0, got 0/);
     expect(() => stepDecay(1, { every: 0.5, factor: 0.1 })).toThrow(/stepDecay: argument 'every'.*got 0.5/);
@@ -118,9 +128,49 @@ describe('SGD', () => {
     expect(opt.state().buffers).toEqual({});
   });
 
+  it('a step that throws leaves the momentum buffers as they were, so the next step is the right one', () => {
+    // After one step v = (1, 1) for W and (1) for b. The failing step matches W and then finds b's
+    // shape wrong; had W's buffer been updated in place it would now be 0.5·1 + 3 = 3.5.
+    for (const nesterov of [false, true]) {
+      const opt = new SGD({ learningRate: 1, momentum: 0.5, nesterov });
+      const p1 = opt.step({ W: tensor([0, 0]), b: tensor([0]) }, { W: tensor([1, 1]), b: tensor([1]) });
+      const before = JSON.stringify(opt.state());
+      expect(() => opt.step(p1, { W: tensor([3, 3]), b: tensor([1, 2]) })).toThrow(ShapeError);
+      expect(JSON.stringify(opt.state())).toBe(before);
+      expect(opt.updates).toBe(1);
+      // v = 0.5·1 + 2 = 2.5 on every entry; heavy ball p ← p − v = −1 − 2.5,
+      // Nesterov p ← p − (g + 0.5·v) = −1.5 − 3.25
+      const p2 = opt.step(p1, { W: tensor([2, 2]), b: tensor([2]) });
+      const expected = nesterov ? -4.75 : -3.5;
+      expect(values(p2.W)).toEqual([expected, expected]);
+      expect(values(p2.b)).toEqual([expected]);
+      expect(opt.state().buffers).toEqual({ W: [2.5, 2.5], b: [2.5] });
+    }
+  });
+
   it('rejects a malformed state', () => {
     const opt = new SGD({ learningRate: 0.1 });
     expect(() => opt.loadState({ updates: -1, buffers: {} })).toThrow(/'state.updates'.*got -1/);
     expect(() => opt.loadState({ updates: 1, buffers: { W: ['x'] as unknown as number[] } })).toThrow(/state.buffers\['W'\]/);
+    expect(() => opt.loadState(null as never)).toThrow("SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got undefined");
+    expect(() => opt.loadState('3' as never)).toThrow("SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got undefined");
+    expect(() => opt.loadState({ updates: 1.5, buffers: {} })).toThrow("SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got 1.5");
+    expect(() => opt.loadState({ updates: 1, buffers: { W: [1, 'x'] as unknown as number[] } })).toThrow("SGD.loadState: argument 'state.buffers['W']': must be an array of numbers");
+    expect(opt.updates).toBe(0);
+  });
+
+  it('rejects a saved momentum buffer whose size does not fit the parameter, naming both sizes', () => {
+    const opt = new SGD({ learningRate: 0.1, momentum: 0.9 });
+    opt.loadState({ updates: 1, buffers: { w: [1, 2] } });
+    expect(() => opt.step({ w: tensor([1]) }, { w: tensor([1]) })).toThrow("SGD.step: argument 'params.w': has 1 elements but its momentum buffer has 2");
+    expect(() => opt.step({ w: tensor([1]) }, { v: tensor([1]) })).toThrow(/^SGD\.step: /);
+  });
+
+  it('names itself and the update when a learning-rate schedule goes bad, and rejects a momentum that is no number', () => {
+    const opt = new SGD({ learningRate: (t) => (t === 0 ? 0.1 : -1) });
+    opt.step({ w: tensor([1]) }, { w: tensor([1]) });
+    expect(() => opt.step({ w: tensor([1]) }, { w: tensor([1]) })).toThrow("SGD: argument 'learningRate': must be a finite number ≥ 0, got -1 from its schedule at update 1");
+    expect(() => new SGD({ learningRate: 0.1, momentum: '0.5' as never })).toThrow("SGD: argument 'momentum': must be in [0, 1), got 0.5");
+    expect(() => new SGD({ learningRate: 'fast' as never })).toThrow("SGD: argument 'learningRate': must be a number or a function of the update count, got string");
   });
 });

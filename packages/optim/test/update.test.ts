@@ -16,6 +16,7 @@ describe('combineGradients', () => {
     expect(values(g.W_rec)).toEqual([3, -2]);
     expect(values(g.b)).toEqual([1]);
     expect(() => combineGradients({ W_rec: tensor([1]) }, { W: tensor([1]) }, 1)).toThrow(ShapeError);
+    expect(() => combineGradients({ W_rec: tensor([1]) }, { W: tensor([1]) }, 1)).toThrow(/^combineGradients: /);
     expect(() => combineGradients({ W_rec: tensor([1]) }, { W_rec: tensor([1]) }, -1)).toThrow(/combineGradients: argument 'alpha'.*got -1/);
   });
 });
@@ -42,7 +43,7 @@ describe('paperStep', () => {
     expect(r).toMatchObject({ gradNorm: Math.sqrt(5 * 5 + 3 * 3), clipped: false, action: 'none', omega: 0.5 });
     const plain = paperStep({ params, lossGrads, optimizer: new SGD({ learningRate: 0.1 }) });
     expect(values(plain.params.W_rec)).toEqual([1 - 0.1 * 3]);
-    expect(plain).toMatchObject({ omega: null, alpha: 0 });
+    expect(plain).toMatchObject({ omega: null, alpha: 0, updated: true, clipped: false, scale: 1 });
   });
 
   it("evaluates α's schedule at the optimizer's update count", () => {
@@ -59,7 +60,7 @@ describe('paperStep', () => {
     const optimizer = new SGD({ learningRate: 0.1, momentum: 0.9 });
     const r = paperStep({ params, lossGrads: { W_rec: tensor([[NaN]]), b: tensor([1]) }, clip: { threshold: 1, nonFinite: 'skip' }, optimizer });
     expect(r.params).toBe(params);
-    expect(r).toMatchObject({ updated: false, action: 'skipped' });
+    expect(r).toMatchObject({ updated: false, action: 'skipped', clipped: false, scale: 0 });
     expect(optimizer.updates).toBe(0);
   });
 
@@ -76,7 +77,11 @@ describe('paperStep', () => {
     expect(() => paperStep({ params, lossGrads, omega: om, optimizer })).toThrow(/paperStep: argument 'alpha': is required/);
     expect(() => paperStep({ params, lossGrads, omega: om, alpha: -4, optimizer })).toThrow(ValueError);
     expect(() => paperStep({ params, lossGrads, omega: om, alpha: -4, optimizer })).toThrow(/'alpha'.*got -4/);
-    expect(() => paperStep({ params, lossGrads, omega: { value: 1, grad: null }, alpha: 1, optimizer })).toThrow(/'omega.grad'/);
+    expect(() => paperStep({ params, lossGrads, omega: { value: 1, grad: null }, alpha: 1, optimizer })).toThrow(/'omega.grad': is null; compute Ω with gradient 'immediate' or 'exact'/);
+    // a gradient left out (a JavaScript caller) is not silently read as "no Ω"
+    const noGrad = { value: 1 } as unknown as { value: number; grad: null };
+    expect(() => paperStep({ params, lossGrads, omega: noGrad, alpha: 1, optimizer })).toThrow(/'omega.grad'/);
+    expect(optimizer.updates).toBe(0);
     expect(() => paperStep({ params, lossGrads: { W_rec: tensor([[1]]) }, optimizer })).toThrow(ShapeError);
     expect(() => paperStep({ params, lossGrads, clip: { threshold: 0 }, optimizer })).toThrow(/'threshold'.*got 0/);
   });

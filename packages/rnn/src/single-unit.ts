@@ -4,9 +4,12 @@
  * Its error surface over (w, b) has steep walls where x_0 sits next to the boundary between two
  * attractors (for w > 4 the map is bistable): a tiny change of w or b sends x_50 to the other fixed
  * point. `singleUnitLoss` runs it through the tape; `singleUnitSurface` evaluates loss and exact
- * gradient over a grid with plain loops (forward-mode derivatives), fast enough for plots.
+ * gradient over a grid with plain loops (forward-mode derivatives), fast enough for plots. Both use
+ * autodiff's one sigmoid (the op computes its values with the kernels' `sigmoidScalar`), so their
+ * losses are the same bits; the gradients differ only in how forward and reverse mode sum the chain rule.
  */
 import { Tensor, ValueError, add, mul, sigmoid, square, sub, valueAndGrad } from '@tapegrad/autodiff';
+import { sigmoidScalar } from '@tapegrad/autodiff/kernels';
 
 /** The system's constants, as the paper fixes them. */
 export const SINGLE_UNIT = { x0: 0.5, steps: 50, target: 0.7 } as const;
@@ -87,25 +90,21 @@ export function singleUnitSurface(options: {
   return { w, b, loss, dw, db };
 }
 
-function logistic(v: number): number {
-  return v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v));
-}
-
 /** [E, ∂E/∂w, ∂E/∂b] in forward mode: x_t = w·s + b with s = σ(x_{t−1}), so ∂x_t = s·∂w + w·σ'·∂x_{t−1} + ∂b. */
 function singleUnitExact(w: number, b: number, steps: number): [number, number, number] {
   let x = SINGLE_UNIT.x0;
   let xw = 0;
   let xb = 0;
   for (let t = 0; t < steps; t++) {
-    const s = logistic(x);
-    const ds = s * logistic(-x);
+    const s = sigmoidScalar(x);
+    const ds = s * sigmoidScalar(-x);
     xw = s + w * ds * xw;
     xb = 1 + w * ds * xb;
     x = w * s + b;
   }
-  const s = logistic(x);
+  const s = sigmoidScalar(x);
   const r = s - SINGLE_UNIT.target;
-  const dE = 2 * r * s * logistic(-x);
+  const dE = 2 * r * s * sigmoidScalar(-x);
   return [r * r, dE * xw, dE * xb];
 }
 

@@ -10,8 +10,14 @@
 import { Rng, Tensor, largestSingularValue, mul, randn, tensor, zeros } from '@tapegrad/autodiff';
 import type { Activation, RnnParams } from '@tapegrad/rnn';
 
-export const runs = (fallback: number): number => Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || fallback;
-export const fcSeed = (fallback: number): number => Number(process.env.TAPEGRAD_FC_SEED ?? 0) || fallback;
+export { runs } from '../../../test/fast-check.js';
+import { fcSeed as sharedSeed } from '../../../test/fast-check.js';
+/**
+ * The seed of a geometry property: its own fallback (the tanh properties state how many of the drawn
+ * networks explode, measured on these draws), unless TAPEGRAD_FC_SEED asks for another (or 'random').
+ */
+export const fcSeed = (fallback: number): number | undefined =>
+  process.env.TAPEGRAD_FC_SEED ? sharedSeed() : fallback;
 
 type Matrix = number[][];
 const matmul = (A: Matrix, B: Matrix): Matrix => A.map((row) => B[0].map((_, j) => row.reduce((s, a, k) => s + a * B[k][j], 0)));

@@ -2,7 +2,8 @@
  * @file The closed-form Ω of eq. 2 (paperOmega): equal to the generic autodiff Ω of
  * @tapegrad/optim (value, immediate W_rec gradient, pair count) for both forms, every activation
  * and skipped pairs; its gradient against central differences of its own value; a one-unit example
- * by hand; bad input; and the training loop's two Ω implementations side by side.
+ * by hand; bad input; and the training loop's two Ω implementations side by side (each is also
+ * held against the plain-loop reference: reference.test.ts for Ω, train.test.ts for the updates).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -68,7 +69,7 @@ describe('paperOmega equals the generic autodiff Ω', () => {
       fc.assert(
         fc.property(arbCase, ({ seed, n, B, T, activation, faded }) => {
           const { W_rec, W_in, b, states, inputs, deltas } = problem(seed, n, B, T, faded);
-          const reference = omega({ transition: transition(activation), params: { W_rec, W_in, b }, states, inputs, deltas, form, wrt: ['W_rec'], gradient: 'immediate' });
+          const reference = omega({ transition: transition(activation), params: { W_rec, W_in, b, W_out: zeros([1, n]), b_out: zeros([1]) }, states, inputs, deltas, form, wrt: ['W_rec'], gradient: 'immediate' });
           const fast = paperOmega({ W_rec, activation, states, deltas, form });
           expect(fast.pairs).toBe(reference.pairs);
           // Only the order of the sums differs (T·B·n terms): rounding far below 1e-12 relative.

@@ -1,12 +1,13 @@
 /**
  * @file Shared fixtures for the @tapegrad/rnn model tests: seeded random problems (parameters, a
- * batch and a config for any activation × head), and the flatten/rebuild pair gradCheck needs to
- * see a parameter record as a list of tensors.
+ * batch and a config for any activation × head), the flatten/rebuild pair gradCheck needs to
+ * see a parameter record as a list of tensors, and the conversions to the plain-loop reference.
  */
 import { Rng, Tensor, largestSingularValue, mean, mul, randn, square, sub, type Tensor as T } from '@tapegrad/autodiff';
 import type { Activation, Head, RnnConfig, RnnParams, SequenceBatch } from '@tapegrad/rnn';
+import type { Mat, RefHead, RefParams, Vec } from '../../../test/reference/rnn.js';
 
-export const runs = (fallback: number): number => Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || fallback;
+export { runs } from '../../../test/fast-check.js';
 
 export type HeadKind = 'softmax-last' | 'linear-last' | 'softmax-every' | 'per-step';
 export const HEAD_KINDS: readonly HeadKind[] = ['softmax-last', 'linear-last', 'softmax-every', 'per-step'];
@@ -72,4 +73,18 @@ export function rebuild(like: RnnParams, leaves: readonly Tensor[]): RnnParams {
   const out: Record<string, Tensor> = {};
   KEYS.filter((k) => like[k] !== undefined).forEach((k, i) => (out[k] = leaves[i]));
   return out as unknown as RnnParams;
+}
+
+/** The parameters as the plain-loop reference (test/reference/rnn.ts) takes them. */
+export function refParams(p: RnnParams): RefParams {
+  const out: RefParams = { W_rec: p.W_rec.toArray() as Mat, W_in: p.W_in.toArray() as Mat, b: p.b.toArray() as Vec, W_out: p.W_out.toArray() as Mat, b_out: p.b_out.toArray() as Vec };
+  if (p.x0 !== undefined) out.x0 = p.x0.toArray() as Vec;
+  return out;
+}
+
+/** A batch of one of the three built-in heads as the reference takes it: inputs [T][B][n_in] and its head. */
+export function refBatch(batch: SequenceBatch, head: 'softmax-last' | 'linear-last' | 'softmax-every'): { inputs: Mat[]; head: RefHead } {
+  const inputs = (batch.inputs as Tensor).toArray() as Mat[];
+  if (head === 'linear-last') return { inputs, head: { kind: head, target: (batch.targets as Tensor).toArray() as Mat } };
+  return { inputs, head: { kind: head, classes: batch.targets as ArrayLike<number> } };
 }

@@ -70,6 +70,22 @@ describe('errorSignals', () => {
     expect(stats.ratios[0].every(Number.isNaN)).toBe(true);
   });
 
+  it('averages the ratios over the examples that carry a signal, not over the batch (by hand)', () => {
+    // identity σ and W_rec = diag(2, 0.5): v = W_recᵀδ. Step 1: example 0 has δ = (1, 0), ratio 2;
+    // example 1 has δ = 0 (no signal); example 2 has δ = (0, 3), ratio 0.5. Mean over the two
+    // with a signal: 1.25 (over the batch of 3 it would be 0.8333…). Step 2: no example has a
+    // signal, so its mean ratio is NaN, and steps in the past = 2 of 6 pairs.
+    const params: RnnParams = { W_rec: tensor([[2, 0], [0, 0.5]]), W_in: zeros([2, 1]), b: zeros([2]), W_out: zeros([1, 2]), b_out: zeros([1]) };
+    const states = [zeros([3, 2]), zeros([3, 2]), zeros([3, 2])];
+    const deltas = [tensor([[1, 0], [0, 0], [0, 3]]), zeros([3, 2])];
+    const stats = signalStatistics(params, 'identity', states, deltas);
+    expect(Array.from(stats.ratios[0])).toEqual([2, NaN, 0.5]);
+    expect(stats.meanRatios[0]).toBe(1.25);
+    expect(stats.meanRatios[1]).toBeNaN();
+    expect(stats.meanNorms[0]).toBe((1 + 0 + 3) / 3);
+    expect(stats.stepsInPast).toBe(2 / 6);
+  });
+
   it('keeps ‖δ_k‖ exact far below 1e-154, where a plain sum of squares underflows to 0', () => {
     // Row 0: a 3-4-5 triangle at 1e-300; row 1: one entry at 1e-320 (subnormal); row 2: zeros.
     const n = 3;

@@ -86,7 +86,7 @@ describe('countWrong: each head’s notion of wrong', () => {
   it('classification: argmax ≠ target, ties to the lower class, a NaN row is wrong', () => {
     const batch = makeTask('temporal-order', { minLength: 10 }).sample(new Rng(4), 3);
     if (batch.head !== 'softmax-last') throw new Error('wrong head');
-    const rows = [...batch.targets].map((c) => [0, 1, 2, 3].map((j) => (j === c ? 1 : 0)));
+    const rows: number[][] = [...batch.targets].map((c) => [0, 1, 2, 3].map((j) => (j === c ? 1 : 0)));
     rows[1] = [5, 5, 5, 5]; // a tie: argmax is class 0
     rows[2][(batch.targets[2] + 1) % 4] = NaN;
     const expected = (batch.targets[1] === 0 ? 0 : 1) + 1;
@@ -96,11 +96,12 @@ describe('countWrong: each head’s notion of wrong', () => {
   it('memorization: one wrong step makes the whole sequence wrong; [T·B, n] outputs work too', () => {
     const task = makeTask('memorization', { minLength: 5 });
     const batch = task.sample(new Rng(5), 3);
+    if (batch.head !== 'softmax-every') throw new Error('wrong head');
     const out = perfect(batch, 6);
     const data = Float64Array.from(out.data);
     const row = (batch.steps - 1) * 3 + 2; // last step of sequence 2
     data.fill(0, row * 6, row * 6 + 6);
-    data[row * 6 + ((batch.targets[row] as number) + 1) % 6] = 1;
+    data[row * 6 + ((batch.targets[row] + 1) % 6)] = 1;
     expect(countWrong(batch, new Tensor(data, out.shape))).toBe(1);
     expect(countWrong(batch, new Tensor(data, [batch.steps * 3, 6]))).toBe(1);
   });

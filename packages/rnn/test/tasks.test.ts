@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng, ValueError, type Tensor } from '@tapegrad/autodiff';
 import { makeTask, TASK_NAMES, type Batch, type Task } from '@tapegrad/rnn';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 25;
 
 /** The symbol (hot index) at step t of sequence b; fails the test unless the row is one-hot. */
 function symbolAt(inputs: Tensor, t: number, b: number): number {
@@ -140,7 +140,7 @@ describe('task generators', () => {
           expect(batch.head).toBe(makeTask(name, { minLength: length }).head);
           check(batch, length);
         }),
-        { numRuns: runs },
+        { numRuns: runs(25) },
       );
     });
 

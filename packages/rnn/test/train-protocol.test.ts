@@ -112,11 +112,12 @@ describe('fresh validation and confirmation', () => {
   it('a state saved before the validation stream existed resumes with the fixed set, unconfirmed', () => {
     const trainer = new Trainer({ ...small, validation: 'fixed', maxUpdates: 3 });
     trainer.run();
-    const state = JSON.parse(JSON.stringify(trainer.state())) as TrainState & { config: Record<string, unknown> };
+    const state = JSON.parse(JSON.stringify(trainer.state())) as Omit<TrainState, 'validationRng'> & { validationRng?: unknown };
     delete state.validationRng;
-    delete state.config.validation;
-    delete state.config.confirmSequences;
-    const resumed = Trainer.resume(state);
+    const config: Partial<TrainState['config']> = state.config;
+    delete config.validation;
+    delete config.confirmSequences;
+    const resumed = Trainer.resume(state as TrainState);
     expect(resumed.config).toMatchObject({ validation: 'fixed', confirmSequences: 0 });
     expect(resumed.validate().wrong).toBe(trainer.validate().wrong);
   });

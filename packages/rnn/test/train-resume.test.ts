@@ -7,8 +7,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '@tapegrad/autodiff';
 import { Trainer, decodeFloat, encodeFloat, type TrainConfig, type TrainState, type UpdateMetrics } from '@tapegrad/rnn';
+import { runs } from '../../../test/fast-check.js';
 
-const runs = Number(process.env.TAPEGRAD_FC_RUNS ?? 0) || 4;
+const RUNS = runs(4);
 
 /** Small enough to run many times; monitorEvery and validateEvery small so every path is crossed. */
 const base = (method: TrainConfig['method']): TrainConfig => ({
@@ -55,7 +56,7 @@ describe('resume', () => {
           expect(fingerprint(second)).toBe(expected);
           expect(later).toEqual(wholeMetrics.slice(k));
         }),
-        { numRuns: runs, examples: [[0], [5], [12]] },
+        { numRuns: RUNS, examples: [[0], [5], [12]] },
       );
     });
   }

@@ -1,10 +1,14 @@
 /**
  * @file The training loop: a tiny run learns, success ends a run, the budget and the stop hook end
- * it, monitoring reports what it promises, and a NaN loss ends the run naming the update.
+ * it, monitoring reports what it promises, a NaN loss ends the run naming the update, and its
+ * updates equal the plain-loop reference's (test/reference/train.ts) at non-default settings.
  */
 import { describe, expect, it } from 'vitest';
-import { ValueError } from '@tapegrad/autodiff';
-import { Trainer, TRAIN_DEFAULTS, resolveTrainConfig, train, type UpdateMetrics, type ValidationMetrics } from '@tapegrad/rnn';
+import { Rng, ValueError } from '@tapegrad/autodiff';
+import { Trainer, TRAIN_DEFAULTS, resolveTrainConfig, train, type TrainConfig, type UpdateMetrics, type ValidationMetrics } from '@tapegrad/rnn';
+import { expectAgree } from '../../../test/reference/compare.js';
+import { referenceUpdate, type RefUpdate } from '../../../test/reference/train.js';
+import { refBatch, refParams } from './rnn-helpers.js';
 
 const mean = (a: number[]) => a.reduce((s, x) => s + x, 0) / a.length;
 
@@ -80,6 +84,72 @@ describe('train', () => {
       expect(result.status).toBe('budget');
       expect(Number.isFinite(result.validation!.meanLoss)).toBe(true);
     }
+  });
+});
+
+describe('updates against the plain-loop reference, at settings other than the defaults', () => {
+  /**
+   * Runs `updates` steps of a trainer and of the reference side by side on the same minibatches
+   * (the trainer's data stream is the second split of its seed's generator, after initialisation's)
+   * and returns the reference's reports.
+   */
+  function sideBySide(config: TrainConfig & { seed: number; batchSize: number }, updates: number): RefUpdate[] {
+    const trainer = new Trainer(config);
+    const c = trainer.config;
+    const root = new Rng(config.seed);
+    root.split();
+    const data = root.split();
+    let params = refParams(trainer.params);
+    const reports: RefUpdate[] = [];
+    for (let u = 0; u < updates; u++) {
+      const batch = trainer.task.sample(data, config.batchSize);
+      const { inputs, head } = refBatch(batch, batch.head);
+      const expected = referenceUpdate(params, inputs, trainer.activation, head, c);
+      const m = trainer.step();
+      expectAgree(m.loss, expected.loss, `update ${u + 1}: loss`);
+      expectAgree(m.gradNorm, expected.gradNorm, `update ${u + 1}: gradient norm`);
+      expect(m.clipped, `update ${u + 1}: clipped`).toBe(expected.clipped);
+      if (expected.omega !== null) expectAgree(m.omega, expected.omega, `update ${u + 1}: Ω`);
+      expectAgree(refParams(trainer.params), expected.params, `update ${u + 1}: parameters`);
+      params = expected.params;
+      reports.push(expected);
+    }
+    return reports;
+  }
+
+  const common = { minLength: 10, maxLength: 14, hidden: 6, batchSize: 4, seed: 5, validateEvery: 100, validationSequences: 10 };
+
+  for (const omegaImpl of ['closed-form', 'autodiff'] as const) {
+    it(`sgd-cr, ${omegaImpl} Ω (paper form), α = 0.7, lr 0.05, clipping at 0.3: every update clipped`, () => {
+      const reports = sideBySide({ ...common, task: 'temporal-order', init: 'basic-tanh', method: 'sgd-cr', alpha: 0.7, learningRate: 0.05, clipThreshold: 0.3, omegaForm: 'paper', omegaImpl }, 3);
+      // the case tests what it says: Ω's share of the gradient is not negligible, and 0.3 < ‖g‖ < 1
+      for (const r of reports) {
+        expect(r.omegaStep).toBeGreaterThan(0.1 * r.gradNorm);
+        expect([r.clipped, r.gradNorm < 1]).toEqual([true, true]);
+      }
+    });
+
+    it(`sgd-cr, ${omegaImpl} Ω (summary form), α = 0.05, lr 0.02, clipping at 5: no update clipped, though ‖g‖ > 1`, () => {
+      const reports = sideBySide({ ...common, task: 'addition', init: 'sigmoid', method: 'sgd-cr', alpha: 0.05, learningRate: 0.02, clipThreshold: 5, omegaForm: 'summary', omegaImpl }, 3);
+      for (const r of reports) {
+        expect(r.omegaStep).toBeGreaterThan(1e-3 * r.gradNorm);
+        expect([r.clipped, r.gradNorm > 1]).toEqual([false, true]);
+      }
+    });
+  }
+
+  it('sgd-r (Ω without clipping), α = 0.7, lr 0.05: a threshold of 0.3 is set but nothing is clipped', () => {
+    const reports = sideBySide({ ...common, task: 'temporal-order', init: 'basic-tanh', method: 'sgd-r', alpha: 0.7, learningRate: 0.05, clipThreshold: 0.3, omegaForm: 'paper' }, 3);
+    for (const r of reports) {
+      expect(r.omegaStep).toBeGreaterThan(0.1 * r.gradNorm);
+      expect([r.clipped, r.gradNorm > 0.3]).toEqual([false, true]);
+    }
+  });
+
+  it('sgd-c at clipping threshold 0.4, lr 3 (some updates clipped, some not), and plain sgd, memorization', () => {
+    const reports = sideBySide({ ...common, task: 'memorization', minLength: 5, maxLength: 5, init: 'smart-tanh', method: 'sgd-c', learningRate: 3, clipThreshold: 0.4 }, 4);
+    expect(new Set(reports.map((r) => r.clipped))).toEqual(new Set([true, false]));
+    sideBySide({ ...common, task: 'memorization', minLength: 5, maxLength: 5, init: 'smart-tanh', method: 'sgd', learningRate: 3 }, 3);
   });
 });
 

@@ -105,10 +105,3 @@ function broadcastLoop(
     }
   }
 }
-
-/** Numerically stable logistic function: never computes exp of a large positive number. */
-export function sigmoidScalar(x: number): number {
-  if (x >= 0) return 1 / (1 + Math.exp(-x));
-  const e = Math.exp(x);
-  return e / (1 + e);
-}

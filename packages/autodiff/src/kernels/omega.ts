@@ -10,7 +10,7 @@
  * order: the same bits. Squared norms are summed as two interleaved partial sums ({@link dot2}).
  */
 import { activeWasm } from './backend.js';
-import { ACTIVATION_CODES, activateInto, activationSlope, type KernelActivation } from './activation.js';
+import { ACTIVATION_CODES, SLOPE_NEEDS_X, activateInto, activationSlope, type KernelActivation } from './activation.js';
 import { gemmJs } from './matmul.js';
 import { residueFor } from './recurrence.js';
 import type { WasmKernels } from './wasm.js';
@@ -48,7 +48,7 @@ export interface OmegaRowsResult {
  * r.total / r.pairs; // Ω, paper form
  */
 export function omegaRows(p: OmegaRowsInput): OmegaRowsResult {
-  const w = ACTIVATION_CODES[p.activation] === null ? null : activeWasm();
+  const w = activeWasm();
   return w === null ? omegaRowsJs(p) : omegaRowsWasm(w, p);
 }
 
@@ -131,28 +131,29 @@ function coefficient(form: 'paper' | 'summary', v2: number, d2: number): { value
 
 /**
  * {@link omegaRows} as one wasm call on the rows copied in; when they are the δ and states of the
- * last recurrence backward pass, its h rows and δ·W rows, still in wasm memory, replace x's copy,
- * tanh and the product D·W (the same numbers, so the same bits).
+ * last recurrence backward pass, its h rows and δ·W rows, still in wasm memory, replace σ, the
+ * product D·W and, where the slope needs h alone, x's copy (the same numbers, so the same bits).
  */
 function omegaRowsWasm(w: WasmKernels, p: OmegaRowsInput): OmegaRowsResult {
   const { n } = p;
   const rows = p.deltas.reduce((s, d) => s + d.length / n, 0);
   const residue = residueFor(w, p.W, p.activation, p.deltas, p.states);
+  const needX = residue === null || SLOPE_NEEDS_X[p.activation];
   const [W, D, X, S, Z, norms, G, pairsOut, tile, packed] = w.layout(
-    n * n, rows * n, residue === null ? rows * n : 0, rows * n, rows * n, rows, n * n, 1, 8, Math.ceil(n / 8) * Math.max(n, rows) * 8,
+    n * n, rows * n, needX ? rows * n : 0, rows * n, rows * n, rows, n * n, 1, 8, Math.ceil(n / 8) * Math.max(n, rows) * 8,
   );
   w.put(W, p.W);
   let at = 0;
   for (let block = 0; block < p.deltas.length; block++) {
     w.put(D + at * 8, p.deltas[block]);
-    if (residue === null) w.put(X + at * 8, p.states[block]);
+    if (needX) w.put(X + at * 8, p.states[block]);
     at += p.deltas[block].length;
   }
   const [H, DW] = residue === null ? [0, 0] : [residue.H, residue.DW];
-  const code = ACTIVATION_CODES[p.activation]!;
+  const code = ACTIVATION_CODES[p.activation];
   const summary = p.form === 'summary' ? 1 : 0;
   const flags = [code, summary, p.gradient ? 1 : 0, p.minDeltaSquared];
-  const total = w.exports.omegaRows(rows, n, ...flags, W, D, X, H, DW, S, Z, norms, G, packed, tile, pairsOut);
+  const total = w.exports.omegaRows(rows, n, ...flags, W, D, needX ? X : 0, H, DW, S, Z, norms, G, packed, tile, pairsOut);
   const pairs = new Int32Array(w.memory.buffer, pairsOut, 1)[0];
   return { total, pairs, G: p.gradient ? w.slice(G, n * n) : null };
 }

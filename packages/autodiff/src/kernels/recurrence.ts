@@ -8,10 +8,10 @@
  *
  * Each has a JavaScript body here and a WebAssembly one (assembly/recurrence.ts) that runs the
  * whole forward, and the whole backward, as single calls on data resident in wasm memory, with the
- * same operations per element in the same order: the same bits. sigmoid runs in JavaScript only.
+ * same operations per element in the same order: the same bits.
  */
 import { activeWasm } from './backend.js';
-import { ACTIVATION_CODES, activateInto, activationSlope, type KernelActivation } from './activation.js';
+import { ACTIVATION_CODES, SLOPE_NEEDS_X, activateInto, activationSlope, type KernelActivation } from './activation.js';
 import { gemmJs } from './matmul.js';
 import type { WasmKernels } from './wasm.js';
 
@@ -79,7 +79,7 @@ export interface RecurrenceGrads {
  * X; // [1, 3]: x_1 = 2·0 + 1, x_2 = 2·1 + 1
  */
 export function recurrenceForward(p: RecurrenceInputs): RecurrenceStates {
-  const w = wasmFor(p.activation);
+  const w = activeWasm();
   return w === null ? forwardJs(p) : forwardWasm(w, p);
 }
 
@@ -93,12 +93,8 @@ export function recurrenceForward(p: RecurrenceInputs): RecurrenceStates {
  * grads.W; // ∂E/∂W, [n·n]
  */
 export function recurrenceBackward(p: RecurrenceInputs, states: RecurrenceStates, g: Float64Array, needs: RecurrenceNeeds): RecurrenceGrads {
-  const w = wasmFor(p.activation);
+  const w = activeWasm();
   return w === null ? backwardJs(p, states, g, needs) : backwardWasm(w, p, states, g, needs);
-}
-
-function wasmFor(activation: KernelActivation): WasmKernels | null {
-  return ACTIVATION_CODES[activation] === null ? null : activeWasm();
 }
 
 /**
@@ -245,15 +241,15 @@ function forwardWasm(w: WasmKernels, p: RecurrenceInputs): RecurrenceStates {
   if (off) w.put(offsets, given);
   const e = w.exports;
   e.transpose(Win, n, nIn, WinT);
-  e.recurrenceForward(T, B, n, nIn, ACTIVATION_CODES[p.activation]!, x0, p.x0Rows, W, U, WinT, b, off ? offsets : 0, X, H, packed, tile);
+  e.recurrenceForward(T, B, n, nIn, ACTIVATION_CODES[p.activation], x0, p.x0Rows, W, U, WinT, b, off ? offsets : 0, X, H, packed, tile);
   const states: RecurrenceStates = { X: w.slice(X, T * step), H: null };
   w.keep(states, (T + 1) * step);
   return states;
 }
 
 /**
- * What a backward pass on the WebAssembly path leaves in wasm memory when δ was asked for (tanh and
- * identity): h_0..h_T at `H` and every δ_{t+1}·W at `DW`, both rows of [T·B, n] in step order, for
+ * What a backward pass on the WebAssembly path leaves in wasm memory when δ was asked for:
+ * h_0..h_T at `H` and every δ_{t+1}·W at `DW`, both rows of [T·B, n] in step order, for
  * the closed-form Ω over the same δ and states, which would multiply them out again. It stays until
  * the next forward pass; {@link residueFor} says whether Ω's inputs are exactly these.
  *
@@ -304,14 +300,14 @@ export function residueFor(
 /** Backpropagation through time as wasm calls on data copied in once; the gradients copied out. */
 function backwardWasm(w: WasmKernels, p: RecurrenceInputs, states: RecurrenceStates, gOut: Float64Array, needs: RecurrenceNeeds): RecurrenceGrads {
   const { T, B, n, nIn } = p;
-  const act = ACTIVATION_CODES[p.activation]!;
+  const act = ACTIVATION_CODES[p.activation];
   const step = B * n;
   const rows = T * B;
   const resident = w.keptFor(states);
-  // X is read for relu's slope, and to recompute H when it is no longer resident
-  const needX = p.activation === 'relu' || resident === null;
+  // X is read for the slopes of relu and sigmoid, and to recompute H when it is no longer resident
+  const needX = SLOPE_NEEDS_X[p.activation] || resident === null;
   // with H resident and δ wanted, keep every δ_{t+1}·W beside H for a closed-form Ω (see RecurrenceResidue)
-  const leave = resident !== null && needs.D && p.activation !== 'relu';
+  const leave = resident !== null && needs.D;
   // DW first (right after H), dU and dW last: a product lays its packing space out after its output
   const [DW, g, X, Hcopy, W, D, dh, x0, d0, db, dWinT, dWin, U, Win, packed, tile, dU, dW] = w.layout(
     leave ? rows * n : 0, rows * n, needX ? rows * n : 0, resident === null ? (T + 1) * step : 0, n * n, rows * n, step, step, step, n,

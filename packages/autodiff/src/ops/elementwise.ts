@@ -3,7 +3,8 @@
  * records a VJP written with these same differentiable ops, so gradients can be differentiated
  * again. Broadcasting is undone by the tape, not here: a VJP may return the output's shape.
  */
-import { binaryMap, broadcastShapes, sigmoidScalar, unaryMap } from '../kernels/elementwise.js';
+import { sigmoidScalar } from '../kernels/activation.js';
+import { binaryMap, broadcastShapes, unaryMap } from '../kernels/elementwise.js';
 import { record, sameShape } from '../tape.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
@@ -138,7 +139,7 @@ export function tanhGrad(t: Tensor, g: Tensor): Tensor {
   ]);
 }
 
-/** The logistic function 1 / (1 + e^(−x)), computed without overflow. */
+/** The logistic function 1 / (1 + e^(−x)), by the kernels' `sigmoidScalar`: no overflow, neither tail rounded away. */
 export function sigmoid(x: Tensor): Tensor {
   const out = unary(x, sigmoidScalar);
   // ∂/∂x = g·σ(x)·σ(−x)
