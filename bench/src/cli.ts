@@ -5,7 +5,7 @@
  * and write a JSON record. The workloads themselves live in workloads/.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCheck, type CheckRow } from './check.js';
@@ -82,6 +82,8 @@ export interface BenchReport {
   date: string;
   node: string;
   cpu: string;
+  /** The 1-, 5- and 15-minute load averages when the run started and when it ended (older records lack it). */
+  load?: { start: number[]; end: number[] };
   flags: BenchFlags;
   rows: Row[];
   check: CheckRow[];
@@ -107,6 +109,7 @@ export async function runBench(
   progress: (line: string) => void = () => {},
 ): Promise<BenchReport> {
   const flags = parseFlags(argv);
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   const timing: MeasureOptions = { ...(flags.quick ? QUICK : FULL), onStart: progress };
   const workloads = WORKLOADS.filter((w) => flags.only.includes(w.id));
   const planned: Planned[] = workloads.flatMap((workload) =>
@@ -172,6 +175,7 @@ export async function runBench(
     date: new Date().toISOString(),
     node: process.version,
     cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    load: { start: loadAtStart, end: loadavg().map((x) => Math.round(x * 100) / 100) },
     flags,
     rows,
     check,
