@@ -15,7 +15,11 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: [`packages/${packages}/test/**/*.test.ts`],
-      exclude: ['packages/rnn/test/cli*.test.ts', 'packages/rnn/test/bad-input.test.ts', 'packages/autodiff/test/memory.test.ts'],
+      exclude: [
+        'packages/rnn/test/cli*.test.ts',
+        'packages/rnn/test/bad-input.test.ts',
+        'packages/autodiff/test/memory.test.ts',
+      ],
       reporters: ['default'],
       // Test files share one module graph instead of each importing the sources afresh: about twice
       // as many mutants per hour (re-importing dominated the time of a mutant's test run). Stryker

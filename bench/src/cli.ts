@@ -70,11 +70,19 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     const list = values.only.split(',').map((w) => w.trim().toUpperCase());
     const bad = list.filter((w) => !IDS.includes(w));
     if (bad.length > 0 || list.length === 0) {
-      throw new RangeError(`bench: flag '--only' takes ${IDS.join(', ')} (comma-separated), got ${bad.join(', ') || 'nothing'}`);
+      throw new RangeError(
+        `bench: flag '--only' takes ${IDS.join(', ')} (comma-separated), got ${bad.join(', ') || 'nothing'}`,
+      );
     }
     only = IDS.filter((id) => list.includes(id));
   }
-  return { peers: values.peers ?? false, quick: values.quick ?? false, tiny: values.tiny ?? false, only, out: values.out ?? DEFAULT_OUT };
+  return {
+    peers: values.peers ?? false,
+    quick: values.quick ?? false,
+    tiny: values.tiny ?? false,
+    only,
+    out: values.out ?? DEFAULT_OUT,
+  };
 }
 
 /** Everything a run produced (also what goes into the JSON file). */
@@ -132,7 +140,7 @@ export async function runBench(
       if (w.check !== undefined) check.push(...(await w.check(flags.tiny, { torch })));
     }
     log('');
-    log(formatCheck(check, 'initial parameters of each workload\'s check configuration'));
+    log(formatCheck(check, "initial parameters of each workload's check configuration"));
     for (const run of torchRuns.slice(0, 1)) {
       log(`\nPyTorch ${run.torch} (${run.blasInfo}); BLAS in use: ${run.blas.join(', ') || 'none found'}`);
     }
@@ -156,7 +164,9 @@ export async function runBench(
     }
   }
   const peers = flags.peers ? [...systems.filter((s) => !s.startsWith(TAPEGRAD)), ...TORCH] : [];
-  const targets = workloads.flatMap((w) => w.targets?.(planned.filter((p) => p.workload === w).map((p) => p.row)) ?? []);
+  const targets = workloads.flatMap(
+    (w) => w.targets?.(planned.filter((p) => p.workload === w).map((p) => p.row)) ?? [],
+  );
   log('');
   log(resultsTable(rows, [...systems.filter((s) => s.startsWith(TAPEGRAD)), ...peers]));
   if (flags.peers) {

@@ -177,7 +177,13 @@ export class Tape {
   }
 
   /** Seeds `out` and walks back to entry `stop`; returns the gradients by tape index. */
-  private backward(op: string, out: Tensor, seed: Tensor | undefined, stop: number, observe: StepObserver | null): (Tensor | undefined)[] {
+  private backward(
+    op: string,
+    out: Tensor,
+    seed: Tensor | undefined,
+    stop: number,
+    observe: StepObserver | null,
+  ): (Tensor | undefined)[] {
     this.assertUsable(op);
     if (ops === null) throw new TapeError(op, 'ops are not installed; import from the package root');
     const g0 = seedFor(out, seed);
@@ -406,4 +412,3 @@ export function withAnomalyMode<T>(fn: () => T): T {
 export function liveTapeEntries(): number {
   return liveEntries;
 }
-

@@ -14,17 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import {
-  Rng,
-  hessianVectorProduct,
-  mul,
-  ones,
-  sum,
-  tanh,
-  tensor,
-  valueAndGrad,
-  type Tensor,
-} from '@tapegrad/autodiff';
+import { Rng, hessianVectorProduct, mul, ones, sum, tanh, tensor, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
 import { errorSignals, initRnn, makeTask } from '@tapegrad/rnn';
 import { DESCENT_DEFAULTS, SURFACE_REGION, descend, type PathPoint } from '../src/surface/surface.js';
 import { buildPage, chromiumMissing, launchChromium, servePage } from './browser.js';
@@ -207,9 +197,7 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
     expect((await read()).verdict).toBe('vanish');
     await page.focus('#flow-scale');
     await page.keyboard.press('End'); // × 100
-    await page.waitForFunction(
-      () => document.getElementById('flow-verdict')!.dataset.verdict === 'may-explode',
-    );
+    await page.waitForFunction(() => document.getElementById('flow-verdict')!.dataset.verdict === 'may-explode');
   });
 
   inBrowser('starts both descents from a point clicked on the surface', async () => {
@@ -218,7 +206,10 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
     const box = (await surface.boundingBox())!;
     await surface.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
     await page.waitForFunction((b) => document.getElementById('surface-summary')!.dataset.ends !== b, before);
-    const start: [number, number] = [Number(await page.inputValue('#surface-w')), Number(await page.inputValue('#surface-b'))];
+    const start: [number, number] = [
+      Number(await page.inputValue('#surface-w')),
+      Number(await page.inputValue('#surface-b')),
+    ];
     expect(start[0]).toBeGreaterThan(SURFACE_REGION.w[0]);
     expect(start[0]).toBeLessThan(SURFACE_REGION.w[1]);
     const ends = JSON.parse((await page.getAttribute('#surface-summary', 'data-ends'))!) as PathPoint[];
@@ -262,7 +253,9 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
                 return `#${id} ${JSON.stringify({ ...el.dataset })} '${el.textContent?.slice(0, 200)}'`;
               }),
             );
-            throw new Error(`${e.message}\nthe page showed: ${shown.join('; ')}\npage errors: ${pageErrors.join(' | ')}`);
+            throw new Error(
+              `${e.message}\nthe page showed: ${shown.join('; ')}\npage errors: ${pageErrors.join(' | ')}`,
+            );
           });
       await lossPoints(30, 60_000);
       const early = { points: await points('training-loss'), path: await lossPath() };
@@ -291,7 +284,11 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
         null,
         { timeout: 60_000 },
       );
-      const { cards: done, losses, errors } = (await settled.jsonValue()) as {
+      const {
+        cards: done,
+        losses,
+        errors,
+      } = (await settled.jsonValue()) as {
         cards: { updates: number; status: string }[];
         losses: number;
         errors: number;

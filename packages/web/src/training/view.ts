@@ -79,8 +79,7 @@ export function mountTraining(): void {
     };
   };
 
-  const unfinished = () =>
-    [...curves.latest.values()].some((m) => m.status === 'stopped' || m.status === 'running');
+  const unfinished = () => [...curves.latest.values()].some((m) => m.status === 'stopped' || m.status === 'running');
 
   const render = (): void => {
     pauseButton.textContent = paused ? 'Resume' : 'Pause';
@@ -197,8 +196,7 @@ export function mountTraining(): void {
     if (worker === null) {
       worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
       worker.onmessage = (event: MessageEvent<Report>) => onReport(event.data);
-      worker.onerror = (event) =>
-        onReport({ type: 'error', message: `the training worker failed: ${event.message}` });
+      worker.onerror = (event) => onReport({ type: 'error', message: `the training worker failed: ${event.message}` });
     }
     curves = { losses: [], errors: [], latest: new Map() };
     startButton.textContent = 'Restart';
@@ -236,14 +234,8 @@ function drawCards(cards: HTMLElement, curves: Curves, paused: boolean): void {
           h('span', { class: 'chip', style: `background:${METHOD_COLOURS[m.method]}` }),
           METHOD_LABELS[m.method],
         ),
-        h(
-          'p',
-          {},
-          `${m.updates} updates: ${paused && m.status === 'stopped' ? 'paused' : STATUS_WORDS[m.status]}.`,
-        ),
-        e === undefined
-          ? null
-          : h('p', {}, `Validation error ${(e.error * 100).toFixed(1)}% at update ${e.update}.`),
+        h('p', {}, `${m.updates} updates: ${paused && m.status === 'stopped' ? 'paused' : STATUS_WORDS[m.status]}.`),
+        e === undefined ? null : h('p', {}, `Validation error ${(e.error * 100).toFixed(1)}% at update ${e.update}.`),
         m.method === 'sgd'
           ? h('p', {}, `Largest gradient norm ${formatNumber(m.largestGradNorm)} (no clipping).`)
           : h(
