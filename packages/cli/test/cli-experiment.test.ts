@@ -10,7 +10,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readExperiment, cells } from '../src/experiments/definition.js';
+import { cells, configOf, readExperiment } from '../src/experiments/definition.js';
+import { runOrder, worstSeconds } from '../src/experiments/plan.js';
 import { readRecord } from '../src/record.js';
 import { reproductionDocument } from '../src/reproduction/document.js';
 import { loadResults } from '../src/reproduction/results.js';
@@ -148,5 +149,23 @@ describe('the recorded Figure 7 outside the document', () => {
     expect(text).toMatch(/\*\*Complete\*\*: all 2 runs recorded/);
     expect(text).toContain(`](${join(root, 'docs', 'results')}/figure7/experiment.json)`);
     expect(recordedFigure7(join(dir, 'nowhere'))).toMatch(/^No recorded Figure 7 here/);
+  });
+});
+
+describe('the order an experiment runs its cells in', () => {
+  it('is seed by seed, the longest first within a seed, so a grid stopped part way has seeds of every cell', () => {
+    const folder = new URL('../../../docs/results/figure7/', import.meta.url);
+    const e = readExperiment(folder.pathname);
+    const plan = JSON.parse(readFileSync(new URL('plan.json', folder), 'utf8'));
+    const todo = cells(e).map((c) => ({ id: c.id, config: configOf(e, c) }) as Parameters<typeof worstSeconds>[1]);
+    const ordered = runOrder(plan, todo);
+    expect(ordered).toHaveLength(135);
+    const seeds = ordered.map((r) => r.config.seed);
+    expect(seeds).toEqual([...seeds].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    // the first 27 runs are seed 1 of all 27 cells
+    expect(new Set(ordered.slice(0, 27).map((r) => r.id.replace(/_s\d+$/, ''))).size).toBe(27);
+    for (let i = 1; i < ordered.length; i++)
+      if (seeds[i] === seeds[i - 1])
+        expect(worstSeconds(plan, ordered[i])).toBeLessThanOrEqual(worstSeconds(plan, ordered[i - 1]));
   });
 });

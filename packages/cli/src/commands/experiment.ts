@@ -16,7 +16,7 @@ import { INTERRUPTED, onInterrupt, parseCommand, type Command } from '../command
 import { UsageError } from '../errors.js';
 import { kindOf, writeJsonAtomic } from '../files.js';
 import { cells, readExperiment, requestOf } from '../experiments/definition.js';
-import { makePlan, planText, worstSeconds } from '../experiments/plan.js';
+import { makePlan, planText, runOrder } from '../experiments/plan.js';
 import { LIMITS } from '../limits.js';
 import { Pool, defaultWorkers } from '../pool.js';
 import { Progress } from '../progress.js';
@@ -93,8 +93,8 @@ export const experimentCommand: Command = {
     writeJsonAtomic(join(folder, 'plan.json'), plan);
     process.stdout.write(planText(plan));
     if (o.planOnly) return 0;
-    // Longest first, so the workers finish together; each record lands as its run ends.
-    const ordered = [...todo].sort((a, b) => worstSeconds(plan, b) - worstSeconds(plan, a));
+    // Seed by seed, longest first within a seed (see runOrder); each record lands as its run ends.
+    const ordered = runOrder(plan, todo);
     const bar = new Progress(process.stderr, e.name, todo.length, { silent: o.quiet });
     const running = new Map<string, number>();
     let finished = 0;

@@ -179,6 +179,21 @@ export function makePlan(
 }
 
 /**
+ * The order runs start in: seed by seed (every cell's first seed before any cell's second), and
+ * within a seed the longest first, so the two workers finish together. A grid stopped part way
+ * (as a long one on a shared machine will be) then has some seeds of every cell, not every seed of
+ * a few cells; a later call continues from the records and checkpoints.
+ *
+ * @example
+ * runOrder(plan, todo)[0].config.seed; // the smallest seed left in the grid
+ */
+export function runOrder(plan: Plan, todo: readonly RunRequest[]): RunRequest[] {
+  return [...todo].sort(
+    (a, b) => (a.config.seed ?? 0) - (b.config.seed ?? 0) || worstSeconds(plan, b) - worstSeconds(plan, a),
+  );
+}
+
+/**
  * The worst-case seconds of one request under a plan (budget / effective rate), for ordering.
  *
  * @example
