@@ -193,7 +193,10 @@ describe('results that were silently wrong', () => {
 });
 
 describe('on many machines', () => {
-  it("5. emitted jobs run as printed from another folder under GNU parallel, and collect makes the sweep's table", async () => {
+  it("5. emitted jobs run as printed from another folder under GNU parallel, and collect makes the sweep's table", async (context) => {
+    // a fresh machine may lack Debian's parallel (.ci/run installs it): then say so in the summary
+    if (spawnSync('parallel', ['--version'], { encoding: 'utf8' }).error !== undefined)
+      context.skip('GNU parallel is not installed (apt-get install parallel): the cluster path is untested here');
     const grid = join(dir, 'grid-b');
     const jobs = await runMain(['sweep', ...GRID, '--out', grid, '--emit-jobs']);
     expect(jobs.status).toBe(0);
@@ -206,7 +209,7 @@ describe('on many machines', () => {
       encoding: 'utf8',
       env: { ...process.env, PATH: '/usr/bin:/bin' },
     });
-    expect(ran.error, 'GNU parallel must be installed (apt-get install -y parallel)').toBeUndefined();
+    expect(ran.error).toBeUndefined();
     expect(ran.stderr).toBe('');
     expect(ran.status).toBe(0);
     expect(readdirSync(elsewhere)).toEqual([]);
