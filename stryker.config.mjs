@@ -12,8 +12,11 @@
 /** What each target mutates (vitest.mutation.config.ts picks the package's tests). */
 const TARGETS = {
   ops: ['packages/autodiff/src/ops/**/*.ts'],
-  sequence: ['packages/rnn/src/sequence.ts'],
+  // the fused op and the recurrence kernels that compute its numbers
+  sequence: ['packages/rnn/src/sequence.ts', 'packages/autodiff/src/kernels/recurrence.ts'],
   optim: ['packages/optim/src/**/*.ts'],
+  // the other kernels (the WebAssembly bytes are generated, and data)
+  kernels: ['packages/autodiff/src/kernels/*.ts', '!packages/autodiff/src/kernels/{recurrence,wasm-bytes,index}.ts'],
 };
 const target = process.env.TAPEGRAD_MUTATION_TARGET;
 if (target !== undefined && !(target in TARGETS)) {

@@ -27,7 +27,13 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: ['default', './scripts/summary-reporter.ts'],
     projects: [
-      { extends: true, test: { name: 'all', include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'all',
+          include: ['packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'test/**/*.test.ts'],
+        },
+      },
       // The kernels have a WebAssembly path (the default on Node 20) and a JavaScript one; the tests of
       // what runs on them (the kernels, matmul, the RNN's fused op, Ω, training) run again with the
       // JavaScript one forced. (The elementwise and reduction ops have one path: not rerun.)

@@ -27,7 +27,8 @@ export default class SummaryReporter implements Reporter {
       }
       if (module.state() === 'failed' && module.children.size === 0) failed++;
     }
-    for (const [reason, count] of reasons) process.stdout.write(`\nSKIPPED ${count} test${count > 1 ? 's' : ''} in ${reason}`);
+    for (const [reason, count] of reasons)
+      process.stdout.write(`\nSKIPPED ${count} test${count > 1 ? 's' : ''} in ${reason}`);
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }

@@ -24,7 +24,8 @@ export function fcSeed(env: Record<string, string | undefined> = process.env): n
   if (text === undefined || text === '') return DEFAULT_SEED;
   if (text === 'random') return undefined;
   const seed = Number(text);
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`TAPEGRAD_FC_SEED must be an integer or 'random', got '${text}'`);
+  if (!Number.isSafeInteger(seed))
+    throw new RangeError(`TAPEGRAD_FC_SEED must be an integer or 'random', got '${text}'`);
   return seed;
 }
 

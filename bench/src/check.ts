@@ -60,7 +60,9 @@ export function formatCheck(rows: readonly CheckRow[], what: string): string {
     '| --- | --- | --- | --- | --- |',
   ];
   for (const r of rows) {
-    lines.push(`| ${r.system} | ${r.loss.toExponential(2)} | ${r.grad.toExponential(2)} (${r.worst}) | ${r.tolerance.toExponential(0)} | ${r.ok ? 'ok' : 'FAIL'} |`);
+    lines.push(
+      `| ${r.system} | ${r.loss.toExponential(2)} | ${r.grad.toExponential(2)} (${r.worst}) | ${r.tolerance.toExponential(0)} | ${r.ok ? 'ok' : 'FAIL'} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -5,7 +5,7 @@
  * and write a JSON record. The workloads themselves live in workloads/.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatCheck, type CheckRow } from './check.js';
@@ -70,11 +70,19 @@ export function parseFlags(argv: readonly string[]): BenchFlags {
     const list = values.only.split(',').map((w) => w.trim().toUpperCase());
     const bad = list.filter((w) => !IDS.includes(w));
     if (bad.length > 0 || list.length === 0) {
-      throw new RangeError(`bench: flag '--only' takes ${IDS.join(', ')} (comma-separated), got ${bad.join(', ') || 'nothing'}`);
+      throw new RangeError(
+        `bench: flag '--only' takes ${IDS.join(', ')} (comma-separated), got ${bad.join(', ') || 'nothing'}`,
+      );
     }
     only = IDS.filter((id) => list.includes(id));
   }
-  return { peers: values.peers ?? false, quick: values.quick ?? false, tiny: values.tiny ?? false, only, out: values.out ?? DEFAULT_OUT };
+  return {
+    peers: values.peers ?? false,
+    quick: values.quick ?? false,
+    tiny: values.tiny ?? false,
+    only,
+    out: values.out ?? DEFAULT_OUT,
+  };
 }
 
 /** Everything a run produced (also what goes into the JSON file). */
@@ -82,6 +90,8 @@ export interface BenchReport {
   date: string;
   node: string;
   cpu: string;
+  /** The 1-, 5- and 15-minute load averages when the run started and when it ended (older records lack it). */
+  load?: { start: number[]; end: number[] };
   flags: BenchFlags;
   rows: Row[];
   check: CheckRow[];
@@ -107,6 +117,7 @@ export async function runBench(
   progress: (line: string) => void = () => {},
 ): Promise<BenchReport> {
   const flags = parseFlags(argv);
+  const loadAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   const timing: MeasureOptions = { ...(flags.quick ? QUICK : FULL), onStart: progress };
   const workloads = WORKLOADS.filter((w) => flags.only.includes(w.id));
   const planned: Planned[] = workloads.flatMap((workload) =>
@@ -129,7 +140,7 @@ export async function runBench(
       if (w.check !== undefined) check.push(...(await w.check(flags.tiny, { torch })));
     }
     log('');
-    log(formatCheck(check, 'initial parameters of each workload\'s check configuration'));
+    log(formatCheck(check, "initial parameters of each workload's check configuration"));
     for (const run of torchRuns.slice(0, 1)) {
       log(`\nPyTorch ${run.torch} (${run.blasInfo}); BLAS in use: ${run.blas.join(', ') || 'none found'}`);
     }
@@ -153,7 +164,9 @@ export async function runBench(
     }
   }
   const peers = flags.peers ? [...systems.filter((s) => !s.startsWith(TAPEGRAD)), ...TORCH] : [];
-  const targets = workloads.flatMap((w) => w.targets?.(planned.filter((p) => p.workload === w).map((p) => p.row)) ?? []);
+  const targets = workloads.flatMap(
+    (w) => w.targets?.(planned.filter((p) => p.workload === w).map((p) => p.row)) ?? [],
+  );
   log('');
   log(resultsTable(rows, [...systems.filter((s) => s.startsWith(TAPEGRAD)), ...peers]));
   if (flags.peers) {
@@ -172,6 +185,7 @@ export async function runBench(
     date: new Date().toISOString(),
     node: process.version,
     cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    load: { start: loadAtStart, end: loadavg().map((x) => Math.round(x * 100) / 100) },
     flags,
     rows,
     check,

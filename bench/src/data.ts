@@ -16,7 +16,13 @@ export const CLIP_THRESHOLD = 1;
 export const LEARNING_RATE = 0.01;
 
 /** The sizes and step settings as the PyTorch peer reads them. */
-export const HYPER = { nIn: N_IN, nHidden: N_HIDDEN, nOut: N_OUT, clipThreshold: CLIP_THRESHOLD, learningRate: LEARNING_RATE };
+export const HYPER = {
+  nIn: N_IN,
+  nHidden: N_HIDDEN,
+  nOut: N_OUT,
+  clipThreshold: CLIP_THRESHOLD,
+  learningRate: LEARNING_RATE,
+};
 
 /** One W1 configuration and its data. */
 export interface W1Data {

@@ -6,7 +6,14 @@
  * wall-clock timing (it is still no substitute for a quiet run).
  */
 import { Rng } from '@tapegrad/autodiff';
-import { gemmWasm, omegaRows, recurrenceBackward, recurrenceForward, useKernels, type RecurrenceInputs } from '@tapegrad/autodiff/kernels';
+import {
+  gemmWasm,
+  omegaRows,
+  recurrenceBackward,
+  recurrenceForward,
+  useKernels,
+  type RecurrenceInputs,
+} from '@tapegrad/autodiff/kernels';
 
 /** One core's f64x2 peak of this machine (AMD EPYC, Node 20): 8 flops per cycle at ~3.1 GHz. */
 const PEAK = 25;
@@ -47,13 +54,27 @@ for (const [m, n, k, transA] of SHAPES) {
   const a = draw(m * k);
   const b = draw(k * n);
   const c = new Float64Array(m * n);
-  record(`gemm ${m}×${k}·${k}×${n}${transA ? ' (Aᵀ·B)' : ''}`, 2 * m * n * k, () => gemmWasm({ m, n, k, a, b, c, transA }));
+  record(`gemm ${m}×${k}·${k}×${n}${transA ? ' (Aᵀ·B)' : ''}`, 2 * m * n * k, () =>
+    gemmWasm({ m, n, k, a, b, c, transA }),
+  );
 }
-for (const [T, B] of [[50, 20], [50, 1]]) {
+for (const [T, B] of [
+  [50, 20],
+  [50, 1],
+]) {
   const n = 50;
   const p: RecurrenceInputs = {
-    T, B, n, nIn: 6, activation: 'tanh',
-    x0: new Float64Array(n), x0Rows: 1, W: draw(n * n, 0.14), Win: draw(n * 6), b: draw(n, 0.1), U: draw(T * B * 6),
+    T,
+    B,
+    n,
+    nIn: 6,
+    activation: 'tanh',
+    x0: new Float64Array(n),
+    x0Rows: 1,
+    W: draw(n * n, 0.14),
+    Win: draw(n * 6),
+    b: draw(n, 0.1),
+    U: draw(T * B * 6),
   };
   const g = draw(T * B * n);
   // forward: T products B×n·n×n; backward: T − 1 of them for δ, and ∂W over all T·B rows
@@ -68,8 +89,20 @@ for (const [T, B] of [[50, 20], [50, 1]]) {
     const D = recurrenceBackward(p, states, g, needs).D!;
     const step = B * n;
     const deltas = Array.from({ length: T }, (_, t) => D.slice(t * step, (t + 1) * step));
-    const xs = [new Float64Array(step), ...Array.from({ length: T - 1 }, (_, t) => states.X.slice(t * step, (t + 1) * step))];
-    const input = { n, W: p.W, activation: 'tanh', form: 'paper', gradient: true, minDeltaSquared: 1e-20, deltas, states: xs } as const;
+    const xs = [
+      new Float64Array(step),
+      ...Array.from({ length: T - 1 }, (_, t) => states.X.slice(t * step, (t + 1) * step)),
+    ];
+    const input = {
+      n,
+      W: p.W,
+      activation: 'tanh',
+      form: 'paper',
+      gradient: true,
+      minDeltaSquared: 1e-20,
+      deltas,
+      states: xs,
+    } as const;
     record(`Ω closed form T=${T} B=${B} (fresh rows)`, 4 * T * B * n * n, () => void omegaRows(input));
   }
 }

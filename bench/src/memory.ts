@@ -39,11 +39,17 @@ while (trainer.updates < updates) {
   trainer.step();
   if (trainer.updates % every === 0) rows.push(sample());
 }
-console.log(`Memory over ${updates} SGD-CR updates (${kernelBackend()} kernels, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+console.log(
+  `Memory over ${updates} SGD-CR updates (${kernelBackend()} kernels, ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
+);
 console.log('| update | wasm memory (bytes) | JS heap after GC (MB) |');
 console.log('| ---: | ---: | ---: |');
 for (const r of rows) console.log(`| ${r.update} | ${r.wasm} | ${(r.heap / 1e6).toFixed(1)} |`);
 const last = rows[rows.length - 1];
 const grew = last.wasm !== first.wasm || last.heap - first.heap > 10e6;
-console.log(grew ? '\nGREW: wasm memory or heap grew after the first 1,000 updates' : '\nflat: no growth after the first 1,000 updates');
+console.log(
+  grew
+    ? '\nGREW: wasm memory or heap grew after the first 1,000 updates'
+    : '\nflat: no growth after the first 1,000 updates',
+);
 if (grew) process.exitCode = 1;

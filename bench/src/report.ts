@@ -45,7 +45,10 @@ function format(x: number): string {
 
 /** The results table: median (± rme %) per system. */
 export function resultsTable(rows: readonly Row[], systems: readonly string[]): string {
-  const lines = [`| workload | unit | ${systems.join(' | ')} |`, `| --- | --- |${systems.map(() => ' ---: |').join('')}`];
+  const lines = [
+    `| workload | unit | ${systems.join(' | ')} |`,
+    `| --- | --- |${systems.map(() => ' ---: |').join('')}`,
+  ];
   for (const row of rows) {
     const cells = systems.map((s) => {
       const c = row.cells[s];
@@ -68,7 +71,9 @@ export function ratioTable(rows: readonly Row[], peers: readonly string[]): stri
     const cells = peers.map((p) => {
       const r = timeRatio(row, p);
       if (r === null) return '–';
-      return r <= 1 ? `${r.toFixed(2)} (tapegrad ${format(1 / r)}× faster)` : `${r.toFixed(2)} (${p} ${format(r)}× faster)`;
+      return r <= 1
+        ? `${r.toFixed(2)} (tapegrad ${format(1 / r)}× faster)`
+        : `${r.toFixed(2)} (${p} ${format(r)}× faster)`;
     });
     lines.push(`| ${row.key} | ${cells.join(' | ')} |`);
   }
@@ -86,7 +91,9 @@ export function perStepLines(rows: readonly Row[]): string[] {
     const l = row.cells['JS limit'];
     const f = timeRatio(row, 'JS limit');
     if (p === undefined || l === undefined || 'skipped' in p || 'skipped' in l || f === null) continue;
-    lines.push(`${row.key}: per-step tape ${format(p.median / l.median)}× the JS limit's time, fused sequence op ${format(f)}×`);
+    lines.push(
+      `${row.key}: per-step tape ${format(p.median / l.median)}× the JS limit's time, fused sequence op ${format(f)}×`,
+    );
   }
   return lines;
 }
@@ -94,7 +101,8 @@ export function perStepLines(rows: readonly Row[]): string[] {
 /** Why a system was skipped, one line each. */
 export function skippedNotes(rows: readonly Row[]): string[] {
   const seen = new Map<string, string>();
-  for (const row of rows) for (const [s, c] of Object.entries(row.cells)) if ('skipped' in c && !seen.has(s)) seen.set(s, c.skipped);
+  for (const row of rows)
+    for (const [s, c] of Object.entries(row.cells)) if ('skipped' in c && !seen.has(s)) seen.set(s, c.skipped);
   return [...seen].map(([s, why]) => `${s}: skipped (${why})`);
 }
 
@@ -122,11 +130,18 @@ export function speedupOverBest(row: Row, peers: readonly string[], system = TAP
  * @example
  * ratioTarget('W2: ≤ 1.0 µs per op', 0.8, (x) => x <= 1, ' µs/op').met; // true
  */
-export function ratioTarget(target: string, value: number | null, test: (x: number) => boolean, unit: string): TargetResult {
+export function ratioTarget(
+  target: string,
+  value: number | null,
+  test: (x: number) => boolean,
+  unit: string,
+): TargetResult {
   if (value === null) return { target, measured: 'not measured', met: null };
   return { target, measured: `${format(value)}${unit}`, met: test(value) };
 }
 /** The targets as a markdown list. */
 export function formatTargets(targets: readonly TargetResult[]): string {
-  return targets.map((t) => `- ${t.met === null ? '·' : t.met ? 'met' : 'MISSED'}: ${t.target} — ${t.measured}`).join('\n');
+  return targets
+    .map((t) => `- ${t.met === null ? '·' : t.met ? 'met' : 'MISSED'}: ${t.target} — ${t.measured}`)
+    .join('\n');
 }

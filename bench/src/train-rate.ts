@@ -14,12 +14,21 @@ if (!Number.isInteger(updates) || updates < 10) {
   throw new RangeError(`train-rate: --updates must be an integer ≥ 10, got ${values.updates}`);
 }
 
-console.log(`Trainer updates per second (${kernelBackend()} kernels, ${updates} timed updates after 20 warm-up, temporal order, B = 20)\n`);
+console.log(
+  `Trainer updates per second (${kernelBackend()} kernels, ${updates} timed updates after 20 warm-up, temporal order, B = 20)\n`,
+);
 console.log('| method | L = 50 | L = 100 |');
 console.log('| --- | ---: | ---: |');
 for (const method of TRAIN_METHODS) {
   const cells = [50, 100].map((L) => {
-    const config = { task: 'temporal-order', minLength: L, maxLength: L, method, seed: 1, maxUpdates: updates + 20 } as const;
+    const config = {
+      task: 'temporal-order',
+      minLength: L,
+      maxLength: L,
+      method,
+      seed: 1,
+      maxUpdates: updates + 20,
+    } as const;
     const trainer = new Trainer({ ...config, validateEvery: 1e9 });
     for (let i = 0; i < 20; i++) trainer.step();
     const t0 = performance.now();

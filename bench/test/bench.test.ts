@@ -22,7 +22,11 @@ describe('JS limit W1', () => {
     const reference = tapegradW1Gradients(data);
     const row = compareW1('JS limit', new LimitW1(data).gradients(), reference, 1e-12);
     expect(row.ok, `loss ${row.loss}, ${row.worst} ${row.grad}`).toBe(true);
-    for (const name of PARAM_NAMES) expect(reference.grads[name].some((g) => g !== 0), name).toBe(true);
+    for (const name of PARAM_NAMES)
+      expect(
+        reference.grads[name].some((g) => g !== 0),
+        name,
+      ).toBe(true);
   });
 
   it('takes a step that lowers the loss on its batch', () => {
@@ -64,7 +68,14 @@ describe('runBench', () => {
       const out = join(dir, 'latest.json');
       const lines: string[] = [];
       const report = await runBench(['--tiny', '--quick', '--out', out], (line) => lines.push(line));
-      expect(report.rows.map((r) => r.key)).toEqual(['W1 T=5 B=2', 'W2', 'W3 n=8 fwd', 'W3 n=8 fwd+bwd', 'W4 SGD-C T=5 B=2', 'W4 SGD-CR T=5 B=2']);
+      expect(report.rows.map((r) => r.key)).toEqual([
+        'W1 T=5 B=2',
+        'W2',
+        'W3 n=8 fwd',
+        'W3 n=8 fwd+bwd',
+        'W4 SGD-C T=5 B=2',
+        'W4 SGD-CR T=5 B=2',
+      ]);
       for (const row of report.rows) {
         const cell = row.cells.tapegrad;
         expect(cell !== undefined && 'median' in cell && cell.median > 0, row.key).toBe(true);

@@ -26,14 +26,23 @@ function filesUnder(dir: string): string[] {
 
 describe('the API reference', () => {
   it('in docs/api is current: a fresh typedoc run gives the same files', async () => {
-    const typedoc = join(dirname(createRequire(join(ROOT, 'package.json')).resolve('typedoc/package.json')), 'bin', 'typedoc');
+    const typedoc = join(
+      dirname(createRequire(join(ROOT, 'package.json')).resolve('typedoc/package.json')),
+      'bin',
+      'typedoc',
+    );
     const out = mkdtempSync(join(tmpdir(), 'tapegrad-api-'));
     try {
-      await promisify(execFile)(process.execPath, [typedoc, '--out', out, '--logLevel', 'Error'], { cwd: ROOT, timeout: 240_000 });
+      await promisify(execFile)(process.execPath, [typedoc, '--out', out, '--logLevel', 'Error'], {
+        cwd: ROOT,
+        timeout: 240_000,
+      });
       const hint = 'docs/api is out of date: run `npx --yes pnpm@10.34.8 run docs:api` and commit the result';
       const files = filesUnder(out);
       expect(filesUnder(COMMITTED), hint).toEqual(files);
-      const differing = files.filter((f) => readFileSync(join(out, f), 'utf8') !== readFileSync(join(COMMITTED, f), 'utf8'));
+      const differing = files.filter(
+        (f) => readFileSync(join(out, f), 'utf8') !== readFileSync(join(COMMITTED, f), 'utf8'),
+      );
       expect(differing, hint).toEqual([]);
     } finally {
       rmSync(out, { recursive: true, force: true });

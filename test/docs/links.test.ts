@@ -40,7 +40,9 @@ function targetOf(file: string, link: string): string | null {
   const path = link.split('#')[0];
   if (link.startsWith(HOME)) return path.slice(HOME.length).replace(/^(blob|tree)\/main\//, '');
   if (/^[a-z]+:/i.test(link) || path === '') return null;
-  return relative(ROOT, normalize(join(ROOT, dirname(file), decodeURIComponent(path)))).split(sep).join('/');
+  return relative(ROOT, normalize(join(ROOT, dirname(file), decodeURIComponent(path))))
+    .split(sep)
+    .join('/');
 }
 
 interface Manifest {
@@ -51,11 +53,16 @@ interface Manifest {
 
 /** Published packages: their folder and the top-level entries their tarball holds. */
 const PUBLISHED = MARKDOWN.filter((f) => /^packages\/[^/]+\/README\.md$/.test(f))
-  .map((readme) => ({ dir: dirname(readme), manifest: JSON.parse(readFileSync(join(ROOT, dirname(readme), 'package.json'), 'utf8')) as Manifest }))
+  .map((readme) => ({
+    dir: dirname(readme),
+    manifest: JSON.parse(readFileSync(join(ROOT, dirname(readme), 'package.json'), 'utf8')) as Manifest,
+  }))
   .filter((p) => p.manifest.private !== true);
 
 describe('Markdown links', () => {
-  const links = MARKDOWN.flatMap((file) => linksOf(readFileSync(join(ROOT, file), 'utf8')).map((link) => ({ file, link, target: targetOf(file, link) })));
+  const links = MARKDOWN.flatMap((file) =>
+    linksOf(readFileSync(join(ROOT, file), 'utf8')).map((link) => ({ file, link, target: targetOf(file, link) })),
+  );
 
   it('are found (the check reads what it should)', () => {
     expect(MARKDOWN).toContain('README.md');
@@ -76,7 +83,9 @@ describe('Markdown links', () => {
       const shipped = [...(manifest.files ?? []), 'README.md', 'LICENSE', 'CHANGELOG.md', 'package.json'];
       return links
         .filter((l) => l.file === `${dir}/README.md` && l.target !== null && !l.link.startsWith(HOME))
-        .filter((l) => !shipped.some((entry) => l.target === `${dir}/${entry}` || l.target!.startsWith(`${dir}/${entry}/`)))
+        .filter(
+          (l) => !shipped.some((entry) => l.target === `${dir}/${entry}` || l.target!.startsWith(`${dir}/${entry}/`)),
+        )
         .map((l) => `${l.file}: ${l.link} (use ${HOME}blob/main/${l.target})`);
     });
     expect(leaving).toEqual([]);

@@ -15,7 +15,10 @@ describe('docs generated from records', () => {
     const texts = generatedTexts(ROOT);
     expect(texts.map((t) => t.path.slice(ROOT.length))).toEqual(['docs/REPRODUCTION.md', 'packages/cli/README.md']);
     for (const t of texts) {
-      expect(readFileSync(t.path, 'utf8'), `${t.path} is out of date: run npx --yes pnpm@10.34.8 run reproduction`).toBe(t.text);
+      expect(
+        readFileSync(t.path, 'utf8'),
+        `${t.path} is out of date: run npx --yes pnpm@10.34.8 run reproduction`,
+      ).toBe(t.text);
     }
   });
 

@@ -55,7 +55,12 @@ function pnpmCommand(): [string, string[]] {
 }
 
 async function run(command: string, args: readonly string[], cwd: string): Promise<string> {
-  const { stdout } = await execFileAsync(command, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20, timeout: 240_000 });
+  const { stdout } = await execFileAsync(command, args, {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    timeout: 240_000,
+  });
   return stdout;
 }
 
@@ -79,7 +84,10 @@ beforeAll(async () => {
   for (const p of JSON.parse(out.slice(out.indexOf('\n[') + 1)) as Packed[]) packed.set(p.name, p);
 
   const dependencies = Object.fromEntries([...packed.values()].map((p) => [p.name, `file:${p.filename}`]));
-  writeFileSync(join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }));
+  writeFileSync(
+    join(consumer, 'package.json'),
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies }),
+  );
   await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], consumer);
 
   cpSync(join(CONSUMER_SOURCES, 'main.ts'), join(consumer, 'main.ts'));
@@ -105,11 +113,18 @@ describe('the packed tarballs', () => {
       for (const f of ['LICENSE', 'README.md', 'CHANGELOG.md', ...targets.map((t) => t.replace(/^\.\//, ''))]) {
         expect(files, `${p.name} lacks ${f}`).toContain(f);
       }
-      expect(files.filter((f) => /(^|\/)test\/|\.test\.|tsbuildinfo/.test(f)), p.name).toEqual([]);
+      expect(
+        files.filter((f) => /(^|\/)test\/|\.test\.|tsbuildinfo/.test(f)),
+        p.name,
+      ).toEqual([]);
       // A build file without its source is left over from a module since removed: it would ship.
-      const stale = files.filter((f) => f.startsWith('dist/') && f.endsWith('.js') && !files.includes(`src/${f.slice(5, -3)}.ts`));
+      const stale = files.filter(
+        (f) => f.startsWith('dist/') && f.endsWith('.js') && !files.includes(`src/${f.slice(5, -3)}.ts`),
+      );
       expect(stale, `${p.name}: stale build output; delete its dist/ and build again`).toEqual([]);
-      expect(readFileSync(join(consumer, 'node_modules', p.name, 'LICENSE'), 'utf8')).toBe(readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
+      expect(readFileSync(join(consumer, 'node_modules', p.name, 'LICENSE'), 'utf8')).toBe(
+        readFileSync(join(ROOT, 'LICENSE'), 'utf8'),
+      );
     }
   });
 
@@ -129,7 +144,9 @@ describe('the packed tarballs', () => {
 
 describe('a consumer outside the workspace', () => {
   it('has one copy of autodiff and no fast-check', () => {
-    const nested = ['@tapegrad/optim', '@tapegrad/rnn', 'tapegrad'].map((n) => join(consumer, 'node_modules', n, 'node_modules', '@tapegrad', 'autodiff'));
+    const nested = ['@tapegrad/optim', '@tapegrad/rnn', 'tapegrad'].map((n) =>
+      join(consumer, 'node_modules', n, 'node_modules', '@tapegrad', 'autodiff'),
+    );
     expect(nested.filter((d) => existsSync(d))).toEqual([]);
     expect(existsSync(join(consumer, 'node_modules', 'fast-check'))).toBe(false);
   });
@@ -144,7 +161,14 @@ describe('a consumer outside the workspace', () => {
   it('compiles under moduleResolution node16 and bundler, and computes what the workspace does', async () => {
     // The packages' declarations are checked (skipLibCheck off), TypeScript's own are not; with no
     // DOM or Node types, a declaration that needs either fails here.
-    const common = { strict: true, skipLibCheck: false, skipDefaultLibCheck: true, target: 'ES2022', lib: ['ES2022'], types: [] };
+    const common = {
+      strict: true,
+      skipLibCheck: false,
+      skipDefaultLibCheck: true,
+      target: 'ES2022',
+      lib: ['ES2022'],
+      types: [],
+    };
     const configs = {
       'tsconfig.node16.json': { ...common, module: 'node16', moduleResolution: 'node16', outDir: 'out' },
       'tsconfig.bundler.json': { ...common, module: 'preserve', moduleResolution: 'bundler', noEmit: true },
@@ -172,7 +196,11 @@ describe('a consumer outside the workspace', () => {
   });
 
   it('fails to load the arbitraries without fast-check, naming it', async () => {
-    const attempt = run(process.execPath, ['--input-type=module', '-e', "await import('@tapegrad/autodiff/testing/arbitraries')"], consumer);
+    const attempt = run(
+      process.execPath,
+      ['--input-type=module', '-e', "await import('@tapegrad/autodiff/testing/arbitraries')"],
+      consumer,
+    );
     await expect(attempt).rejects.toThrow(/Cannot find package 'fast-check'/);
   });
 
@@ -189,7 +217,9 @@ describe('a consumer outside the workspace', () => {
     expect(help).toMatch(/^Usage: tapegrad /);
     // `--version` arrives with the command-line work of issue 10; once the help offers it, it must print the version.
     if (help.includes('--version')) {
-      expect((await run(bin, ['--version'], consumer)).trim()).toContain(readJson<Manifest>(join(ROOT, 'packages/cli/package.json')).version);
+      expect((await run(bin, ['--version'], consumer)).trim()).toContain(
+        readJson<Manifest>(join(ROOT, 'packages/cli/package.json')).version,
+      );
     }
   });
 });

@@ -14,7 +14,9 @@ export function flatten(x: unknown): number[] {
   if (Array.isArray(x)) return x.flatMap(flatten);
   if (typeof x === 'object' && x !== null) {
     if ('data' in x && ArrayBuffer.isView((x as { data: unknown }).data)) return flatten((x as { data: unknown }).data);
-    return Object.keys(x).sort().flatMap((k) => flatten((x as Record<string, unknown>)[k]));
+    return Object.keys(x)
+      .sort()
+      .flatMap((k) => flatten((x as Record<string, unknown>)[k]));
   }
   throw new TypeError(`flatten: cannot read numbers from ${String(x)}`);
 }

@@ -22,7 +22,13 @@ export interface RefOmega {
 }
 
 /** Ω and its immediate gradient for states x_0..x_T and error signals δ_1..δ_T (each [B][n]). */
-export function referenceOmega(W_rec: Mat, sigma: Sigma, states: Mat[], deltas: Mat[], form: 'paper' | 'summary'): RefOmega {
+export function referenceOmega(
+  W_rec: Mat,
+  sigma: Sigma,
+  states: Mat[],
+  deltas: Mat[],
+  form: 'paper' | 'summary',
+): RefOmega {
   const n = W_rec.length;
   const grad: Mat = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   let value = 0;

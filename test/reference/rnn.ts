@@ -74,7 +74,8 @@ export interface RefForward {
 export function referenceForward(p: RefParams, inputs: Mat[], sigma: Sigma, x0Rows?: Mat): RefForward {
   const n = p.b.length;
   const B = inputs[0].length;
-  const x0 = x0Rows ?? Array.from({ length: B }, () => Array.from({ length: n }, (_, i) => (p.x0 === undefined ? 0 : p.x0[i])));
+  const x0 =
+    x0Rows ?? Array.from({ length: B }, () => Array.from({ length: n }, (_, i) => (p.x0 === undefined ? 0 : p.x0[i])));
   const states: Mat[] = [x0];
   for (let t = 1; t <= inputs.length; t++) {
     const prev = states[t - 1];
@@ -103,11 +104,13 @@ function headAt(head: RefHead, y: Mat, t: number, T: number): { loss: number; dy
   if (head.kind === 'linear-last') {
     if (t !== T) return null;
     let loss = 0;
-    const dy = y.map((row, e) => row.map((v, j) => {
-      const r = v - head.target[e][j];
-      loss += (r * r) / B;
-      return (2 * r) / B;
-    }));
+    const dy = y.map((row, e) =>
+      row.map((v, j) => {
+        const r = v - head.target[e][j];
+        loss += (r * r) / B;
+        return (2 * r) / B;
+      }),
+    );
     return { loss, dy };
   }
   if (head.kind === 'softmax-last' && t !== T) return null;
@@ -135,7 +138,8 @@ export interface RefBptt {
   forward: RefForward;
 }
 
-const zerosMat = (rows: number, cols: number): Mat => Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
+const zerosMat = (rows: number, cols: number): Mat =>
+  Array.from({ length: rows }, () => new Array<number>(cols).fill(0));
 
 /**
  * Loss and gradient by backpropagation through time. Without `truncation` this is full BPTT;
@@ -144,14 +148,27 @@ const zerosMat = (rows: number, cols: number): Mat => Array.from({ length: rows 
  * max(0, e − k2) + 1 and no further (x_0 and its gradient only when the chunk reaches step 1).
  * `x0Rows` as in {@link referenceForward}.
  */
-export function referenceBptt(p: RefParams, inputs: Mat[], sigma: Sigma, head: RefHead, truncation?: { k1: number; k2: number }, x0Rows?: Mat): RefBptt {
+export function referenceBptt(
+  p: RefParams,
+  inputs: Mat[],
+  sigma: Sigma,
+  head: RefHead,
+  truncation?: { k1: number; k2: number },
+  x0Rows?: Mat,
+): RefBptt {
   const T = inputs.length;
   const B = inputs[0].length;
   const n = p.b.length;
   const nIn = inputs[0][0].length;
   const nOut = p.b_out.length;
   const fwd = referenceForward(p, inputs, sigma, x0Rows);
-  const grads: RefGrads = { W_rec: zerosMat(n, n), W_in: zerosMat(n, nIn), b: new Array(n).fill(0), W_out: zerosMat(nOut, n), b_out: new Array(nOut).fill(0) };
+  const grads: RefGrads = {
+    W_rec: zerosMat(n, n),
+    W_in: zerosMat(n, nIn),
+    b: new Array(n).fill(0),
+    W_out: zerosMat(nOut, n),
+    b_out: new Array(nOut).fill(0),
+  };
   if (p.x0 !== undefined) grads.x0 = new Array(n).fill(0);
 
   // Loss and g_t = ∂E_t/∂x_t through the output layer, per step (null where no loss).
@@ -172,12 +189,18 @@ export function referenceBptt(p: RefParams, inputs: Mat[], sigma: Sigma, head: R
         for (let j = 0; j < n; j++) grads.W_out[o][j] += r.dy[e][o] * h[e][j];
       }
     }
-    direct.push(r.dy.map((dyRow, e) => Array.from({ length: n }, (_, j) => dyRow.reduce((s, d, o) => s + d * p.W_out[o][j], 0) * fwd.slopes[t][e][j])));
+    direct.push(
+      r.dy.map((dyRow, e) =>
+        Array.from({ length: n }, (_, j) => dyRow.reduce((s, d, o) => s + d * p.W_out[o][j], 0) * fwd.slopes[t][e][j]),
+      ),
+    );
   }
 
   const chunks: { from: number; to: number; lossFrom: number }[] = [];
   if (truncation === undefined) chunks.push({ from: 0, to: T, lossFrom: 1 });
-  else for (let e = Math.min(truncation.k1, T), last = 0; last < T; last = e, e = Math.min(e + truncation.k1, T)) chunks.push({ from: Math.max(0, e - truncation.k2), to: e, lossFrom: last + 1 });
+  else
+    for (let e = Math.min(truncation.k1, T), last = 0; last < T; last = e, e = Math.min(e + truncation.k1, T))
+      chunks.push({ from: Math.max(0, e - truncation.k2), to: e, lossFrom: last + 1 });
 
   const deltas: Mat[] = [];
   for (const { from, to, lossFrom } of chunks) {

@@ -37,13 +37,21 @@ export function flatParams(p: RefParams): Flat {
 function unflat(flat: Flat, like: RefParams): RefParams {
   const out: Record<string, number[] | Mat> = {};
   for (const [k, v] of Object.entries(like) as [string, number[] | Mat][]) {
-    out[k] = Array.isArray(v[0]) ? (v as Mat).map((row, i) => flat[k].slice(i * row.length, (i + 1) * row.length)) : flat[k];
+    out[k] = Array.isArray(v[0])
+      ? (v as Mat).map((row, i) => flat[k].slice(i * row.length, (i + 1) * row.length))
+      : flat[k];
   }
   return out as unknown as RefParams;
 }
 
 /** One update of `o.method` on the batch (inputs [T][B][n_in] and its head). */
-export function referenceUpdate(p: RefParams, inputs: Mat[], sigma: Sigma, head: RefHead, o: RefUpdateOptions): RefUpdate {
+export function referenceUpdate(
+  p: RefParams,
+  inputs: Mat[],
+  sigma: Sigma,
+  head: RefHead,
+  o: RefUpdateOptions,
+): RefUpdate {
   const bptt = referenceBptt(p, inputs, sigma, head);
   let grads = flatParams(bptt.grads);
   let omega: number | null = null;

@@ -15,7 +15,11 @@ export function referenceNorm(grads: Flat): number {
 }
 
 /** Algorithm 1: if ‖g‖ ≥ threshold (or > with compare '>'), g ← (threshold/‖g‖)·g. */
-export function referenceClip(grads: Flat, threshold: number, compare: '>=' | '>' = '>='): { grads: Flat; norm: number; clipped: boolean } {
+export function referenceClip(
+  grads: Flat,
+  threshold: number,
+  compare: '>=' | '>' = '>=',
+): { grads: Flat; norm: number; clipped: boolean } {
   const norm = referenceNorm(grads);
   const clipped = compare === '>=' ? norm >= threshold : norm > threshold;
   if (!clipped) return { grads, norm, clipped };
@@ -29,7 +33,12 @@ export function referenceClip(grads: Flat, threshold: number, compare: '>=' | '>
  * p ← p − lr·(g + μv) (Nesterov). `buffers` (v, zeros when absent) is not changed: the new
  * buffers are returned.
  */
-export function referenceSgd(params: Flat, grads: Flat, o: { lr: number; momentum?: number; nesterov?: boolean }, buffers: Flat = {}): { params: Flat; buffers: Flat } {
+export function referenceSgd(
+  params: Flat,
+  grads: Flat,
+  o: { lr: number; momentum?: number; nesterov?: boolean },
+  buffers: Flat = {},
+): { params: Flat; buffers: Flat } {
   const mu = o.momentum ?? 0;
   const next: Flat = {};
   const nextBuffers: Flat = {};

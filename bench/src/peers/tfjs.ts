@@ -4,7 +4,16 @@
  * JavaScript) and the wasm backend (XNNPACK, SIMD). Loaded with a dynamic import so a machine
  * without the dev dependencies reports the peer as skipped.
  */
-import { CLIP_THRESHOLD, LEARNING_RATE, N_IN, N_OUT, PARAM_NAMES, makeW3Data, type ParamName, type W1Data } from '../data.js';
+import {
+  CLIP_THRESHOLD,
+  LEARNING_RATE,
+  N_IN,
+  N_OUT,
+  PARAM_NAMES,
+  makeW3Data,
+  type ParamName,
+  type W1Data,
+} from '../data.js';
 import type { W1Gradients } from '../tapegrad.js';
 
 export type Tf = typeof import('@tensorflow/tfjs');
@@ -64,7 +73,11 @@ export class TfjsW1 {
     this.vars = {} as Record<ParamName, Variable>;
     for (const name of PARAM_NAMES) {
       const p = data.params[name];
-      this.vars[name] = tf.variable(tf.tensor(Float32Array.from(p.data), [...p.shape], 'float32'), true, `w1_${name}_${++variableCount}`);
+      this.vars[name] = tf.variable(
+        tf.tensor(Float32Array.from(p.data), [...p.shape], 'float32'),
+        true,
+        `w1_${name}_${++variableCount}`,
+      );
     }
     this.steps = [];
     for (let t = 0; t < data.T; t++) {
@@ -81,7 +94,10 @@ export class TfjsW1 {
     const { W_rec, W_in, b, W_out, b_out } = this.vars;
     let h = tf.zeros([this.steps[0].shape[0], W_rec.shape[0]]) as Tensor2D;
     for (const u of this.steps) {
-      const x = tf.add(tf.add(tf.matMul(h, W_rec as Tensor2D, false, true), tf.matMul(u, W_in as Tensor2D, false, true)), b);
+      const x = tf.add(
+        tf.add(tf.matMul(h, W_rec as Tensor2D, false, true), tf.matMul(u, W_in as Tensor2D, false, true)),
+        b,
+      );
       h = tf.tanh(x) as Tensor2D;
     }
     const y = tf.add(tf.matMul(h, W_out as Tensor2D, false, true), b_out);
@@ -141,7 +157,9 @@ export function tfjsW3(tf: Tf, n: number, backward: boolean): { run: () => void;
   const { a: a64, b: b64 } = makeW3Data(n);
   const a = tf.tensor2d(Float32Array.from(a64.data), [n, n]);
   const b = tf.tensor2d(Float32Array.from(b64.data), [n, n]);
-  const grads = tf.grads((x: import('@tensorflow/tfjs').Tensor, y: import('@tensorflow/tfjs').Tensor) => tf.sum(tf.matMul(x as Tensor2D, y as Tensor2D)));
+  const grads = tf.grads((x: import('@tensorflow/tfjs').Tensor, y: import('@tensorflow/tfjs').Tensor) =>
+    tf.sum(tf.matMul(x as Tensor2D, y as Tensor2D)),
+  );
   const run = backward
     ? () => tf.tidy(() => grads([a, b]).forEach((g) => g.dataSync()))
     : () => tf.tidy(() => void tf.matMul(a, b).dataSync());

@@ -27,7 +27,9 @@ export interface TorchRun {
  * (Debian's python3-torch lives in the system Python, which a pyenv python3 on the PATH hides).
  */
 export function findTorchPython(): { python: string } | { skipped: string } {
-  const candidates = [process.env.TAPEGRAD_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => p !== undefined && p !== '');
+  const candidates = [process.env.TAPEGRAD_PYTHON, 'python3', '/usr/bin/python3'].filter(
+    (p): p is string => p !== undefined && p !== '',
+  );
   const tried: string[] = [];
   for (const python of candidates) {
     const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8', timeout: 60_000 });
@@ -56,9 +58,11 @@ export function runTorch(
     // torch also reads these at start-up; set them so OpenBLAS/OpenMP agree with set_num_threads
     env: { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) },
   });
-  if (run.status !== 0) throw new Error(`torch_workloads.py (${threads} thread(s)) failed: ${run.error?.message ?? run.stderr.trim()}`);
+  if (run.status !== 0)
+    throw new Error(`torch_workloads.py (${threads} thread(s)) failed: ${run.error?.message ?? run.stderr.trim()}`);
   const out = JSON.parse(run.stdout) as TorchRun;
-  if (out.checks !== undefined) for (const id of Object.keys(out.checks)) out.checks[id] = withFloat64Grads(out.checks[id]);
+  if (out.checks !== undefined)
+    for (const id of Object.keys(out.checks)) out.checks[id] = withFloat64Grads(out.checks[id]);
   return out;
 }
 

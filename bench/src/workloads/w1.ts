@@ -20,7 +20,8 @@ export const w1Json = (d: W1Data) => ({
   targets: Array.from(d.targets),
 });
 
-const configs = (tiny: boolean): W1Data[] => (tiny ? [makeW1Data(5, 2)] : [50, 200].flatMap((T) => [1, 20].map((B) => makeW1Data(T, B))));
+const configs = (tiny: boolean): W1Data[] =>
+  tiny ? [makeW1Data(5, 2)] : [50, 200].flatMap((T) => [1, 20].map((B) => makeW1Data(T, B)));
 const checkData = (tiny: boolean): W1Data => (tiny ? makeW1Data(5, 2) : makeW1Data(50, 20));
 const key = (d: W1Data) => `W1 T=${d.T} B=${d.B}`;
 
@@ -35,24 +36,30 @@ function tfjs(backend: 'cpu' | 'wasm', d: W1Data): System {
 
 export const W1: Workload = {
   id: 'W1',
-  title: 'ms per BPTT training step of the paper\'s RNN (forward, loss, backward, clipping, SGD)',
+  title: "ms per BPTT training step of the paper's RNN (forward, loss, backward, clipping, SGD)",
   rows: (tiny) =>
-    configs(tiny).map((d): WorkloadRow => ({
-      key: key(d),
-      unit: 'ms/step',
-      scale: 1e3,
-      systems: {
-        [TAPEGRAD]: () => ({ run: tapegradW1Step(d) }),
-        [TAPEGRAD_PER_STEP]: () => ({ run: tapegradW1Step(d, false) }),
-        'JS limit': () => {
-          const limit = new LimitW1(d);
-          return { run: () => void limit.step() };
+    configs(tiny).map(
+      (d): WorkloadRow => ({
+        key: key(d),
+        unit: 'ms/step',
+        scale: 1e3,
+        systems: {
+          [TAPEGRAD]: () => ({ run: tapegradW1Step(d) }),
+          [TAPEGRAD_PER_STEP]: () => ({ run: tapegradW1Step(d, false) }),
+          'JS limit': () => {
+            const limit = new LimitW1(d);
+            return { run: () => void limit.step() };
+          },
+          'tfjs-cpu': tfjs('cpu', d),
+          'tfjs-wasm': tfjs('wasm', d),
         },
-        'tfjs-cpu': tfjs('cpu', d),
-        'tfjs-wasm': tfjs('wasm', d),
-      },
-    })),
-  torch: (tiny) => ({ hyper: HYPER, configs: configs(tiny).map((d) => ({ key: key(d), ...w1Json(d) })), check: w1Json(checkData(tiny)) }),
+      }),
+    ),
+  torch: (tiny) => ({
+    hyper: HYPER,
+    configs: configs(tiny).map((d) => ({ key: key(d), ...w1Json(d) })),
+    check: w1Json(checkData(tiny)),
+  }),
   async check(tiny, peers) {
     const data = checkData(tiny);
     const reference = tapegradW1Gradients(data);
@@ -74,7 +81,12 @@ export const W1: Workload = {
       if (row.key.endsWith('B=1')) {
         return [
           ratioTarget(`${row.key}: ≥ 5× faster than the best PyTorch`, speedup, (x) => x >= 5, '× faster'),
-          ratioTarget(`${row.key}: within 1.2× of the JS limit`, timeRatio(row, 'JS limit'), (x) => x <= 1.2, '× the limit'),
+          ratioTarget(
+            `${row.key}: within 1.2× of the JS limit`,
+            timeRatio(row, 'JS limit'),
+            (x) => x <= 1.2,
+            '× the limit',
+          ),
         ];
       }
       return [ratioTarget(`${row.key}: ≥ 1.3× faster than the best PyTorch`, speedup, (x) => x >= 1.3, '× faster')];

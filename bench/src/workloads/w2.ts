@@ -18,7 +18,11 @@ export const W2: Workload = {
       const tf = await tfjsOn(backend);
       return typeof tf === 'string' ? tf : { run: tfjsW2(tf, ops) };
     };
-    const systems = { [TAPEGRAD]: () => ({ run: tapegradW2(ops) }), 'tfjs-cpu': tfjs('cpu'), 'tfjs-wasm': tfjs('wasm') };
+    const systems = {
+      [TAPEGRAD]: () => ({ run: tapegradW2(ops) }),
+      'tfjs-cpu': tfjs('cpu'),
+      'tfjs-wasm': tfjs('wasm'),
+    };
     return [{ key: 'W2', unit: 'µs/op', scale: 1e6 / ops, systems }];
   },
   torch: (tiny) => ({ ops: opsOf(tiny) }),

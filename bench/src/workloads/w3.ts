@@ -28,7 +28,8 @@ function row(n: number, backward: boolean): WorkloadRow {
     systems: {
       [TAPEGRAD]: () => ({ run: tapegradW3(n, backward) }),
       [TAPEGRAD_2T]: async () => {
-        if (kernelBackend() !== 'wasm') return 'the thread pool runs the WebAssembly kernels, and the JavaScript ones are in use';
+        if (kernelBackend() !== 'wasm')
+          return 'the thread pool runs the WebAssembly kernels, and the JavaScript ones are in use';
         await startThreads(1);
         return { run: tapegradW3(n, backward), dispose: stopThreads };
       },

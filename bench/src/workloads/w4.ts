@@ -29,12 +29,21 @@ export interface W4Gradients {
 }
 
 /** The training loop's update on a batch: returns the new parameters and what it computed. */
-function update(params: RnnParams, data: W1Data, method: Method, optimizer: SGD): { params: RnnParams; computed: W4Gradients } {
+function update(
+  params: RnnParams,
+  data: W1Data,
+  method: Method,
+  optimizer: SGD,
+): { params: RnnParams; computed: W4Gradients } {
   const s = errorSignals(params, { inputs: data.inputs, targets: data.targets }, CONFIG);
   let omega: OmegaResult<RnnParams> | undefined;
   if (method === 'sgd-cr') {
     const r = paperOmega({ W_rec: params.W_rec, activation: 'tanh', states: s.states, deltas: s.deltas });
-    omega = { value: r.value, grad: treeMap(params, (x: Tensor, path) => (path === 'W_rec' ? r.grad! : zeros(x.shape))), pairs: r.pairs };
+    omega = {
+      value: r.value,
+      grad: treeMap(params, (x: Tensor, path) => (path === 'W_rec' ? r.grad! : zeros(x.shape))),
+      pairs: r.pairs,
+    };
   }
   const step = paperStep({
     params,
@@ -77,7 +86,7 @@ const key = (d: W1Data, method: Method) => `W4 ${method.toUpperCase()} T=${d.T} 
 
 export const W4: Workload = {
   id: 'W4',
-  title: 'ms per update of the paper\'s SGD-C and SGD-CR (BPTT with δ, Ω and its immediate gradient, clipping, SGD)',
+  title: "ms per update of the paper's SGD-C and SGD-CR (BPTT with δ, Ω and its immediate gradient, clipping, SGD)",
   rows: (tiny) =>
     configs(tiny).flatMap((d) =>
       METHODS.map((method): WorkloadRow => {

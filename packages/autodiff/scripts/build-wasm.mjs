@@ -17,7 +17,18 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const ENTRY = here('../assembly/index.ts');
 /** The largest shared memory the thread pool can grow to, in 64 KiB pages (2 GiB). */
 const SHARED_MAX_PAGES = 32768;
-const COMMON = ['-O3', '--runtime', 'stub', '--noAssert', '--importMemory', '--use', 'abort=', '--enable', 'simd', '--noExportMemory'];
+const COMMON = [
+  '-O3',
+  '--runtime',
+  'stub',
+  '--noAssert',
+  '--importMemory',
+  '--use',
+  'abort=',
+  '--enable',
+  'simd',
+  '--noExportMemory',
+];
 
 /** Compiles the kernels; returns the wasm bytes. */
 export async function compileKernels(shared) {
@@ -52,8 +63,18 @@ export function moduleText(name, bytes, what) {
 }
 
 const OUTPUTS = [
-  { file: here('../src/kernels/wasm-bytes.ts'), name: 'KERNELS_WASM', shared: false, what: 'The kernels on a memory of their own' },
-  { file: here('../src/threads/wasm-bytes-shared.ts'), name: 'KERNELS_WASM_SHARED', shared: true, what: 'The kernels on a shared memory' },
+  {
+    file: here('../src/kernels/wasm-bytes.ts'),
+    name: 'KERNELS_WASM',
+    shared: false,
+    what: 'The kernels on a memory of their own',
+  },
+  {
+    file: here('../src/threads/wasm-bytes-shared.ts'),
+    name: 'KERNELS_WASM_SHARED',
+    shared: true,
+    what: 'The kernels on a shared memory',
+  },
 ];
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -5,7 +5,10 @@
  * `backwardSteps` let a reader (or the interactive page) see what was recorded and each step of the walk.
  */
 import { AnomalyError, ShapeError, TapeError, showShape } from './errors.js';
+import { addInto, broadcastsTo, checkFinite, sameShape, seedFor, sumOf, zerosLike } from './tape-support.js';
 import { Tensor, fromData } from './tensor.js';
+
+export { sameShape } from './tape-support.js';
 
 /**
  * A VJP: given the gradient `g` of the loss with respect to an op's output, the gradients with
@@ -177,7 +180,13 @@ export class Tape {
   }
 
   /** Seeds `out` and walks back to entry `stop`; returns the gradients by tape index. */
-  private backward(op: string, out: Tensor, seed: Tensor | undefined, stop: number, observe: StepObserver | null): (Tensor | undefined)[] {
+  private backward(
+    op: string,
+    out: Tensor,
+    seed: Tensor | undefined,
+    stop: number,
+    observe: StepObserver | null,
+  ): (Tensor | undefined)[] {
     this.assertUsable(op);
     if (ops === null) throw new TapeError(op, 'ops are not installed; import from the package root');
     const g0 = seedFor(out, seed);
@@ -263,26 +272,6 @@ export class Tape {
 const WATCH_NAMES = ['x'];
 const IDENTITY_VJP: Vjp = (g) => [g];
 
-function seedFor(out: Tensor, seed: Tensor | undefined): Tensor {
-  if (seed === undefined) {
-    if (out.size !== 1) {
-      throw new TapeError(
-        'gradient',
-        `the output has shape ${showShape(out.shape)}; only a one-element output has an implied gradient of 1, so pass a gradient for the output (vjp) or reduce it (sum, mean)`,
-      );
-    }
-    return fromData(new Float64Array([1]), out.shape);
-  }
-  if (!sameShape(seed.shape, out.shape)) {
-    throw new ShapeError(
-      'gradient',
-      'seed',
-      `the gradient given for the output has shape ${showShape(seed.shape)}, which does not match the output's shape ${showShape(out.shape)}`,
-    );
-  }
-  return seed;
-}
-
 /** Undoes broadcasting (sums over broadcast axes) and checks the result has the input's shape. */
 function fitGradient(g: Tensor, x: Tensor, e: Entry, j: number): Tensor {
   if (sameShape(g.shape, x.shape)) return g;
@@ -294,49 +283,12 @@ function fitGradient(g: Tensor, x: Tensor, e: Entry, j: number): Tensor {
   );
 }
 
-function addInto(target: Float64Array, g: Float64Array): void {
-  for (let k = 0; k < target.length; k++) target[k] += g[k];
-}
-
-function sumOf(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(a.length);
-  for (let k = 0; k < a.length; k++) out[k] = a[k] + b[k];
-  return out;
-}
-
-function zerosLike(x: Tensor): Tensor {
-  return fromData(new Float64Array(x.size), x.shape);
-}
-
-/** @internal */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-function broadcastsTo(from: readonly number[], to: readonly number[]): boolean {
-  if (from.length > to.length) return false;
-  const offset = to.length - from.length;
-  for (let i = 0; i < from.length; i++) if (from[i] !== 1 && from[i] !== to[offset + i]) return false;
-  return true;
-}
-
 function vjpUnchecked(vjp: Vjp, g: Tensor, needs: readonly boolean[]): readonly (Tensor | null)[] {
   anomalyMode = false;
   try {
     return vjp(g, needs);
   } finally {
     anomalyMode = true;
-  }
-}
-
-function checkFinite(x: Tensor, op: string, index: number, where: string, what: string): void {
-  const d = x.data;
-  for (let k = 0; k < d.length; k++) {
-    if (!Number.isFinite(d[k])) {
-      throw new AnomalyError(op, index, where, `${what} has ${d[k]} at flat index ${k} (shape ${showShape(x.shape)})`);
-    }
   }
 }
 
@@ -406,4 +358,3 @@ export function withAnomalyMode<T>(fn: () => T): T {
 export function liveTapeEntries(): number {
   return liveEntries;
 }
-

@@ -144,7 +144,11 @@ export function tensor(values: NestedArray | Float64Array | readonly number[], s
     const s = shape ?? [values.length];
     const size = checkShape('tensor', s);
     if (size !== values.length) {
-      throw new ShapeError('tensor', 'shape', `data has ${values.length} elements but shape ${showShape(s)} needs ${size}`);
+      throw new ShapeError(
+        'tensor',
+        'shape',
+        `data has ${values.length} elements but shape ${showShape(s)} needs ${size}`,
+      );
     }
     return new Tensor(Float64Array.from(values), [...s]);
   }
@@ -159,7 +163,11 @@ export function tensor(values: NestedArray | Float64Array | readonly number[], s
   if (shape === undefined) return new Tensor(flat, inferred);
   const size = checkShape('tensor', shape);
   if (size !== flat.length) {
-    throw new ShapeError('tensor', 'shape', `data has ${flat.length} elements but shape ${showShape(shape)} needs ${size}`);
+    throw new ShapeError(
+      'tensor',
+      'shape',
+      `data has ${flat.length} elements but shape ${showShape(shape)} needs ${size}`,
+    );
   }
   return new Tensor(flat, [...shape]);
 }

@@ -26,8 +26,14 @@ declare const console: { warn(message: string): void };
 
 /** The gradient of a scalar function with respect to its first argument (or `argnums`). */
 export function grad<A extends unknown[]>(f: Fn<A>): (...args: A) => A[0];
-export function grad<A extends unknown[], const I extends number>(f: Fn<A>, options: GradOptions & { argnums: I }): (...args: A) => A[I];
-export function grad<A extends unknown[]>(f: Fn<A>, options: GradOptions & { argnums: readonly number[] }): (...args: A) => TensorTree[];
+export function grad<A extends unknown[], const I extends number>(
+  f: Fn<A>,
+  options: GradOptions & { argnums: I },
+): (...args: A) => A[I];
+export function grad<A extends unknown[]>(
+  f: Fn<A>,
+  options: GradOptions & { argnums: readonly number[] },
+): (...args: A) => TensorTree[];
 export function grad<A extends unknown[]>(f: Fn<A>, options?: GradOptions): (...args: A) => unknown;
 /**
  * @example
@@ -56,14 +62,20 @@ export function valueAndGrad<A extends unknown[]>(
   f: Fn<A>,
   options: GradOptions & { argnums: readonly number[] },
 ): (...args: A) => ValueAndGrad<TensorTree[]>;
-export function valueAndGrad<A extends unknown[]>(f: Fn<A>, options?: GradOptions): (...args: A) => ValueAndGrad<unknown>;
+export function valueAndGrad<A extends unknown[]>(
+  f: Fn<A>,
+  options?: GradOptions,
+): (...args: A) => ValueAndGrad<unknown>;
 /**
  * @example
  * const lossFn = (p: { w: Tensor; b: Tensor }) => sum(square(add(mul(p.w, 3), p.b)));
  * const { value, grad: g } = valueAndGrad(lossFn)({ w: tensor([1]), b: tensor([2]) });
  * // value 25, g.w [30], g.b [10]
  */
-export function valueAndGrad<A extends unknown[]>(f: Fn<A>, options: GradOptions = {}): (...args: A) => ValueAndGrad<unknown> {
+export function valueAndGrad<A extends unknown[]>(
+  f: Fn<A>,
+  options: GradOptions = {},
+): (...args: A) => ValueAndGrad<unknown> {
   const argnums = options.argnums ?? 0;
   const list = typeof argnums === 'number' ? [argnums] : [...argnums];
   return (...args: A) => {
@@ -110,7 +122,12 @@ function differentiate(
     let offset = 0;
     for (const [k, i] of list.entries()) {
       const count = leaves[k].length;
-      grads.push(treeUnflatten(args[i] as TensorTree, flat.slice(offset, offset + count).map((g) => (outer === null ? detach(g) : g))));
+      grads.push(
+        treeUnflatten(
+          args[i] as TensorTree,
+          flat.slice(offset, offset + count).map((g) => (outer === null ? detach(g) : g)),
+        ),
+      );
       for (const u of unreachedLeaves) if (u >= offset && u < offset + count) unreached.add(i);
       offset += count;
     }
@@ -150,7 +167,8 @@ export function vjp(f: (...args: never[]) => Tensor, ...primals: TensorTree[]): 
   try {
     watched = primals.map((p, i) => treeMap(p, (x) => tape.watch(checkTensor('vjp', x, i))));
     const value: unknown = tape.record(() => (f as (...a: unknown[]) => unknown)(...watched));
-    if (!(value instanceof Tensor)) throw new TapeError('vjp', `the function must return a Tensor, got ${typeof value}`);
+    if (!(value instanceof Tensor))
+      throw new TapeError('vjp', `the function must return a Tensor, got ${typeof value}`);
     out = value;
   } catch (error) {
     if (outer === null) tape.release(); // no pullback will ever use this tape
@@ -181,14 +199,26 @@ export function vjp(f: (...args: never[]) => Tensor, ...primals: TensorTree[]): 
  * @example
  * jvp((x: Tensor) => mul(x, x), [tensor([3])], [tensor([1])]).tangent; // [6]
  */
-export function jvp(f: (...args: Tensor[]) => Tensor, primals: readonly Tensor[], tangents: readonly Tensor[]): { value: Tensor; tangent: Tensor } {
+export function jvp(
+  f: (...args: Tensor[]) => Tensor,
+  primals: readonly Tensor[],
+  tangents: readonly Tensor[],
+): { value: Tensor; tangent: Tensor } {
   if (primals.length !== tangents.length) {
-    throw new ValueError('jvp', 'tangents', `expected one tangent per primal (${primals.length}), got ${tangents.length}`);
+    throw new ValueError(
+      'jvp',
+      'tangents',
+      `expected one tangent per primal (${primals.length}), got ${tangents.length}`,
+    );
   }
   primals.forEach((p, i) => {
     const t = tangents[i];
     if (!(t instanceof Tensor) || t.shape.length !== p.shape.length || t.shape.some((d, j) => d !== p.shape[j])) {
-      throw new ValueError('jvp', `tangents[${i}]`, `must have the primal's shape ${showShape(p.shape)}, got ${t instanceof Tensor ? showShape(t.shape) : typeof t}`);
+      throw new ValueError(
+        'jvp',
+        `tangents[${i}]`,
+        `must have the primal's shape ${showShape(p.shape)}, got ${t instanceof Tensor ? showShape(t.shape) : typeof t}`,
+      );
     }
   });
   const outer = activeTape();
@@ -213,7 +243,6 @@ export function jvp(f: (...args: Tensor[]) => Tensor, primals: readonly Tensor[]
     if (outer === null) tape.release();
   }
 }
-
 
 /**
  * The full Jacobian of f at x, of shape [...f(x).shape, ...x.shape], one reverse walk per output
@@ -247,7 +276,11 @@ export function jacobian(f: (x: Tensor) => Tensor): (x: Tensor) => Tensor {
  */
 export function hessianVectorProduct(f: (x: Tensor) => Tensor, x: Tensor, v: Tensor): Tensor {
   if (v.shape.length !== x.shape.length || v.shape.some((d, i) => d !== x.shape[i])) {
-    throw new ValueError('hessianVectorProduct', 'v', `must have x's shape ${showShape(x.shape)}, got ${showShape(v.shape)}`);
+    throw new ValueError(
+      'hessianVectorProduct',
+      'v',
+      `must have x's shape ${showShape(x.shape)}, got ${showShape(v.shape)}`,
+    );
   }
   const df = grad(f);
   return grad((y: Tensor) => sum(mul(df(y), v)))(x);

@@ -44,7 +44,8 @@ export function treeZip<T extends TensorTree>(
 export function treeUnflatten<T extends TensorTree>(like: T, leaves: readonly Tensor[]): T {
   let i = 0;
   const out = treeMap(like, () => leaves[i++]);
-  if (i !== leaves.length) throw new ShapeError('treeUnflatten', 'leaves', `expected ${i} tensors, got ${leaves.length}`);
+  if (i !== leaves.length)
+    throw new ShapeError('treeUnflatten', 'leaves', `expected ${i} tensors, got ${leaves.length}`);
   return out;
 }
 
@@ -80,9 +81,14 @@ function zipAt(
 ): TensorTree {
   const where = path === '' ? 'the root' : `'${path}'`;
   if (a instanceof Tensor) {
-    if (!(b instanceof Tensor)) throw new ShapeError(op, path || 'tree', `structures differ at ${where}: a tensor vs ${kind(b)}`);
+    if (!(b instanceof Tensor))
+      throw new ShapeError(op, path || 'tree', `structures differ at ${where}: a tensor vs ${kind(b)}`);
     if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
-      throw new ShapeError(op, path || 'tree', `shapes differ at ${where}: ${showShape(a.shape)} vs ${showShape(b.shape)}`);
+      throw new ShapeError(
+        op,
+        path || 'tree',
+        `shapes differ at ${where}: ${showShape(a.shape)} vs ${showShape(b.shape)}`,
+      );
     }
     return fn(a, b, path);
   }
@@ -101,7 +107,11 @@ function zipAt(
     const missing = ka.filter((k) => !(k in b));
     const extra = kb.filter((k) => !(k in a));
     if (missing.length > 0 || extra.length > 0) {
-      throw new ShapeError(op, path || 'tree', `keys differ at ${where}: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`);
+      throw new ShapeError(
+        op,
+        path || 'tree',
+        `keys differ at ${where}: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]`,
+      );
     }
     const out: { [key: string]: TensorTree } = {};
     for (const key of ka) out[key] = zipAt(op, a[key], (b as { [key: string]: TensorTree })[key], join(path, key), fn);
@@ -122,5 +132,7 @@ function kind(x: unknown): string {
 }
 
 function notATree(path: string, x: unknown): TypeError {
-  return new TypeError(`tree: ${path === '' ? 'the value' : `'${path}'`} must be a Tensor, an array or an object of tensors, got ${kind(x)}`);
+  return new TypeError(
+    `tree: ${path === '' ? 'the value' : `'${path}'`} must be a Tensor, an array or an object of tensors, got ${kind(x)}`,
+  );
 }

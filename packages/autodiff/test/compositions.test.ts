@@ -6,11 +6,26 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Tensor, add, div, exp, grad, mean, mul, neg, sigmoid, square, sub, sum, tanh, tensor, vjp } from '@tapegrad/autodiff';
+import {
+  Tensor,
+  add,
+  div,
+  exp,
+  grad,
+  mean,
+  mul,
+  neg,
+  sigmoid,
+  square,
+  sub,
+  sum,
+  tanh,
+  tensor,
+  vjp,
+} from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import { arbShape, arbTensor } from '@tapegrad/autodiff/testing/arbitraries';
 import { runs } from '../../../test/fast-check.js';
-
 
 /** Smooth ops whose results stay moderate over a few steps, so finite differences stay accurate. */
 const UNARY: Record<string, (x: Tensor) => Tensor> = {
@@ -40,15 +55,36 @@ interface Step {
 }
 
 const arbStep: fc.Arbitrary<Step> = fc.oneof(
-  fc.record({ kind: fc.constant('unary' as const), op: fc.constantFrom(...Object.keys(UNARY)), a: fc.nat(), b: fc.nat(), axis: fc.nat() }),
-  fc.record({ kind: fc.constant('binary' as const), op: fc.constantFrom(...Object.keys(BINARY)), a: fc.nat(), b: fc.nat(), axis: fc.nat() }),
-  fc.record({ kind: fc.constant('reduce' as const), op: fc.constantFrom(...REDUCE), a: fc.nat(), b: fc.nat(), axis: fc.nat() }),
+  fc.record({
+    kind: fc.constant('unary' as const),
+    op: fc.constantFrom(...Object.keys(UNARY)),
+    a: fc.nat(),
+    b: fc.nat(),
+    axis: fc.nat(),
+  }),
+  fc.record({
+    kind: fc.constant('binary' as const),
+    op: fc.constantFrom(...Object.keys(BINARY)),
+    a: fc.nat(),
+    b: fc.nat(),
+    axis: fc.nat(),
+  }),
+  fc.record({
+    kind: fc.constant('reduce' as const),
+    op: fc.constantFrom(...REDUCE),
+    a: fc.nat(),
+    b: fc.nat(),
+    axis: fc.nat(),
+  }),
 );
 
 /** A shape that broadcasts to `full`: some leading dimensions dropped, some others set to 1. */
 const variantOf = (full: number[]) =>
   fc
-    .tuple(fc.integer({ min: 0, max: full.length }), fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }))
+    .tuple(
+      fc.integer({ min: 0, max: full.length }),
+      fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+    )
     .map(([drop, ones]) => full.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
 
 interface Program {
@@ -57,9 +93,18 @@ interface Program {
 }
 
 const arbProgram: fc.Arbitrary<Program> = fc
-  .tuple(arbShape({ maxRank: 3, maxDim: 3 }), fc.integer({ min: 1, max: 3 }), fc.array(arbStep, { minLength: 1, maxLength: 7 }))
+  .tuple(
+    arbShape({ maxRank: 3, maxDim: 3 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.array(arbStep, { minLength: 1, maxLength: 7 }),
+  )
   .chain(([full, k, steps]) =>
-    fc.array(variantOf(full).chain((s) => arbTensor(s, { min: -2, max: 2 })), { minLength: k, maxLength: k }).map((inputs) => ({ steps, inputs })),
+    fc
+      .array(
+        variantOf(full).chain((s) => arbTensor(s, { min: -2, max: 2 })),
+        { minLength: k, maxLength: k },
+      )
+      .map((inputs) => ({ steps, inputs })),
   );
 
 /**
@@ -93,7 +138,12 @@ function evaluate(steps: readonly Step[], inputs: readonly Tensor[]): Tensor[] {
 
 const describeProgram = (p: Program) =>
   `inputs ${p.inputs.map((x) => `[${x.shape.join(', ')}]`).join(' ')}; ` +
-  p.steps.map((s, i) => `v${p.inputs.length + i} = ${s.op}(${s.kind === 'binary' ? `#${s.a}, #${s.b}` : `#${s.a}`}${s.kind === 'reduce' ? `, axis ${s.axis}` : ''})`).join('; ');
+  p.steps
+    .map(
+      (s, i) =>
+        `v${p.inputs.length + i} = ${s.op}(${s.kind === 'binary' ? `#${s.a}, #${s.b}` : `#${s.a}`}${s.kind === 'reduce' ? `, axis ${s.axis}` : ''})`,
+    )
+    .join('; ');
 
 describe('random compositions of ops', () => {
   it('have first derivatives that match finite differences', () => {
@@ -141,7 +191,8 @@ describe('random compositions of ops', () => {
           const n = p.inputs.length + i;
           const operands = s.kind === 'binary' ? [s.a % n, s.b % n] : [s.a % n];
           for (const o of operands) uses.set(o, (uses.get(o) ?? 0) + 1);
-          if (s.kind === 'binary' && pool[operands[0]].shape.join() !== pool[operands[1]].shape.join()) broadcasts = true;
+          if (s.kind === 'binary' && pool[operands[0]].shape.join() !== pool[operands[1]].shape.join())
+            broadcasts = true;
         });
         if ([...uses.values()].some((u) => u > 1)) reused++;
         if (broadcasts) broadcast++;

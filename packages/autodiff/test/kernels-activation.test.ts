@@ -7,7 +7,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { activateInto, activationSlope, sigmoidScalar, tanhKernel, useKernels, type KernelActivation } from '@tapegrad/autodiff/kernels';
+import {
+  activateInto,
+  activationSlope,
+  sigmoidScalar,
+  tanhKernel,
+  useKernels,
+  type KernelActivation,
+} from '@tapegrad/autodiff/kernels';
 import { activeWasm } from '../src/kernels/backend.js';
 import { ACTIVATION_CODES } from '../src/kernels/activation.js';
 import { runs } from '../../../test/fast-check.js';
@@ -57,7 +64,11 @@ describe('tanhKernel', () => {
 const sigmoidByExp = (x: number) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 const sigmoidSlopeByExp = (x: number) => Math.exp(-Math.abs(x)) / (1 + Math.exp(-Math.abs(x))) ** 2;
 /** Both tails up to where σ(−|x|) underflows, and the values the paper's networks see. */
-const arbSigmoidX = fc.oneof(arbX, fc.double({ min: -760, max: 760, noNaN: true }), fc.constantFrom(20, 40, 1000, -20, -40, -1000, 709, -709, 709.5, -708.5));
+const arbSigmoidX = fc.oneof(
+  arbX,
+  fc.double({ min: -760, max: 760, noNaN: true }),
+  fc.constantFrom(20, 40, 1000, -20, -40, -1000, 709, -709, 709.5, -708.5),
+);
 
 describe('sigmoidScalar', () => {
   // Measured against 60-digit arithmetic over 200,000 points: the kernel is within 1.25·2⁻⁵² relative
@@ -78,7 +89,9 @@ describe('sigmoidScalar', () => {
     fc.assert(
       fc.property(arbSigmoidX, (x) => {
         const want = sigmoidSlopeByExp(x);
-        expect(Math.abs(activationSlope('sigmoid', x, sigmoidScalar(x)) - want)).toBeLessThanOrEqual(5 * EPS * want + 2 ** -1022);
+        expect(Math.abs(activationSlope('sigmoid', x, sigmoidScalar(x)) - want)).toBeLessThanOrEqual(
+          5 * EPS * want + 2 ** -1022,
+        );
       }),
       { numRuns: RUNS },
     );
@@ -124,42 +137,49 @@ const arbSpecialX = fc.oneof(
 const sameBits = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
 describe.runIf(hasWasm)('the WebAssembly activations', () => {
-  it.each(['tanh', 'sigmoid', 'relu', 'identity'] as KernelActivation[])('%s equals the JavaScript one bit for bit, odd lengths included', (sigma) => {
-    useKernels('wasm');
-    const w = activeWasm();
-    fc.assert(
-      fc.property(fc.array(arbSpecialX, { maxLength: 41 }), (xs) => {
-        const src = Float64Array.from(xs);
-        const want = new Float64Array(src.length);
-        activateInto(sigma, src, 0, want, 0, src.length);
-        const [a, b] = w!.layout(src.length, src.length);
-        w!.put(a, src);
-        w!.exports.activate(ACTIVATION_CODES[sigma], a, b, src.length);
-        const got = w!.slice(b, src.length);
-        for (let i = 0; i < src.length; i++) expect(sameBits(got[i], want[i])).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it.each(['tanh', 'sigmoid', 'relu', 'identity'] as KernelActivation[])(
+    '%s equals the JavaScript one bit for bit, odd lengths included',
+    (sigma) => {
+      useKernels('wasm');
+      const w = activeWasm();
+      fc.assert(
+        fc.property(fc.array(arbSpecialX, { maxLength: 41 }), (xs) => {
+          const src = Float64Array.from(xs);
+          const want = new Float64Array(src.length);
+          activateInto(sigma, src, 0, want, 0, src.length);
+          const [a, b] = w!.layout(src.length, src.length);
+          w!.put(a, src);
+          w!.exports.activate(ACTIVATION_CODES[sigma], a, b, src.length);
+          const got = w!.slice(b, src.length);
+          for (let i = 0; i < src.length; i++) expect(sameBits(got[i], want[i])).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 
-  it.each(['tanh', 'sigmoid', 'relu', 'identity'] as KernelActivation[])("%s's slope equals the JavaScript one bit for bit", (sigma) => {
-    useKernels('wasm');
-    const w = activeWasm();
-    fc.assert(
-      fc.property(fc.array(arbSpecialX, { maxLength: 41 }), (xs) => {
-        const x = Float64Array.from(xs);
-        const h = new Float64Array(x.length);
-        activateInto(sigma, x, 0, h, 0, x.length);
-        const [xa, ha, ones, out] = w!.layout(x.length, x.length, x.length, x.length);
-        w!.put(xa, x);
-        w!.put(ha, h);
-        w!.put(ones, new Float64Array(x.length).fill(1));
-        // the step back from σ(x_0): 0 + 1·σ'(x) for every element, as the recurrence's loops compute it
-        w!.exports.initialStateGradient(ACTIVATION_CODES[sigma], xa, ha, ones, out, x.length);
-        const got = w!.slice(out, x.length);
-        for (let i = 0; i < x.length; i++) expect(sameBits(got[i], 0 + 1 * activationSlope(sigma, x[i], h[i]))).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it.each(['tanh', 'sigmoid', 'relu', 'identity'] as KernelActivation[])(
+    "%s's slope equals the JavaScript one bit for bit",
+    (sigma) => {
+      useKernels('wasm');
+      const w = activeWasm();
+      fc.assert(
+        fc.property(fc.array(arbSpecialX, { maxLength: 41 }), (xs) => {
+          const x = Float64Array.from(xs);
+          const h = new Float64Array(x.length);
+          activateInto(sigma, x, 0, h, 0, x.length);
+          const [xa, ha, ones, out] = w!.layout(x.length, x.length, x.length, x.length);
+          w!.put(xa, x);
+          w!.put(ha, h);
+          w!.put(ones, new Float64Array(x.length).fill(1));
+          // the step back from σ(x_0): 0 + 1·σ'(x) for every element, as the recurrence's loops compute it
+          w!.exports.initialStateGradient(ACTIVATION_CODES[sigma], xa, ha, ones, out, x.length);
+          const got = w!.slice(out, x.length);
+          for (let i = 0; i < x.length; i++)
+            expect(sameBits(got[i], 0 + 1 * activationSlope(sigma, x[i], h[i]))).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+  );
 });

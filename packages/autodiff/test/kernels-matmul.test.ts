@@ -27,8 +27,10 @@ interface Case {
 }
 
 /** op(A)[i][p] and op(B)[p][j] straight from the storage convention. */
-const entryA = (t: Case, a: Float64Array, i: number, p: number) => (t.transA ? a[t.aOffset + p * t.m + i] : a[t.aOffset + i * t.k + p]);
-const entryB = (t: Case, b: Float64Array, p: number, j: number) => (t.transB ? b[t.bOffset + j * t.k + p] : b[t.bOffset + p * t.n + j]);
+const entryA = (t: Case, a: Float64Array, i: number, p: number) =>
+  t.transA ? a[t.aOffset + p * t.m + i] : a[t.aOffset + i * t.k + p];
+const entryB = (t: Case, b: Float64Array, p: number, j: number) =>
+  t.transB ? b[t.bOffset + j * t.k + p] : b[t.bOffset + p * t.n + j];
 
 /** C[i][j] = Σ over k-slices of KC (in order) of each slice's sum started at 0: gemm's order. */
 function ordered(t: Case, a: Float64Array, b: Float64Array): Float64Array {
@@ -91,10 +93,13 @@ const arbCase = (maxDim: number, maxK: number): fc.Arbitrary<Case> =>
     cOffset: fc.integer({ min: 0, max: 5 }),
   });
 
-const paths: [string, (p: Gemm) => void][] = [['JavaScript', gemmJs], ...(hasWasm ? [['WebAssembly', gemmWasm] as [string, (p: Gemm) => void]] : [])];
+const paths: [string, (p: Gemm) => void][] = [
+  ['JavaScript', gemmJs],
+  ...(hasWasm ? [['WebAssembly', gemmWasm] as [string, (p: Gemm) => void]] : []),
+];
 
 describe.each(paths)('gemm, %s path', (_, kernel) => {
-  it('equals the triple loop summing in gemm\'s order, bit for bit, on random reals', () => {
+  it("equals the triple loop summing in gemm's order, bit for bit, on random reals", () => {
     fc.assert(
       fc.property(arbCase(23, 2 * KC + 9), fc.integer(), (t, s) => {
         const rng = new Rng(s);
@@ -124,7 +129,8 @@ describe.each(paths)('gemm, %s path', (_, kernel) => {
           const b = filled(1, k * n, () => rng.uniform() * 2 - 1);
           const got = run(kernel, t, a, b);
           const want = plain(t, a, b);
-          for (let i = 0; i < got.length; i++) expect(Math.abs(got[i] - want.c[i])).toBeLessThanOrEqual(1e-13 * want.scale[i]);
+          for (let i = 0; i < got.length; i++)
+            expect(Math.abs(got[i] - want.c[i])).toBeLessThanOrEqual(1e-13 * want.scale[i]);
         }
       }
     }

@@ -43,7 +43,11 @@ const arbInput: fc.Arbitrary<OmegaRowsInput> = fc
       return u < 0.15 ? row(1e-12) : u < 0.25 ? row(0) : row(1);
     };
     return {
-      n, activation, form, gradient, minDeltaSquared,
+      n,
+      activation,
+      form,
+      gradient,
+      minDeltaSquared,
       W: Float64Array.from(row(1).concat(...Array.from({ length: n - 1 }, () => row(1)))),
       deltas: blocks.map((rows) => Float64Array.from(Array.from({ length: rows }, deltaRow).flat())),
       states: blocks.map((rows) => Float64Array.from(Array.from({ length: rows }, () => row(2)).flat())),
@@ -54,7 +58,15 @@ const arbInput: fc.Arbitrary<OmegaRowsInput> = fc
 function reference(p: OmegaRowsInput): { total: number; pairs: number; G: Float64Array } {
   const { n } = p;
   const slope = (x: number) =>
-    p.activation === 'tanh' ? 1 - Math.tanh(x) ** 2 : p.activation === 'sigmoid' ? Math.exp(-x) / (1 + Math.exp(-x)) ** 2 : p.activation === 'relu' ? (x > 0 ? 1 : 0) : 1;
+    p.activation === 'tanh'
+      ? 1 - Math.tanh(x) ** 2
+      : p.activation === 'sigmoid'
+        ? Math.exp(-x) / (1 + Math.exp(-x)) ** 2
+        : p.activation === 'relu'
+          ? x > 0
+            ? 1
+            : 0
+          : 1;
   let total = 0;
   let pairs = 0;
   const G = new Float64Array(n * n);
@@ -97,7 +109,8 @@ describe('omegaRows', () => {
           return;
         }
         const scale = want.G.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
-        for (let i = 0; i < want.G.length; i++) expect(Math.abs(got.G![i] - want.G[i])).toBeLessThanOrEqual(1e-13 * scale);
+        for (let i = 0; i < want.G.length; i++)
+          expect(Math.abs(got.G![i] - want.G[i])).toBeLessThanOrEqual(1e-13 * scale);
       }),
       { numRuns: RUNS },
     );
@@ -117,36 +130,80 @@ describe('omegaRows', () => {
     );
   });
 
-  it.runIf(hasWasm)('gives the same bits when it reuses what the recurrence left in wasm memory (h and δ·W), x copied in where σ′ needs it', () => {
-    useKernels('wasm');
-    const rng = new Rng(9);
-    const draw = (len: number, scale: number) => Float64Array.from({ length: len }, () => (rng.uniform() * 2 - 1) * scale);
-    for (const activation of ['tanh', 'identity', 'sigmoid', 'relu'] as const) {
-      for (const [T, B, n] of [[7, 3, 9], [12, 4, 16], [1, 1, 1]]) {
-        const p: RecurrenceInputs = { T, B, n, nIn: 2, activation, x0: new Float64Array(n), x0Rows: 1, W: draw(n * n, 1 / Math.sqrt(n)), Win: draw(2 * n, 1), b: draw(n, 0.3), U: draw(T * B * 2, 1) };
-        const states = recurrenceForward(p);
-        const grads = recurrenceBackward(p, states, draw(T * B * n, 1), { x0: false, W: true, U: false, Win: true, b: true, D: true });
-        const step = B * n;
-        const input: OmegaRowsInput = {
-          n, W: p.W, activation, form: 'paper', gradient: true, minDeltaSquared: 1e-20,
-          deltas: Array.from({ length: T }, (_, t) => grads.D!.subarray(t * step, (t + 1) * step)),
-          states: [new Float64Array(step), ...Array.from({ length: T - 1 }, (_, t) => states.X.subarray(t * step, (t + 1) * step))],
-        };
-        expect(residueFor(activeWasm()!, p.W, activation, input.deltas, input.states)).not.toBeNull();
-        const reused = omegaRows(input);
-        const want = omegaRowsJs(input);
-        expect(Object.is(reused.total, want.total)).toBe(true);
-        expect(Array.from(reused.G!)).toEqual(Array.from(want.G!));
-        // not the rows the residue belongs to (states out of order): computed afresh
-        if (T > 1) expect(residueFor(activeWasm()!, p.W, activation, input.deltas, [...input.states.slice(1), input.states[0]])).toBeNull();
+  it.runIf(hasWasm)(
+    'gives the same bits when it reuses what the recurrence left in wasm memory (h and δ·W), x copied in where σ′ needs it',
+    () => {
+      useKernels('wasm');
+      const rng = new Rng(9);
+      const draw = (len: number, scale: number) =>
+        Float64Array.from({ length: len }, () => (rng.uniform() * 2 - 1) * scale);
+      for (const activation of ['tanh', 'identity', 'sigmoid', 'relu'] as const) {
+        for (const [T, B, n] of [
+          [7, 3, 9],
+          [12, 4, 16],
+          [1, 1, 1],
+        ]) {
+          const p: RecurrenceInputs = {
+            T,
+            B,
+            n,
+            nIn: 2,
+            activation,
+            x0: new Float64Array(n),
+            x0Rows: 1,
+            W: draw(n * n, 1 / Math.sqrt(n)),
+            Win: draw(2 * n, 1),
+            b: draw(n, 0.3),
+            U: draw(T * B * 2, 1),
+          };
+          const states = recurrenceForward(p);
+          const grads = recurrenceBackward(p, states, draw(T * B * n, 1), {
+            x0: false,
+            W: true,
+            U: false,
+            Win: true,
+            b: true,
+            D: true,
+          });
+          const step = B * n;
+          const input: OmegaRowsInput = {
+            n,
+            W: p.W,
+            activation,
+            form: 'paper',
+            gradient: true,
+            minDeltaSquared: 1e-20,
+            deltas: Array.from({ length: T }, (_, t) => grads.D!.subarray(t * step, (t + 1) * step)),
+            states: [
+              new Float64Array(step),
+              ...Array.from({ length: T - 1 }, (_, t) => states.X.subarray(t * step, (t + 1) * step)),
+            ],
+          };
+          expect(residueFor(activeWasm()!, p.W, activation, input.deltas, input.states)).not.toBeNull();
+          const reused = omegaRows(input);
+          const want = omegaRowsJs(input);
+          expect(Object.is(reused.total, want.total)).toBe(true);
+          expect(Array.from(reused.G!)).toEqual(Array.from(want.G!));
+          // not the rows the residue belongs to (states out of order): computed afresh
+          if (T > 1)
+            expect(
+              residueFor(activeWasm()!, p.W, activation, input.deltas, [...input.states.slice(1), input.states[0]]),
+            ).toBeNull();
+        }
       }
-    }
-  });
+    },
+  );
 
   it('leaves out rows whose ‖δ‖² is NaN', () => {
     const p: OmegaRowsInput = {
-      n: 2, W: Float64Array.of(1, 0, 0, 1), activation: 'identity', form: 'paper', gradient: true, minDeltaSquared: 1e-20,
-      deltas: [Float64Array.of(NaN, 1, 1, 0)], states: [Float64Array.of(0, 0, 0, 0)],
+      n: 2,
+      W: Float64Array.of(1, 0, 0, 1),
+      activation: 'identity',
+      form: 'paper',
+      gradient: true,
+      minDeltaSquared: 1e-20,
+      deltas: [Float64Array.of(NaN, 1, 1, 0)],
+      states: [Float64Array.of(0, 0, 0, 0)],
     };
     // the one valid row has W = I and σ' = 1: v = δ, r = 1, a zero term and a zero gradient
     expect(omegaRows(p)).toEqual({ total: 0, pairs: 1, G: new Float64Array(4) });

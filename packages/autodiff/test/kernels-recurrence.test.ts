@@ -42,13 +42,23 @@ const arbProblem: fc.Arbitrary<Problem> = fc
   })
   .map(({ T, B, n, nIn, activation, sharedX0, withOffsets, seed: s }) => {
     const rng = new Rng(s);
-    const draw = (len: number, scale: number) => Float64Array.from({ length: len }, () => (rng.uniform() * 2 - 1) * scale);
+    const draw = (len: number, scale: number) =>
+      Float64Array.from({ length: len }, () => (rng.uniform() * 2 - 1) * scale);
     // one-hot-ish inputs: mostly zeros, so the zero-skipping loops are exercised too
     const U = Float64Array.from({ length: T * B * nIn }, () => (rng.uniform() < 0.6 ? 0 : rng.uniform() * 2 - 1));
     const x0Rows = sharedX0 ? 1 : B;
     const inputs: RecurrenceInputs = {
-      T, B, n, nIn, activation,
-      x0: draw(x0Rows * n, 1), x0Rows, W: draw(n * n, 1.2 / Math.sqrt(n)), Win: draw(n * nIn, 1), b: draw(n, 0.5), U,
+      T,
+      B,
+      n,
+      nIn,
+      activation,
+      x0: draw(x0Rows * n, 1),
+      x0Rows,
+      W: draw(n * n, 1.2 / Math.sqrt(n)),
+      Win: draw(n * nIn, 1),
+      b: draw(n, 0.5),
+      U,
       ...(withOffsets ? { offsets: draw(T * B * n, 0.1) } : {}),
     };
     return { inputs, g: draw(T * B * n, 1) };
@@ -75,9 +85,21 @@ function sigma(activation: KernelActivation, x: number): [number, number] {
 }
 
 /** The recurrence and BPTT written from the equations, one example and one step at a time. */
-function reference(p: RecurrenceInputs, g: Float64Array): { X: Float64Array; D: Float64Array; W: Float64Array; Win: Float64Array; b: Float64Array; U: Float64Array; x0: Float64Array } {
+function reference(
+  p: RecurrenceInputs,
+  g: Float64Array,
+): {
+  X: Float64Array;
+  D: Float64Array;
+  W: Float64Array;
+  Win: Float64Array;
+  b: Float64Array;
+  U: Float64Array;
+  x0: Float64Array;
+} {
   const { T, B, n, nIn, activation } = p;
-  const x = (t: number, r: number, i: number): number => (t === 0 ? p.x0[(p.x0Rows === 1 ? 0 : r) * n + i] : X[((t - 1) * B + r) * n + i]);
+  const x = (t: number, r: number, i: number): number =>
+    t === 0 ? p.x0[(p.x0Rows === 1 ? 0 : r) * n + i] : X[((t - 1) * B + r) * n + i];
   const X = new Float64Array(T * B * n);
   for (let t = 1; t <= T; t++) {
     for (let r = 0; r < B; r++) {
@@ -90,7 +112,15 @@ function reference(p: RecurrenceInputs, g: Float64Array): { X: Float64Array; D: 
     }
   }
   const D = new Float64Array(T * B * n);
-  const out = { X, D, W: new Float64Array(n * n), Win: new Float64Array(n * nIn), b: new Float64Array(n), U: new Float64Array(T * B * nIn), x0: new Float64Array(p.x0Rows * n) };
+  const out = {
+    X,
+    D,
+    W: new Float64Array(n * n),
+    Win: new Float64Array(n * nIn),
+    b: new Float64Array(n),
+    U: new Float64Array(T * B * nIn),
+    x0: new Float64Array(p.x0Rows * n),
+  };
   for (let t = T; t >= 0; t--) {
     for (let r = 0; r < B; r++) {
       for (let j = 0; j < n; j++) {
@@ -123,7 +153,8 @@ function reference(p: RecurrenceInputs, g: Float64Array): { X: Float64Array; D: 
 function expectClose(got: Float64Array, want: Float64Array, what: string): void {
   let scale = 1;
   for (const v of want) scale = Math.max(scale, Math.abs(v));
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i]), `${what}[${i}]`).toBeLessThanOrEqual(1e-13 * scale);
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got[i] - want[i]), `${what}[${i}]`).toBeLessThanOrEqual(1e-13 * scale);
 }
 
 describe('recurrence kernels', () => {
@@ -142,13 +173,27 @@ describe('recurrence kernels', () => {
 
   it.runIf(hasWasm)('give the same bits from WebAssembly as from JavaScript, for every subset of gradients', () => {
     fc.assert(
-      fc.property(arbProblem, fc.record({ x0: fc.boolean(), W: fc.boolean(), U: fc.boolean(), Win: fc.boolean(), b: fc.boolean(), D: fc.boolean() }), ({ inputs, g }, needs) => {
-        useKernels('wasm');
-        const states = recurrenceForward(inputs);
-        const want = forwardJs(inputs);
-        expect(Array.from(states.X)).toEqual(Array.from(want.X));
-        expectSameBits({ ...recurrenceBackward(inputs, states, g, needs) }, { ...backwardJs(inputs, want, g, needs) });
-      }),
+      fc.property(
+        arbProblem,
+        fc.record({
+          x0: fc.boolean(),
+          W: fc.boolean(),
+          U: fc.boolean(),
+          Win: fc.boolean(),
+          b: fc.boolean(),
+          D: fc.boolean(),
+        }),
+        ({ inputs, g }, needs) => {
+          useKernels('wasm');
+          const states = recurrenceForward(inputs);
+          const want = forwardJs(inputs);
+          expect(Array.from(states.X)).toEqual(Array.from(want.X));
+          expectSameBits(
+            { ...recurrenceBackward(inputs, states, g, needs) },
+            { ...backwardJs(inputs, want, g, needs) },
+          );
+        },
+      ),
       { numRuns: RUNS },
     );
   });

@@ -33,11 +33,13 @@ describe('startThreads', () => {
       [64, 200, 64],
     ];
     const cases = shapes.flatMap(([m, n, k]) =>
-      [false, true].flatMap((transA) => [false, true].map((transB) => {
-        const a = Float64Array.from({ length: m * k }, () => rng.uniform() - 0.5);
-        const b = Float64Array.from({ length: k * n }, () => rng.uniform() - 0.5);
-        return { m, n, k, a, b, transA, transB };
-      })),
+      [false, true].flatMap((transA) =>
+        [false, true].map((transB) => {
+          const a = Float64Array.from({ length: m * k }, () => rng.uniform() - 0.5);
+          const b = Float64Array.from({ length: k * n }, () => rng.uniform() - 0.5);
+          return { m, n, k, a, b, transA, transB };
+        }),
+      ),
     );
     const want = cases.map((p) => {
       const c = new Float64Array(p.m * p.n);
@@ -72,7 +74,10 @@ describe('startThreads', () => {
 
 describe('a process with a running pool', () => {
   it('exits on its own: the workers never keep it alive', () => {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/autodiff'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/autodiff'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     const dir = mkdtempSync(join(tmpdir(), 'tapegrad-threads-'));
     try {
       const file = join(dir, 'run.mjs');

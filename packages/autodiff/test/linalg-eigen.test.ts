@@ -6,7 +6,17 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConvergenceError, Rng, ShapeError, ValueError, eigenvalues, mul, spectralRadius, tensor, zeros } from '@tapegrad/autodiff';
+import {
+  ConvergenceError,
+  Rng,
+  ShapeError,
+  ValueError,
+  eigenvalues,
+  mul,
+  spectralRadius,
+  tensor,
+  zeros,
+} from '@tapegrad/autodiff';
 import {
   EPS,
   type Mat,
@@ -42,7 +52,8 @@ function triangularConditionNumber(l: Mat, k: number): number {
   const lambda = l[k][k];
   const [x, y] = [new Array<number>(n).fill(0), new Array<number>(n).fill(0)];
   x[k] = y[k] = 1;
-  for (let i = k + 1; i < n; i++) x[i] = -l[i].slice(k, i).reduce((s, v, j) => s + v * x[k + j], 0) / (l[i][i] - lambda);
+  for (let i = k + 1; i < n; i++)
+    x[i] = -l[i].slice(k, i).reduce((s, v, j) => s + v * x[k + j], 0) / (l[i][i] - lambda);
   for (let i = k - 1; i >= 0; i--) {
     let s = 0;
     for (let j = i + 1; j <= k; j++) s += y[j] * l[j][i];
@@ -66,16 +77,39 @@ function blockDiagonal(blocks: Mat[]): Mat {
 describe('eigenvalues of known matrices', () => {
   it('1 × 1 and 2 × 2 in closed form', () => {
     expect(eigs([[-7]])).toEqual([[-7, 0]]);
-    expect(eigs([[2, 1], [1, 2]])).toEqual([[3, 0], [1, 0]]);
+    expect(
+      eigs([
+        [2, 1],
+        [1, 2],
+      ]),
+    ).toEqual([
+      [3, 0],
+      [1, 0],
+    ]);
     // [[1, −5], [1, −1]]: trace 0, det 4, so λ = ±2i.
-    expect(eigs([[1, -5], [1, -1]])).toEqual([[0, 2], [0, -2]]);
+    expect(
+      eigs([
+        [1, -5],
+        [1, -1],
+      ]),
+    ).toEqual([
+      [0, 2],
+      [0, -2],
+    ]);
   });
 
   it('of a rotation by θ are cos θ ± i sin θ', () => {
     fc.assert(
       fc.property(fc.double({ min: -Math.PI, max: Math.PI, noNaN: true }), (theta) => {
         const [c, s] = [Math.cos(theta), Math.sin(theta)];
-        expectSameSpectrum(eigs(rotation(theta)), [[c, s], [c, -s]], 2 * EPS);
+        expectSameSpectrum(
+          eigs(rotation(theta)),
+          [
+            [c, s],
+            [c, -s],
+          ],
+          2 * EPS,
+        );
       }),
       { numRuns: runs(60) },
     );
@@ -83,20 +117,29 @@ describe('eigenvalues of known matrices', () => {
 
   it('of rotations hidden by an orthogonal similarity come back as conjugate pairs', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 30 }), fc.array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: 1, maxLength: 5 }), (seed, thetas) => {
-        const expected = thetas.flatMap((t): [number, number][] => [[Math.cos(t), Math.sin(t)], [Math.cos(t), -Math.sin(t)]]);
-        const actual = eigs(similar(new Rng(seed), blockDiagonal(thetas.map(rotation))));
-        // Orthogonal matrices are normal, so their eigenvalues are perfectly conditioned.
-        expectSameSpectrum(actual, expected, 1e-13);
-        actual.forEach(([r, i]) => expect(Math.hypot(r, i)).toBeCloseTo(1, 13));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 30 }),
+        fc.array(fc.double({ min: 0.1, max: 3, noNaN: true }), { minLength: 1, maxLength: 5 }),
+        (seed, thetas) => {
+          const expected = thetas.flatMap((t): [number, number][] => [
+            [Math.cos(t), Math.sin(t)],
+            [Math.cos(t), -Math.sin(t)],
+          ]);
+          const actual = eigs(similar(new Rng(seed), blockDiagonal(thetas.map(rotation))));
+          // Orthogonal matrices are normal, so their eigenvalues are perfectly conditioned.
+          expectSameSpectrum(actual, expected, 1e-13);
+          actual.forEach(([r, i]) => expect(Math.hypot(r, i)).toBeCloseTo(1, 13));
+        },
+      ),
       { numRuns: runs(60) },
     );
   });
 
   it('of a Jordan block: exact when upper triangular, ε^(1/n)-accurate when hidden', () => {
     const jordan = (n: number, lambda: number): Mat =>
-      Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? lambda : j === i + 1 ? 1 : 0)));
+      Array.from({ length: n }, (_, i) =>
+        Array.from({ length: n }, (_, j) => (i === j ? lambda : j === i + 1 ? 1 : 0)),
+      );
     expect(eigs(jordan(4, 2))).toEqual(Array(4).fill([2, 0]));
     // A defective eigenvalue of multiplicity n moves by about ε^(1/n) under rounding (the
     // perturbed characteristic polynomial (λ − 2)ⁿ = ε), so that is the best any method can do;
@@ -117,8 +160,16 @@ describe('eigenvalues of known matrices', () => {
         const upper = a.map((row, i) => row.map((x, j) => (j < i ? 0 : x)));
         const d = a.map((row, i) => row[i]).sort((x, y) => Math.abs(y) - Math.abs(x) || y - x);
         // Upper triangular is already Schur form: every subdiagonal is an exact zero.
-        expectSameSpectrum(eigs(upper), d.map((x) => [x, 0]), 0);
-        expectSameSpectrum(eigs(diagonal(d)), d.map((x) => [x, 0]), 0);
+        expectSameSpectrum(
+          eigs(upper),
+          d.map((x) => [x, 0]),
+          0,
+        );
+        expectSameSpectrum(
+          eigs(diagonal(d)),
+          d.map((x) => [x, 0]),
+          0,
+        );
         // Lower triangular needs real QR iterations. Random triangular matrices are far from
         // normal (κ(λ) reaches 1e6 at n = 12), so hold each eigenvalue to the backward-stability
         // bound |Δλ| ≤ c·ε‖A‖_F·κ(λ) rather than a fixed tolerance.
@@ -144,7 +195,11 @@ describe('eigenvalues of known matrices', () => {
         const scale = Math.max(...expected.map(Math.abs));
         // Symmetric eigenvalues are perfectly conditioned: error ≈ ε·‖A‖ times a modest factor.
         actual.forEach(([, i]) => expect(Math.abs(i)).toBeLessThanOrEqual(1e-12 * scale));
-        expectSameSpectrum(actual, expected.map((x) => [x, 0]), 1e-12 * scale);
+        expectSameSpectrum(
+          actual,
+          expected.map((x) => [x, 0]),
+          1e-12 * scale,
+        );
       }),
       { numRuns: runs(60) },
     );
@@ -163,16 +218,26 @@ describe('eigenvalues of known matrices', () => {
   it('of a companion matrix are the roots of its polynomial', () => {
     const roots = [1, 2, 3, 4, 5, -0.5];
     // Polynomial roots are sensitive to coefficient rounding (Wilkinson): ~1e-12 here.
-    expectSameSpectrum(eigs(companion(polyFromRoots(roots))), roots.map((r) => [r, 0]), 1e-9);
+    expectSameSpectrum(
+      eigs(companion(polyFromRoots(roots))),
+      roots.map((r) => [r, 0]),
+      1e-9,
+    );
     // x⁴ + 1: the primitive 8th roots of unity e^{iπ(2k+1)/4}.
-    const eighth = [1, 3, 5, 7].map((k): [number, number] => [Math.cos((k * Math.PI) / 4), Math.sin((k * Math.PI) / 4)]);
+    const eighth = [1, 3, 5, 7].map((k): [number, number] => [
+      Math.cos((k * Math.PI) / 4),
+      Math.sin((k * Math.PI) / 4),
+    ]);
     expectSameSpectrum(eigs(companion([1, 0, 0, 0])), eighth, 1e-14);
   });
 
   it('of a cyclic permutation are the n-th roots of unity (standard shifts stall here)', () => {
     for (let n = 2; n <= 9; n++) {
       const p = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === (j + 1) % n ? 1 : 0)));
-      const roots = Array.from({ length: n }, (_, k): [number, number] => [Math.cos((2 * Math.PI * k) / n), Math.sin((2 * Math.PI * k) / n)]);
+      const roots = Array.from({ length: n }, (_, k): [number, number] => [
+        Math.cos((2 * Math.PI * k) / n),
+        Math.sin((2 * Math.PI * k) / n),
+      ]);
       expectSameSpectrum(eigs(p), roots, 1e-13);
       expect(spectralRadius(tensor(p))).toBeCloseTo(1, 14);
     }
@@ -191,7 +256,8 @@ describe('eigenvalues of known matrices', () => {
 
   it('come sorted by modulus, conjugate pairs adjacent with + first', () => {
     const { re, im } = eigenvalues(tensor(randomMatrix(new Rng(5), 30, 30)));
-    for (let k = 1; k < re.length; k++) expect(Math.hypot(re[k], im[k])).toBeLessThanOrEqual(Math.hypot(re[k - 1], im[k - 1]));
+    for (let k = 1; k < re.length; k++)
+      expect(Math.hypot(re[k], im[k])).toBeLessThanOrEqual(Math.hypot(re[k - 1], im[k - 1]));
     for (let k = 0; k < re.length; k++) {
       if (im[k] > 0) expect([re[k + 1], im[k + 1]]).toEqual([re[k], -im[k]]);
       if (im[k] < 0) expect([re[k - 1], im[k - 1]]).toEqual([re[k], -im[k]]);
@@ -213,7 +279,9 @@ describe('eigenvalues of random matrices', () => {
       expect(Math.abs(lambda.reduce((s, [r]) => s + r, 0) - trace)).toBeLessThanOrEqual(1e-11 * n * scale);
       expect(lambda.reduce((s, [, i]) => s + i, 0)).toBe(0); // conjugate pairs cancel exactly
       const trace2 = matmul(a, a).reduce((s, row, i) => s + row[i], 0);
-      expect(Math.abs(lambda.reduce((s, [r, i]) => s + r * r - i * i, 0) - trace2)).toBeLessThanOrEqual(1e-11 * n * scale ** 2);
+      expect(Math.abs(lambda.reduce((s, [r, i]) => s + r * r - i * i, 0) - trace2)).toBeLessThanOrEqual(
+        1e-11 * n * scale ** 2,
+      );
       // Each λ has error ~ε‖A‖κ(λ); relative to the smallest |λ| that compounds in the product.
       const [pr, pi] = product(lambda);
       const det = determinant(a);
@@ -230,7 +298,10 @@ describe('eigenvalues of random matrices', () => {
         const lambda = eigs(a);
         const slack = 1e-10 * n;
         for (const [r, i] of lambda) {
-          const inSome = a.some((row, k) => Math.hypot(r - row[k], i) <= row.reduce((s, x, j) => s + (j === k ? 0 : Math.abs(x)), 0) + slack);
+          const inSome = a.some(
+            (row, k) =>
+              Math.hypot(r - row[k], i) <= row.reduce((s, x, j) => s + (j === k ? 0 : Math.abs(x)), 0) + slack,
+          );
           expect(inSome, `λ = ${r} + ${i}i outside every Gershgorin disc`).toBe(true);
         }
         // D A D⁻¹ with D = diag(eᵈ) shares A's eigenvalues; condition numbers of random
@@ -261,19 +332,56 @@ describe('spectralRadius', () => {
   });
 
   it('is |λ| of the dominant complex pair, where power iteration would oscillate', () => {
-    expect(spectralRadius(tensor([[0, -2], [2, 0]]))).toBe(2);
+    expect(
+      spectralRadius(
+        tensor([
+          [0, -2],
+          [2, 0],
+        ]),
+      ),
+    ).toBe(2);
     expect(spectralRadius(tensor(blockDiagonal([rotation(1), [[0.5]]])))).toBeCloseTo(1, 15);
   });
 });
 
 describe('eigenvalue errors', () => {
   it('a ConvergenceError (a RangeError) when the iteration budget runs out', () => {
-    const cyclic = tensor([[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
-    expectError(() => eigenvalues(cyclic, { maxIterations: 5 }), ConvergenceError, 'eigenvalues', 'did not converge after 5 iterations', '3×3');
-    expectError(() => spectralRadius(tensor(randomMatrix(new Rng(1), 10, 10)), { maxIterations: 0 }), RangeError, 'spectralRadius');
+    const cyclic = tensor([
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
+    expectError(
+      () => eigenvalues(cyclic, { maxIterations: 5 }),
+      ConvergenceError,
+      'eigenvalues',
+      'did not converge after 5 iterations',
+      '3×3',
+    );
+    expectError(
+      () => spectralRadius(tensor(randomMatrix(new Rng(1), 10, 10)), { maxIterations: 0 }),
+      RangeError,
+      'spectralRadius',
+    );
     // Triangular and 2 × 2 matrices need no QR step at all.
-    expect(eigenvalues(tensor([[1, 2], [0, 4]]), { maxIterations: 0 })).toEqual({ re: new Float64Array([4, 1]), im: new Float64Array(2) });
-    expect(eigenvalues(tensor([[1, 2], [3, 4]]), { maxIterations: 0 }).re.length).toBe(2);
+    expect(
+      eigenvalues(
+        tensor([
+          [1, 2],
+          [0, 4],
+        ]),
+        { maxIterations: 0 },
+      ),
+    ).toEqual({ re: new Float64Array([4, 1]), im: new Float64Array(2) });
+    expect(
+      eigenvalues(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        { maxIterations: 0 },
+      ).re.length,
+    ).toBe(2);
   });
 
   it('bad shapes, values and options name the function, the argument and the offending value', () => {
@@ -281,10 +389,29 @@ describe('eigenvalue errors', () => {
     expectError(() => eigenvalues(tensor([1, 2])), ShapeError, 'eigenvalues', 'rank 2', '[2]');
     expectError(() => eigenvalues(zeros([2, 2, 2])), ShapeError, 'eigenvalues', '[2, 2, 2]');
     expectError(() => eigenvalues(zeros([0, 0])), ShapeError, 'eigenvalues', 'empty', '[0, 0]');
-    expectError(() => spectralRadius(tensor([[1, NaN], [0, 1]])), ValueError, 'spectralRadius', "'A'", '[0, 1]', 'NaN');
+    expectError(
+      () =>
+        spectralRadius(
+          tensor([
+            [1, NaN],
+            [0, 1],
+          ]),
+        ),
+      ValueError,
+      'spectralRadius',
+      "'A'",
+      '[0, 1]',
+      'NaN',
+    );
     expectError(() => spectralRadius(zeros([3, 1])), ShapeError, 'spectralRadius', '[3, 1]');
     for (const bad of [-1, 1.5, NaN]) {
-      expectError(() => eigenvalues(zeros([2, 2]), { maxIterations: bad }), ValueError, 'eigenvalues', 'maxIterations', String(bad));
+      expectError(
+        () => eigenvalues(zeros([2, 2]), { maxIterations: bad }),
+        ValueError,
+        'eigenvalues',
+        'maxIterations',
+        String(bad),
+      );
     }
     expectError(() => eigenvalues('A' as never), ValueError, 'eigenvalues', 'Tensor', 'string');
   });

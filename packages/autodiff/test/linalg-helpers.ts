@@ -14,7 +14,8 @@ export type Mat = number[][];
 export const randomMatrix = (rng: Rng, m: number, n: number): Mat =>
   Array.from({ length: m }, () => Array.from({ length: n }, () => rng.normal()));
 export const transpose = (a: Mat): Mat => a[0].map((_, j) => a.map((row) => row[j]));
-export const matmul = (a: Mat, b: Mat): Mat => a.map((row) => b[0].map((_, j) => row.reduce((s, x, k) => s + x * b[k][j], 0)));
+export const matmul = (a: Mat, b: Mat): Mat =>
+  a.map((row) => b[0].map((_, j) => row.reduce((s, x, k) => s + x * b[k][j], 0)));
 export const frobenius2 = (a: Mat): number => a.flat().reduce((s, x) => s + x * x, 0);
 export const diagonal = (d: number[]): Mat => d.map((x, i) => d.map((_, j) => (i === j ? x : 0)));
 
@@ -94,7 +95,8 @@ export function expectSameSpectrum(actual: [number, number][], expected: [number
   for (const [er, ei] of expected) {
     let best = 0;
     for (let k = 1; k < unused.length; k++) {
-      if (Math.hypot(unused[k][0] - er, unused[k][1] - ei) < Math.hypot(unused[best][0] - er, unused[best][1] - ei)) best = k;
+      if (Math.hypot(unused[k][0] - er, unused[k][1] - ei) < Math.hypot(unused[best][0] - er, unused[best][1] - ei))
+        best = k;
     }
     const [ar, ai] = unused.splice(best, 1)[0];
     expect(Math.hypot(ar - er, ai - ei), `expected ${er} + ${ei}i, closest ${ar} + ${ai}i`).toBeLessThanOrEqual(tol);

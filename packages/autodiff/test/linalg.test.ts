@@ -37,7 +37,14 @@ describe('vectorNorm', () => {
     expect(vectorNorm(tensor([3, -4]), 'inf')).toBe(4);
     expect(vectorNorm(tensor([3, -4]), Infinity)).toBe(4);
     expect(vectorNorm(tensor([1, 2, 2]), 3)).toBeCloseTo(17 ** (1 / 3), 14); // 1 + 8 + 8
-    expect(vectorNorm(tensor([[1, 2], [2, 4]]))).toBe(5); // √(1 + 4 + 4 + 16)
+    expect(
+      vectorNorm(
+        tensor([
+          [1, 2],
+          [2, 4],
+        ]),
+      ),
+    ).toBe(5); // √(1 + 4 + 4 + 16)
     expect(vectorNorm(tensor(-3))).toBe(3);
   });
 
@@ -61,22 +68,27 @@ describe('vectorNorm', () => {
 
   it('satisfies ‖x‖∞ ≤ ‖x‖₂ ≤ ‖x‖₁ ≤ √n‖x‖₂ and homogeneity', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 40 }), fc.double({ min: -10, max: 10, noNaN: true }), (xs, c) => {
-        const x = tensor(xs);
-        const [n1, n2, ni] = [vectorNorm(x, 1), vectorNorm(x), vectorNorm(x, 'inf')];
-        const slack = 1 + 1e-14;
-        expect(ni).toBeLessThanOrEqual(n2 * slack);
-        expect(n2).toBeLessThanOrEqual(n1 * slack);
-        expect(n1).toBeLessThanOrEqual(Math.sqrt(xs.length) * n2 * slack);
-        const scaled = vectorNorm(tensor(xs.map((v) => c * v)), 3);
-        expect(Math.abs(scaled - Math.abs(c) * vectorNorm(x, 3))).toBeLessThanOrEqual(1e-13 * (scaled + 1e-300));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 1, maxLength: 40 }),
+        fc.double({ min: -10, max: 10, noNaN: true }),
+        (xs, c) => {
+          const x = tensor(xs);
+          const [n1, n2, ni] = [vectorNorm(x, 1), vectorNorm(x), vectorNorm(x, 'inf')];
+          const slack = 1 + 1e-14;
+          expect(ni).toBeLessThanOrEqual(n2 * slack);
+          expect(n2).toBeLessThanOrEqual(n1 * slack);
+          expect(n1).toBeLessThanOrEqual(Math.sqrt(xs.length) * n2 * slack);
+          const scaled = vectorNorm(tensor(xs.map((v) => c * v)), 3);
+          expect(Math.abs(scaled - Math.abs(c) * vectorNorm(x, 3))).toBeLessThanOrEqual(1e-13 * (scaled + 1e-300));
+        },
+      ),
       { numRuns: runs(60) },
     );
   });
 
   it('rejects orders that are not norms, naming the function, argument and value', () => {
-    for (const ord of [0, -1, 0.5, NaN]) expectError(() => vectorNorm(tensor([1]), ord), ValueError, 'vectorNorm', "'ord'", String(ord));
+    for (const ord of [0, -1, 0.5, NaN])
+      expectError(() => vectorNorm(tensor([1]), ord), ValueError, 'vectorNorm', "'ord'", String(ord));
     expectError(() => vectorNorm(tensor([1]), 'fro' as 'inf'), ValueError, 'vectorNorm', "'ord'", 'fro');
     expectError(() => vectorNorm([1, 2] as never), ValueError, 'vectorNorm', "'x'", 'Tensor');
   });
@@ -84,7 +96,10 @@ describe('vectorNorm', () => {
 
 describe('matrixNorm', () => {
   // A = [[1, −2], [3, 4]]: AᵀA = [[10, 10], [10, 20]] has eigenvalues 15 ± √125, so ‖A‖₂ = √(15 + √125).
-  const A = tensor([[1, -2], [3, 4]]);
+  const A = tensor([
+    [1, -2],
+    [3, 4],
+  ]);
 
   it('matches hand values for fro, 1, ∞ and 2', () => {
     expect(matrixNorm(A)).toBeCloseTo(Math.sqrt(30), 15);
@@ -114,21 +129,42 @@ describe('matrixNorm', () => {
     expectError(() => matrixNorm(tensor([1, 2])), ShapeError, 'matrixNorm', "'A'", 'rank 2', '[2]');
     expectError(() => matrixNorm(zeros([2, 2, 2])), ShapeError, 'matrixNorm', '[2, 2, 2]');
     expectError(() => matrixNorm(zeros([0, 3])), ShapeError, 'matrixNorm', 'empty', '[0, 3]');
-    expectError(() => matrixNorm(tensor([[1, 2], [NaN, 4]])), ValueError, 'matrixNorm', "'A'", '[1, 0]', 'NaN');
+    expectError(
+      () =>
+        matrixNorm(
+          tensor([
+            [1, 2],
+            [NaN, 4],
+          ]),
+        ),
+      ValueError,
+      'matrixNorm',
+      "'A'",
+      '[1, 0]',
+      'NaN',
+    );
   });
 });
 
 describe('singularValues', () => {
   it('of diag(d) are |d| in descending order', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constant(0), fc.double({ min: -1e3, max: 1e3, noNaN: true })), { minLength: 1, maxLength: 12 }), (d) => {
-        const expected = d.map(Math.abs).sort((x, y) => y - x);
-        const sigma = singularValues(tensor(diagonal(d)));
-        // A diagonal matrix needs no rotation and the scaling is by a power of two, so each σ is
-        // √(d²) = |d| exactly, unless d² underflows relative to the largest entry.
-        const exactFrom = expected[0] * 1e-150;
-        expected.forEach((e, k) => (e >= exactFrom ? expect(sigma[k]).toBe(e) : expect(sigma[k]).toBeLessThanOrEqual(exactFrom)));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: -1e3, max: 1e3, noNaN: true })), {
+          minLength: 1,
+          maxLength: 12,
+        }),
+        (d) => {
+          const expected = d.map(Math.abs).sort((x, y) => y - x);
+          const sigma = singularValues(tensor(diagonal(d)));
+          // A diagonal matrix needs no rotation and the scaling is by a power of two, so each σ is
+          // √(d²) = |d| exactly, unless d² underflows relative to the largest entry.
+          const exactFrom = expected[0] * 1e-150;
+          expected.forEach((e, k) =>
+            e >= exactFrom ? expect(sigma[k]).toBe(e) : expect(sigma[k]).toBeLessThanOrEqual(exactFrom),
+          );
+        },
+      ),
       { numRuns: runs(60) },
     );
   });
@@ -156,7 +192,8 @@ describe('singularValues', () => {
         // is about ε·‖A‖_F² per entry, hence the absolute tolerance.
         const gram = m >= n ? matmul(transpose(a), a) : matmul(a, transpose(a));
         const lambda = symmetricEigenvalues(gram);
-        for (let k = 0; k < sigma.length; k++) expect(Math.abs(sigma[k] ** 2 - lambda[k])).toBeLessThanOrEqual(1e-12 * fro2);
+        for (let k = 0; k < sigma.length; k++)
+          expect(Math.abs(sigma[k] ** 2 - lambda[k])).toBeLessThanOrEqual(1e-12 * fro2);
         const at = singularValues(tensor(transpose(a)));
         for (let k = 0; k < sigma.length; k++) expect(Math.abs(at[k] - sigma[k])).toBeLessThanOrEqual(1e-13 * sigma[0]);
       }),
@@ -165,13 +202,23 @@ describe('singularValues', () => {
   });
 
   it('handle rank deficiency, zeros, 1 × 1 and extreme scales', () => {
-    const rank1 = singularValues(tensor([[1, 2], [2, 4]])); // (1, 2)ᵀ(1, 2): σ₁ = ‖(1,2)‖² = 5
+    const rank1 = singularValues(
+      tensor([
+        [1, 2],
+        [2, 4],
+      ]),
+    ); // (1, 2)ᵀ(1, 2): σ₁ = ‖(1,2)‖² = 5
     expect(rank1[0]).toBeCloseTo(5, 14);
     expect(rank1[1]).toBeLessThanOrEqual(1e-15);
     expect(Array.from(singularValues(zeros([3, 2])))).toEqual([0, 0]);
     expect(Array.from(singularValues(tensor([[-3]])))).toEqual([3]);
     expect(singularValues(tensor([[1, 1, 1]]))[0]).toBeCloseTo(Math.sqrt(3), 15);
-    const big = singularValues(tensor([[3e200, 0], [4e200, 0]]));
+    const big = singularValues(
+      tensor([
+        [3e200, 0],
+        [4e200, 0],
+      ]),
+    );
     expect(big[0] / 5e200).toBeCloseTo(1, 14);
     const tiny = singularValues(tensor([[3e-200, 4e-200]]));
     expect(tiny[0] / 5e-200).toBeCloseTo(1, 14);
@@ -180,7 +227,12 @@ describe('singularValues', () => {
   it('keep a tiny singular value to high relative accuracy (graded matrix)', () => {
     // diag(1, 1e-10) rotated on the left by 30°: the singular values are exactly 1 and 1e-10.
     const [c, s] = [Math.cos(Math.PI / 6), Math.sin(Math.PI / 6)];
-    const sigma = singularValues(tensor([[c, -s * 1e-10], [s, c * 1e-10]]));
+    const sigma = singularValues(
+      tensor([
+        [c, -s * 1e-10],
+        [s, c * 1e-10],
+      ]),
+    );
     expect(Math.abs(sigma[0] - 1)).toBeLessThanOrEqual(4 * EPS);
     expect(Math.abs(sigma[1] / 1e-10 - 1)).toBeLessThanOrEqual(1e-14);
   });
@@ -195,9 +247,20 @@ describe('singularValues', () => {
 
 describe('largestSingularValue', () => {
   it('is ‖A‖₂: 2 for a nilpotent [[0, 2], [0, 0]], and √λ_max(AᵀA) for random A', () => {
-    expect(largestSingularValue(tensor([[0, 2], [0, 0]]))).toBe(2);
+    expect(
+      largestSingularValue(
+        tensor([
+          [0, 2],
+          [0, 0],
+        ]),
+      ),
+    ).toBe(2);
     const rng = new Rng(7);
-    for (const [m, n] of [[30, 20], [20, 30], [50, 50]]) {
+    for (const [m, n] of [
+      [30, 20],
+      [20, 30],
+      [50, 50],
+    ]) {
       const a = randomMatrix(rng, m, n);
       const lambdaMax = symmetricEigenvalues(matmul(transpose(a), a))[0];
       expect(Math.abs(largestSingularValue(tensor(a)) ** 2 / lambdaMax - 1)).toBeLessThanOrEqual(1e-12);

@@ -54,10 +54,13 @@ describe('the tape-entry counter', () => {
     const before = liveTapeEntries();
     expect(() => vjp((y: Tensor) => (tanh(y), 3) as unknown as Tensor, randn([3], 1))).toThrow(/must return a Tensor/);
     expect(() =>
-      vjp((y: Tensor) => {
-        tanh(y);
-        throw new Error('boom');
-      }, randn([3], 1)),
+      vjp(
+        (y: Tensor) => {
+          tanh(y);
+          throw new Error('boom');
+        },
+        randn([3], 1),
+      ),
     ).toThrow('boom');
     expect(liveTapeEntries()).toBe(before);
   });
@@ -95,7 +98,10 @@ describe('the heap, with a forced GC, in a child process running the built packa
 
   beforeAll(() => {
     // Build the package so the child runs the current sources (vitest itself runs them untranspiled).
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/autodiff'], { cwd: root, stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'packages/autodiff'], {
+      cwd: root,
+      stdio: 'pipe',
+    });
     dir = mkdtempSync(join(tmpdir(), 'tapegrad-memory-'));
     file = join(dir, 'grad-loop.mjs');
     writeFileSync(file, script(pathToFileURL(join(root, 'packages/autodiff/dist/index.js')).href));

@@ -80,7 +80,12 @@ describe('defineOp', () => {
       vjp: (g, _x, out) => [mul(g, out)],
     });
     gradGradCheck(expOp, [tensor([0.3, -0.7])]);
-    const wrong = defineOp({ name: 'wrongSquare', inputs: ['x'], forward: (x) => square(x), vjp: (g, [x]) => [mul(g, x)] });
+    const wrong = defineOp({
+      name: 'wrongSquare',
+      inputs: ['x'],
+      forward: (x) => square(x),
+      vjp: (g, [x]) => [mul(g, x)],
+    });
     expect(() => gradCheck(wrong, [tensor([0.5, 2])])).toThrow(GradCheckError);
   });
 
@@ -90,10 +95,25 @@ describe('defineOp', () => {
     expect(() => withAnomalyMode(() => logOp(tensor([-1])))).toThrow(AnomalyError);
     expect(() => withAnomalyMode(() => logOp(tensor([-1])))).toThrow(/anomaly in forward of 'log'/);
     // a forward of raw loops is checked as the custom op's output
-    const rawLog = defineOp({ name: 'rawLog', inputs: ['x'], forward: (x) => tensor(x.data.map(Math.log), x.shape), vjp: (g) => [g] });
+    const rawLog = defineOp({
+      name: 'rawLog',
+      inputs: ['x'],
+      forward: (x) => tensor(x.data.map(Math.log), x.shape),
+      vjp: (g) => [g],
+    });
     expect(() => withAnomalyMode(() => rawLog(tensor([-1])))).toThrow(/anomaly in forward of 'rawLog'/);
     // a VJP of raw loops that returns ∞ is caught as the gradient of the custom op's input
-    const badVjp = defineOp({ name: 'badVjp', inputs: ['x'], forward: (x) => mul(x, 2), vjp: (g) => [tensor(g.data.map(() => Infinity), g.shape)] });
+    const badVjp = defineOp({
+      name: 'badVjp',
+      inputs: ['x'],
+      forward: (x) => mul(x, 2),
+      vjp: (g) => [
+        tensor(
+          g.data.map(() => Infinity),
+          g.shape,
+        ),
+      ],
+    });
     expect(() => withAnomalyMode(() => grad((x: Tensor) => sum(badVjp(x)))(tensor([1])))).toThrow(
       /anomaly in backward of 'badVjp' .*gradient of input 'x' has Infinity/,
     );
@@ -105,17 +125,28 @@ describe('defineOp', () => {
     expect(() => cube([1] as unknown as Tensor)).toThrow(/cube: argument 'x' must be a Tensor, got object/);
     const short = defineOp({ name: 'short', inputs: ['a', 'b'], forward: (a) => a, vjp: (g) => [g] });
     expect(() => grad((x: Tensor) => sum(short(x, x)))(tensor([1]))).toThrow(TapeError);
-    expect(() => grad((x: Tensor) => sum(short(x, x)))(tensor([1]))).toThrow(/short: vjp must return an array of 2 gradient\(s\) \(Tensor or null\), got 1/);
-    const notTensor = defineOp({ name: 'notTensor', inputs: ['x'], forward: () => 3 as unknown as Tensor, vjp: (g) => [g] });
+    expect(() => grad((x: Tensor) => sum(short(x, x)))(tensor([1]))).toThrow(
+      /short: vjp must return an array of 2 gradient\(s\) \(Tensor or null\), got 1/,
+    );
+    const notTensor = defineOp({
+      name: 'notTensor',
+      inputs: ['x'],
+      forward: () => 3 as unknown as Tensor,
+      vjp: (g) => [g],
+    });
     expect(() => notTensor(tensor([1]))).toThrow(/notTensor: forward must return a Tensor, got number/);
   });
 
   it('rejects malformed definitions', () => {
     const vjp = (g: Tensor) => [g];
-    expect(() => defineOp({ name: '', inputs: ['x'], forward: (x) => x, vjp })).toThrow(/defineOp: argument 'name': must be a non-empty string/);
+    expect(() => defineOp({ name: '', inputs: ['x'], forward: (x) => x, vjp })).toThrow(
+      /defineOp: argument 'name': must be a non-empty string/,
+    );
     expect(() => defineOp({ name: 'f', inputs: 'x' as unknown as string[], forward: (x) => x, vjp })).toThrow(
       /defineOp: argument 'inputs': op 'f' needs an array of input names/,
     );
-    expect(() => defineOp({ name: 'f', inputs: ['x'], forward: undefined as unknown as () => Tensor, vjp })).toThrow(TypeError);
+    expect(() => defineOp({ name: 'f', inputs: ['x'], forward: undefined as unknown as () => Tensor, vjp })).toThrow(
+      TypeError,
+    );
   });
 });

@@ -82,11 +82,17 @@ describe('forward values', () => {
 describe('gradients', () => {
   it('div and pow have the quotient and power rules', () => {
     // ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²: a = 3, b = 2
-    const [ga, gb] = grad((a: Tensor, b: Tensor) => sum(div(a, b)), { argnums: [0, 1] })(tensor([3]), tensor([2])) as Tensor[];
+    const [ga, gb] = grad((a: Tensor, b: Tensor) => sum(div(a, b)), { argnums: [0, 1] })(
+      tensor([3]),
+      tensor([2]),
+    ) as Tensor[];
     expectClose(ga, [0.5]);
     expectClose(gb, [-0.75]);
     // ∂(aᵇ)/∂a = b·aᵇ⁻¹ = 3·4 = 12, ∂(aᵇ)/∂b = aᵇ·log a = 8 log 2: a = 2, b = 3
-    const [pa, pb] = grad((a: Tensor, b: Tensor) => sum(pow(a, b)), { argnums: [0, 1] })(tensor([2]), tensor([3])) as Tensor[];
+    const [pa, pb] = grad((a: Tensor, b: Tensor) => sum(pow(a, b)), { argnums: [0, 1] })(
+      tensor([2]),
+      tensor([3]),
+    ) as Tensor[];
     expectClose(pa, [12]);
     expectClose(pb, [8 * Math.log(2)]);
   });
@@ -160,14 +166,22 @@ describe('bad operands', () => {
   it('shapes that do not broadcast are a ShapeError naming op, shapes and dimension', () => {
     const m = ones([2, 3]);
     expect(() => add(m, row)).toThrow(ShapeError);
-    expect(() => add(m, row)).toThrow(/add: argument 'a, b': shapes \[2, 3\] and \[2\] do not broadcast \(dimension -1: 3 vs 2\)/);
-    expect(() => mul(col, ones([2, 1]))).toThrow(/mul: argument 'a, b': shapes \[3, 1\] and \[2, 1\] do not broadcast \(dimension -2: 3 vs 2\)/);
-    expect(() => where(tensor([1, 0, 1]), row, 0)).toThrow(/where: argument 'condition, a': shapes \[3\] and \[2\] do not broadcast/);
+    expect(() => add(m, row)).toThrow(
+      /add: argument 'a, b': shapes \[2, 3\] and \[2\] do not broadcast \(dimension -1: 3 vs 2\)/,
+    );
+    expect(() => mul(col, ones([2, 1]))).toThrow(
+      /mul: argument 'a, b': shapes \[3, 1\] and \[2, 1\] do not broadcast \(dimension -2: 3 vs 2\)/,
+    );
+    expect(() => where(tensor([1, 0, 1]), row, 0)).toThrow(
+      /where: argument 'condition, a': shapes \[3\] and \[2\] do not broadcast/,
+    );
   });
 
   it('non-tensor operands and an empty clamp interval are refused', () => {
     expect(() => add([1, 2] as unknown as Tensor, 1)).toThrow(TypeError);
-    expect(() => add([1, 2] as unknown as Tensor, 1)).toThrow(/add: argument 'a' must be a Tensor or a number, got an array \(wrap it with tensor\(\)\)/);
+    expect(() => add([1, 2] as unknown as Tensor, 1)).toThrow(
+      /add: argument 'a' must be a Tensor or a number, got an array \(wrap it with tensor\(\)\)/,
+    );
     expect(() => clamp(x, 1, -1)).toThrow(ValueError);
     expect(() => clamp(x, 1, -1)).toThrow(/clamp: argument 'low, high': need low ≤ high, got 1, -1/);
   });

@@ -26,7 +26,9 @@ export function expectClose(actual: Tensor, expected: NestedArray, tol = 1e-12):
   const e = flatten(expected);
   a.forEach((v, i) => {
     if (!(Math.abs(v - e[i]) <= tol * (1 + Math.abs(e[i])))) {
-      throw new Error(`element ${i}: got ${v}, expected ${e[i]} (tolerance ${tol}); actual ${JSON.stringify(actual.toArray())}`);
+      throw new Error(
+        `element ${i}: got ${v}, expected ${e[i]} (tolerance ${tol}); actual ${JSON.stringify(actual.toArray())}`,
+      );
     }
   });
 }

@@ -3,7 +3,20 @@
  * by hand, gradient checks to second order, and mismatched shapes.
  */
 import { describe, expect, it } from 'vitest';
-import { ShapeError, dot, grad, matmul, mul, outer, randn, reshape, arange, sum, tensor, type Tensor } from '@tapegrad/autodiff';
+import {
+  ShapeError,
+  dot,
+  grad,
+  matmul,
+  mul,
+  outer,
+  randn,
+  reshape,
+  arange,
+  sum,
+  tensor,
+  type Tensor,
+} from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import { expectClose } from './ops-helpers.js';
 
@@ -44,9 +57,13 @@ describe('matmul', () => {
   });
 
   it('refuses vectors and mismatched inner dimensions', () => {
-    expect(() => matmul(a, W)).toThrow(/matmul: argument 'a': needs at least 2 dimensions, got shape \[2\] \(use dot or outer for vectors\)/);
+    expect(() => matmul(a, W)).toThrow(
+      /matmul: argument 'a': needs at least 2 dimensions, got shape \[2\] \(use dot or outer for vectors\)/,
+    );
     expect(() => matmul(W, W)).toThrow(ShapeError);
-    expect(() => matmul(W, W)).toThrow(/matmul: argument 'a, b': inner dimensions differ: \[2, 3\] · \[2, 3\] has 3 vs 2/);
+    expect(() => matmul(W, W)).toThrow(
+      /matmul: argument 'a, b': inner dimensions differ: \[2, 3\] · \[2, 3\] has 3 vs 2/,
+    );
   });
 });
 
@@ -82,7 +99,10 @@ describe('dot', () => {
   });
 
   it('has gradients g·b and g·a; its Hessian couples a with b', () => {
-    const [ga, gb] = grad((x: Tensor, y: Tensor) => mul(dot(x, y), 2), { argnums: [0, 1] })(tensor([1, 2, 3]), b) as Tensor[];
+    const [ga, gb] = grad((x: Tensor, y: Tensor) => mul(dot(x, y), 2), { argnums: [0, 1] })(
+      tensor([1, 2, 3]),
+      b,
+    ) as Tensor[];
     expectClose(ga, [6, 8, 10]);
     expectClose(gb, [2, 4, 6]);
     // d/da Σ ∂dot/∂a = d/da Σ b = 0, d/db Σ ∂dot/∂a = d/db Σ b = ones

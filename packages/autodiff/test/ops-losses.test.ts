@@ -75,7 +75,12 @@ describe('softmax and logSoftmax', () => {
 
   it('match finite differences to first and second order', () => {
     const x = randn([3, 4], 2);
-    for (const f of [(t: Tensor) => softmax(t), (t: Tensor) => softmax(t, 0), (t: Tensor) => logSoftmax(t), (t: Tensor) => logSoftmax(t, -2)]) {
+    for (const f of [
+      (t: Tensor) => softmax(t),
+      (t: Tensor) => softmax(t, 0),
+      (t: Tensor) => logSoftmax(t),
+      (t: Tensor) => logSoftmax(t, -2),
+    ]) {
       gradCheck(f, [x]);
       gradGradCheck(f, [x]);
     }
@@ -83,7 +88,9 @@ describe('softmax and logSoftmax', () => {
 
   it('refuse an axis out of range', () => {
     expect(() => softmax(tensor([1, 2]), 1)).toThrow(ShapeError);
-    expect(() => logSoftmax(tensor([1, 2]), -2)).toThrow(/logSoftmax: argument 'axis': axis -2 is out of range for a tensor of rank 1/);
+    expect(() => logSoftmax(tensor([1, 2]), -2)).toThrow(
+      /logSoftmax: argument 'axis': axis -2 is out of range for a tensor of rank 1/,
+    );
   });
 });
 
@@ -129,7 +136,11 @@ describe('softmaxCrossEntropy', () => {
     ]);
     // ∂/∂t = −log softmax([2, 0]) = [log(1 + e⁻²), 2 + log(1 + e⁻²)]
     const l = Math.log1p(Math.exp(-2));
-    expectClose(grad((t: Tensor) => softmaxCrossEntropy(tensor([[2, 0]]), t, { reduction: 'sum' }))(tensor([[0.5, 0.5]])), [[l, 2 + l]], 1e-15);
+    expectClose(
+      grad((t: Tensor) => softmaxCrossEntropy(tensor([[2, 0]]), t, { reduction: 'sum' }))(tensor([[0.5, 0.5]])),
+      [[l, 2 + l]],
+      1e-15,
+    );
   });
 
   it.each([20, 40, 1000])('stays finite and exact at |z| = %d', (c) => {
@@ -162,11 +173,15 @@ describe('softmaxCrossEntropy', () => {
     );
     expect(() => softmaxCrossEntropy(z, [-1, 0])).toThrow(/targets\[0\] = -1 is not a class index/);
     expect(() => softmaxCrossEntropy(z, [0, 1.5])).toThrow(/targets\[1\] = 1.5 is not a class index/);
-    expect(() => softmaxCrossEntropy(z, [0])).toThrow(/softmaxCrossEntropy: argument 'targets': has 1 class indices but logits have 2 rows/);
+    expect(() => softmaxCrossEntropy(z, [0])).toThrow(
+      /softmaxCrossEntropy: argument 'targets': has 1 class indices but logits have 2 rows/,
+    );
     expect(() => softmaxCrossEntropy(z, randn([2, 2], 1))).toThrow(
       /softmaxCrossEntropy: argument 'targets': a target tensor must have the logits' shape \[2, 3\], got \[2, 2\]/,
     );
-    expect(() => softmaxCrossEntropy(tensor([1, 2]), [0])).toThrow(/softmaxCrossEntropy: argument 'logits': needs shape \[B, C\], got \[2\]/);
+    expect(() => softmaxCrossEntropy(tensor([1, 2]), [0])).toThrow(
+      /softmaxCrossEntropy: argument 'logits': needs shape \[B, C\], got \[2\]/,
+    );
     expect(() => softmaxCrossEntropy(z, [0, 1], { reduction: 'avg' as 'mean' })).toThrow(
       /softmaxCrossEntropy: argument 'reduction': must be 'mean', 'sum' or 'none', got "avg"/,
     );
@@ -193,7 +208,9 @@ describe('mse', () => {
 
   it('refuses shapes that differ (no silent broadcasting) and unknown reductions', () => {
     expect(() => mse(pred, tensor([[1], [4]]))).toThrow(ShapeError);
-    expect(() => mse(pred, tensor([[1], [4]]))).toThrow(/mse: argument 'pred, target': shapes differ: \[2\] vs \[2, 1\]/);
+    expect(() => mse(pred, tensor([[1], [4]]))).toThrow(
+      /mse: argument 'pred, target': shapes differ: \[2\] vs \[2, 1\]/,
+    );
     expect(() => mse(pred, target, { reduction: 'max' as 'sum' })).toThrow(/mse: argument 'reduction'/);
   });
 });

@@ -3,7 +3,21 @@
  * stability at |x| = 20, 40, 1000, gradient checks, and bad axes.
  */
 import { describe, expect, it } from 'vitest';
-import { ShapeError, grad, logsumexp, max, mean, min, mul, norm, randn, sum, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
+import {
+  ShapeError,
+  grad,
+  logsumexp,
+  max,
+  mean,
+  min,
+  mul,
+  norm,
+  randn,
+  sum,
+  tensor,
+  zeros,
+  type Tensor,
+} from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import { expectClose } from './ops-helpers.js';
 
@@ -62,7 +76,11 @@ describe('max and min', () => {
 
   it('match finite differences to first and second order (distinct values)', () => {
     const x = randn([3, 4], 7);
-    for (const f of [(t: Tensor) => max(t, { axis: 1 }), (t: Tensor) => min(t, { axis: [0, 1] }), (t: Tensor) => max(t, { axis: 0, keepdims: true })]) {
+    for (const f of [
+      (t: Tensor) => max(t, { axis: 1 }),
+      (t: Tensor) => min(t, { axis: [0, 1] }),
+      (t: Tensor) => max(t, { axis: 0, keepdims: true }),
+    ]) {
       gradCheck(f, [x]);
       gradGradCheck(f, [x]);
     }
@@ -72,7 +90,9 @@ describe('max and min', () => {
     expect(() => max(m, { axis: 2 })).toThrow(ShapeError);
     expect(() => max(m, { axis: 2 })).toThrow(/max: argument 'axis': axis 2 is out of range for a tensor of rank 2/);
     expect(() => min(m, { axis: [1, -1] })).toThrow(/min: argument 'axis': axis 1 is repeated/);
-    expect(() => max(zeros([0, 3]), { axis: 0 })).toThrow(/max: argument 'x': cannot take the max over axis 0 of size 0 \(shape \[0, 3\]\)/);
+    expect(() => max(zeros([0, 3]), { axis: 0 })).toThrow(
+      /max: argument 'x': cannot take the max over axis 0 of size 0 \(shape \[0, 3\]\)/,
+    );
     expect(() => min(m, { axis: 0.5 })).toThrow(ShapeError);
   });
 });
@@ -119,7 +139,9 @@ describe('logsumexp', () => {
   });
 
   it('refuses an axis out of range', () => {
-    expect(() => logsumexp(m, { axis: -3 })).toThrow(/logsumexp: argument 'axis': axis -3 is out of range for a tensor of rank 2/);
+    expect(() => logsumexp(m, { axis: -3 })).toThrow(
+      /logsumexp: argument 'axis': axis -3 is out of range for a tensor of rank 2/,
+    );
   });
 });
 

@@ -61,7 +61,9 @@ describe('reshape and broadcastTo', () => {
   });
 
   it('refuse sizes that do not fit', () => {
-    expect(() => reshape(m, [4, 2])).toThrow(/reshape: argument 'shape': cannot reshape \[2, 3\] \(6 elements\) to \[4, 2\]/);
+    expect(() => reshape(m, [4, 2])).toThrow(
+      /reshape: argument 'shape': cannot reshape \[2, 3\] \(6 elements\) to \[4, 2\]/,
+    );
     expect(() => broadcastTo(m, [3, 3])).toThrow(ShapeError);
   });
 });
@@ -96,8 +98,12 @@ describe('transpose and permute', () => {
 
   it('refuses axes that are not a permutation', () => {
     expect(() => permute(m, [0])).toThrow(/permute: argument 'axes': needs 2 axes for shape \[2, 3\], got \[0\]/);
-    expect(() => permute(m, [1, 1])).toThrow(/permute: argument 'axes': \[1,1\] is not a permutation: axis 1 is repeated/);
-    expect(() => transpose(m, [0, 2])).toThrow(/transpose: argument 'axes': axis 2 is out of range for a tensor of rank 2/);
+    expect(() => permute(m, [1, 1])).toThrow(
+      /permute: argument 'axes': \[1,1\] is not a permutation: axis 1 is repeated/,
+    );
+    expect(() => transpose(m, [0, 2])).toThrow(
+      /transpose: argument 'axes': axis 2 is out of range for a tensor of rank 2/,
+    );
   });
 });
 
@@ -136,12 +142,20 @@ describe('slice and pad', () => {
 
   it('refuses windows out of bounds, reversed or fractional, and too many dimensions', () => {
     expect(() => slice(m, [0, 0], [2, 4])).toThrow(ShapeError);
-    expect(() => slice(m, [0, 0], [2, 4])).toThrow(/slice: argument 'begin, end': window \[0, 4\) of dimension 1 does not fit shape \[2, 3\]/);
+    expect(() => slice(m, [0, 0], [2, 4])).toThrow(
+      /slice: argument 'begin, end': window \[0, 4\) of dimension 1 does not fit shape \[2, 3\]/,
+    );
     expect(() => slice(m, [2], [1])).toThrow(/window \[2, 1\) of dimension 0/);
-    expect(() => slice(m, [-3], [2])).toThrow(/window \[-3, 2\) of dimension 0 does not fit shape \[2, 3\]: counting negatives from the end it is \[-1, 2\)/);
+    expect(() => slice(m, [-3], [2])).toThrow(
+      /window \[-3, 2\) of dimension 0 does not fit shape \[2, 3\]: counting negatives from the end it is \[-1, 2\)/,
+    );
     expect(() => slice(m, [0.5], [2])).toThrow(ShapeError);
-    expect(() => slice(m, [0, 0, 0], [1, 1, 1])).toThrow(/slice: argument 'begin': must list at most 2 positions for shape \[2, 3\], got \[0,0,0\]/);
-    expect(() => pad(m, [-1], [0])).toThrow(/pad: argument 'before, after': padding of dimension 0 must be non-negative integers, got -1 and 0/);
+    expect(() => slice(m, [0, 0, 0], [1, 1, 1])).toThrow(
+      /slice: argument 'begin': must list at most 2 positions for shape \[2, 3\], got \[0,0,0\]/,
+    );
+    expect(() => pad(m, [-1], [0])).toThrow(
+      /pad: argument 'before, after': padding of dimension 0 must be non-negative integers, got -1 and 0/,
+    );
   });
 });
 
@@ -191,13 +205,17 @@ describe('gather, scatterAdd and index', () => {
 
   it('refuses indices out of range or fractional and axes out of range', () => {
     expect(() => gather(m, [0, 2])).toThrow(ShapeError);
-    expect(() => gather(m, [0, 2])).toThrow(/gather: argument 'indices\[1\]': index 2 is out of range for a dimension of size 2 \(valid: integers -2 to 1\)/);
+    expect(() => gather(m, [0, 2])).toThrow(
+      /gather: argument 'indices\[1\]': index 2 is out of range for a dimension of size 2 \(valid: integers -2 to 1\)/,
+    );
     expect(() => gather(m, [0, 1.5], 1)).toThrow(ValueError);
     expect(() => gather(m, [0, 1.5], 1)).toThrow(/gather: argument 'indices\[1\]': index 1.5 is not an integer/);
     expect(() => gather(m, [0], 2)).toThrow(/gather: argument 'axis': axis 2 is out of range for a tensor of rank 2/);
     expect(() => index(m, 3, 1)).toThrow(/index: argument 'i': index 3 is out of range for a dimension of size 3/);
     expect(() => index(m, NaN)).toThrow(/index: argument 'i': index NaN is not an integer/);
-    expect(() => scatterAdd(m, [0], 0, 2)).toThrow(/scatterAdd: argument 'indices': has 1 entries but x has 2 along axis 0/);
+    expect(() => scatterAdd(m, [0], 0, 2)).toThrow(
+      /scatterAdd: argument 'indices': has 1 entries but x has 2 along axis 0/,
+    );
     expect(() => scatterAdd(m, [0, 2], 0, 2)).toThrow(/scatterAdd: argument 'indices\[1\]': index 2 is out of range/);
   });
 });
@@ -216,7 +234,10 @@ describe('concat, stack and split', () => {
   });
 
   it('concat hands each input its part of the gradient', () => {
-    const [ga, gb] = grad((a: Tensor, b: Tensor) => weighted(concat([a, b], 1)), { argnums: [0, 1] })(m, tensor([[9], [9]])) as Tensor[];
+    const [ga, gb] = grad((a: Tensor, b: Tensor) => weighted(concat([a, b], 1)), { argnums: [0, 1] })(
+      m,
+      tensor([[9], [9]]),
+    ) as Tensor[];
     // weights [[1, 2, 3, 4], [5, 6, 7, 8]]
     expectClose(ga, [
       [1, 2, 3],
@@ -276,11 +297,17 @@ describe('concat, stack and split', () => {
     );
     expect(() => concat([m, zeros([3])])).toThrow(ShapeError);
     expect(() => concat([m, m], 2)).toThrow(/concat: argument 'axis': axis 2 is out of range/);
-    expect(() => stack([m, zeros([3, 2])])).toThrow(/stack: argument 'xs\[1\]': has shape \[3, 2\], but every tensor must have xs\[0\]'s shape \[2, 3\]/);
+    expect(() => stack([m, zeros([3, 2])])).toThrow(
+      /stack: argument 'xs\[1\]': has shape \[3, 2\], but every tensor must have xs\[0\]'s shape \[2, 3\]/,
+    );
     expect(() => stack([m, m], 3)).toThrow(/stack: argument 'axis': axis 3 is out of range for a tensor of rank 3/);
     expect(() => split(m, 2, 1)).toThrow(ValueError);
-    expect(() => split(m, 2, 1)).toThrow(/split: argument 'sizesOrCount': cannot cut axis 1 of length 3 \(shape \[2, 3\]\) into 2 equal parts/);
-    expect(() => split(m, [1, 1], 1)).toThrow(/split: argument 'sizesOrCount': sizes \[1,1\] must be non-negative integers adding up to 3/);
+    expect(() => split(m, 2, 1)).toThrow(
+      /split: argument 'sizesOrCount': cannot cut axis 1 of length 3 \(shape \[2, 3\]\) into 2 equal parts/,
+    );
+    expect(() => split(m, [1, 1], 1)).toThrow(
+      /split: argument 'sizesOrCount': sizes \[1,1\] must be non-negative integers adding up to 3/,
+    );
     expect(() => split(m, [4, -1], 1)).toThrow(ValueError);
   });
 });

@@ -60,17 +60,25 @@ describe('root README: Ten lines', () => {
     const f = (x: Tensor) => sum(tanh(x));
     const x = tensor([0, 0.5, 1]);
     const d1 = grad(f)(x).toArray(); // tanh'(x) = 1 − tanh²(x): [1, 0.7864…, 0.4199…]
-    expect(d1).toEqual([0, 0.5, 1].map((v) => 1 - Math.tanh(v) ** 2).map((v, i) => (i === 0 ? 1 : expect.closeTo(v, 14))));
+    expect(d1).toEqual(
+      [0, 0.5, 1].map((v) => 1 - Math.tanh(v) ** 2).map((v, i) => (i === 0 ? 1 : expect.closeTo(v, 14))),
+    );
     expect(round(d1 as number[], 4)).toEqual([1, 0.7864, 0.42]);
     const d2 = grad((y: Tensor) => sum(grad(f)(y)))(x).toArray(); // second derivative, through the tape
     const expected = [0, 0.5, 1].map((v) => -2 * Math.tanh(v) * (1 - Math.tanh(v) ** 2));
     (d2 as number[]).forEach((v, i) => expect(v).toBeCloseTo(expected[i], 14));
 
-    const W = tensor([[1, 2], [3, 4]]);
+    const W = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     const { value, grad: dW } = valueAndGrad((W: Tensor) => sum(mul(matmul(W, W), 0.5)))(W);
     const v = value.item(); // 27; dW = ½(G·Wᵀ + Wᵀ·G) with G all ones: [[3.5, 5.5], [4.5, 6.5]]
     expect(v).toBe(27);
-    expect(dW.toArray()).toEqual([[3.5, 5.5], [4.5, 6.5]]);
+    expect(dW.toArray()).toEqual([
+      [3.5, 5.5],
+      [4.5, 6.5],
+    ]);
   });
 });
 
@@ -82,7 +90,10 @@ describe('autodiff README: examples', () => {
   });
 
   it('tensors and seeded randomness', () => {
-    const shape = tensor([[1, 2], [3, 4]]).shape; // [2, 2]
+    const shape = tensor([
+      [1, 2],
+      [3, 4],
+    ]).shape; // [2, 2]
     expect(shape).toEqual([2, 2]);
     const a = randn([2, 3], 42).data; // the same numbers for seed 42 on every machine
     expect(Array.from(a)).toEqual(Array.from(randn([2, 3], 42).data));
@@ -102,7 +113,16 @@ describe('autodiff README: examples', () => {
   });
 
   it('ops: matmul and softmaxCrossEntropy', () => {
-    const logits = matmul(tensor([[1, 0], [0, 1]]), tensor([[2, -1], [0.5, 3]]));
+    const logits = matmul(
+      tensor([
+        [1, 0],
+        [0, 1],
+      ]),
+      tensor([
+        [2, -1],
+        [0.5, 3],
+      ]),
+    );
     const ce = softmaxCrossEntropy(logits, [0, 1]).item(); // mean cross-entropy of two rows against classes 0 and 1
     // −log softmax: row 0 class 0 is log(1 + e^(−3)), row 1 class 1 is log(1 + e^(−2.5)).
     expect(ce).toBeCloseTo((Math.log1p(Math.exp(-3)) + Math.log1p(Math.exp(-2.5))) / 2, 14);
@@ -178,7 +198,9 @@ describe('autodiff README: examples', () => {
     expect(report.worstRatio).toBeLessThan(1);
     expect(gradGradCheck((x: Tensor) => sum(tanh(x)), [tensor([0.1, 0.7])]).length).toBeGreaterThan(0);
     // Large inputs are checked along seeded random directions vᵀJu instead of the full Jacobian.
-    expect(gradCheck((x: Tensor) => sum(tanh(x)), [randn([20, 20], 1)], { maxJacobianEntries: 100 }).mode).toBe('directions');
+    expect(gradCheck((x: Tensor) => sum(tanh(x)), [randn([20, 20], 1)], { maxJacobianEntries: 100 }).mode).toBe(
+      'directions',
+    );
     const wrongTanh = defineOp({ name: 'wrongTanh', inputs: ['x'], forward: (x) => tanh(x), vjp: (g) => [mul(g, 2)] });
     expect(() => gradCheck((x: Tensor) => sum(wrongTanh(x)), [tensor([0.1, 0.7])])).toThrow(GradCheckError);
   });
@@ -204,7 +226,9 @@ describe('autodiff README: claims of the tables and prose', () => {
     expect(values(tangent)).toEqual([6]);
     const J = jacobian((x: Tensor) => mul(x, tensor([[1], [2], [3]])))(tensor([1, 2]));
     expect(J.shape).toEqual([3, 2, 2]); // [...f(x).shape, ...x.shape]
-    expect(values(hessianVectorProduct((x: Tensor) => sum(mul(x, mul(x, x))), tensor([1, 2]), tensor([1, 0])))).toEqual([6, 0]);
+    expect(values(hessianVectorProduct((x: Tensor) => sum(mul(x, mul(x, x))), tensor([1, 2]), tensor([1, 0])))).toEqual(
+      [6, 0],
+    );
     let inside: Tensor | null = null;
     grad((x: Tensor) => {
       inside = noGrad(() => mul(x, x));
@@ -221,7 +245,12 @@ describe('autodiff README: claims of the tables and prose', () => {
   });
 
   it('custom ops have higher-order gradients when the VJP is written with ops', () => {
-    const cube = defineOp({ name: 'cube', inputs: ['x'], forward: (x) => mul(x, mul(x, x)), vjp: (g, [x]) => [mul(g, mul(square(x), 3))] });
+    const cube = defineOp({
+      name: 'cube',
+      inputs: ['x'],
+      forward: (x) => mul(x, mul(x, x)),
+      vjp: (g, [x]) => [mul(g, mul(square(x), 3))],
+    });
     expect(values(grad((x: Tensor) => sum(cube(x)))(tensor([2])))).toEqual([12]);
     expect(values(grad((x: Tensor) => sum(grad((y: Tensor) => sum(cube(y)))(x)))(tensor([2])))).toEqual([12]);
   });
@@ -254,12 +283,47 @@ describe('autodiff README: claims of the tables and prose', () => {
 
   it('numerics: norms, singular values, eigenvalues of a non-symmetric matrix, spectral radius', () => {
     expect(vectorNorm(tensor([3, 4]))).toBe(5);
-    expect(matrixNorm(tensor([[3, 0], [0, 4]]))).toBe(5);
-    expect(Array.from(singularValues(tensor([[3, 0], [0, -4]])))).toEqual([4, 3]);
-    expect(largestSingularValue(tensor([[0, 2], [0, 0]]))).toBeCloseTo(2, 14);
-    const { re, im } = eigenvalues(tensor([[0, -1], [1, 0]]));
+    expect(
+      matrixNorm(
+        tensor([
+          [3, 0],
+          [0, 4],
+        ]),
+      ),
+    ).toBe(5);
+    expect(
+      Array.from(
+        singularValues(
+          tensor([
+            [3, 0],
+            [0, -4],
+          ]),
+        ),
+      ),
+    ).toEqual([4, 3]);
+    expect(
+      largestSingularValue(
+        tensor([
+          [0, 2],
+          [0, 0],
+        ]),
+      ),
+    ).toBeCloseTo(2, 14);
+    const { re, im } = eigenvalues(
+      tensor([
+        [0, -1],
+        [1, 0],
+      ]),
+    );
     expect([...re, ...im].map((v) => +v.toFixed(12))).toEqual([0, 0, 1, -1]);
-    expect(spectralRadius(tensor([[0, -2], [2, 0]]))).toBeCloseTo(2, 12);
+    expect(
+      spectralRadius(
+        tensor([
+          [0, -2],
+          [2, 0],
+        ]),
+      ),
+    ).toBeCloseTo(2, 12);
   });
 });
 
@@ -310,14 +374,17 @@ describe('the READMEs and this file', () => {
   it('every export of the three entry points is named in the autodiff README', () => {
     const text = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     const names = new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g));
-    const unnamed = [...Object.keys(autodiff), ...Object.keys(testing), ...Object.keys(arbitraries)].filter((k) => !names.has(k));
+    const unnamed = [...Object.keys(autodiff), ...Object.keys(testing), ...Object.keys(arbitraries)].filter(
+      (k) => !names.has(k),
+    );
     expect(unnamed).toEqual([]);
   });
 
-
   it('every line of every ts example, with its comment, appears in this test', () => {
     const self = fold(readFileSync(new URL(import.meta.url), 'utf8'));
-    const missing = [...readmeLines('../../../README.md'), ...readmeLines('../README.md')].filter((s) => !self.includes(s));
+    const missing = [...readmeLines('../../../README.md'), ...readmeLines('../README.md')].filter(
+      (s) => !self.includes(s),
+    );
     expect(missing).toEqual([]);
   });
 });

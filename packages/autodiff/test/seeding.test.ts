@@ -10,7 +10,10 @@ import { DEFAULT_SEED, fcSeed, runs } from '../../../test/fast-check.js';
 /** The first cases a property without options of its own draws. */
 function firstDraws(): number[] {
   const seen: number[] = [];
-  fc.check(fc.property(fc.integer(), (x) => void seen.push(x)), { numRuns: 5 });
+  fc.check(
+    fc.property(fc.integer(), (x) => void seen.push(x)),
+    { numRuns: 5 },
+  );
   return seen;
 }
 
@@ -24,7 +27,9 @@ describe('fast-check in this suite', () => {
     expect(fcSeed({})).toBe(DEFAULT_SEED);
     expect(fcSeed({ TAPEGRAD_FC_SEED: '-42' })).toBe(-42);
     expect(fcSeed({ TAPEGRAD_FC_SEED: 'random' })).toBeUndefined();
-    expect(() => fcSeed({ TAPEGRAD_FC_SEED: '1.5' })).toThrow(/TAPEGRAD_FC_SEED must be an integer or 'random', got '1.5'/);
+    expect(() => fcSeed({ TAPEGRAD_FC_SEED: '1.5' })).toThrow(
+      /TAPEGRAD_FC_SEED must be an integer or 'random', got '1.5'/,
+    );
     expect(runs(40, {})).toBe(40);
     expect(runs(40, { TAPEGRAD_FC_RUNS: '1000' })).toBe(1000);
     expect(() => runs(40, { TAPEGRAD_FC_RUNS: '0' })).toThrow(/TAPEGRAD_FC_RUNS must be an integer ≥ 1, got '0'/);

@@ -23,7 +23,10 @@ describe('Tape.entries', () => {
     expect(e.map((v) => v.index)).toEqual([0, 1, 2, 3]);
     expect(e[0].inputs).toEqual([]); // a watched leaf with no recorded source
     expect(e[1].inputs.map((i) => [i.name, i.index])).toEqual([['x', 0]]);
-    expect(e[2].inputs.map((i) => [i.name, i.index])).toEqual([['a', 1], ['b', -1]]); // c is a constant
+    expect(e[2].inputs.map((i) => [i.name, i.index])).toEqual([
+      ['a', 1],
+      ['b', -1],
+    ]); // c is a constant
     expect(e[2].inputs[1].value).toBe(c);
     expect(e[3].output).toBe(y);
     expect(values(e[1].output)).toEqual([Math.tanh(0.5), Math.tanh(-1)]);
@@ -39,7 +42,12 @@ describe('Tape.backwardSteps', () => {
     const x = tape.watch(tensor([0.5, -1]));
     const y = tape.record(() => sum(mul(tanh(x), tensor([2, 3]))));
     const steps = tape.backwardSteps(y);
-    expect(steps.map((s) => [s.index, s.op])).toEqual([[3, 'sum'], [2, 'mul'], [1, 'tanh'], [0, 'watch']]);
+    expect(steps.map((s) => [s.index, s.op])).toEqual([
+      [3, 'sum'],
+      [2, 'mul'],
+      [1, 'tanh'],
+      [0, 'watch'],
+    ]);
     expect(values(steps[0].grad)).toEqual([1]);
     expect(steps[0].inputGrads.map(values)).toEqual([[1, 1]]);
     expect(values(steps[1].grad)).toEqual([1, 1]);
@@ -59,13 +67,22 @@ describe('Tape.backwardSteps', () => {
       return add(b, b);
     });
     const steps = tape.backwardSteps(c);
-    expect(steps.map((s) => [s.op, values(s.grad)?.[0]])).toEqual([['add', 1], ['add', 2], ['watch', 4]]);
+    expect(steps.map((s) => [s.op, values(s.grad)?.[0]])).toEqual([
+      ['add', 1],
+      ['add', 2],
+      ['watch', 4],
+    ]);
     expect(steps[1].inputGrads.map(values)).toEqual([[2], [2]]);
   });
 
   it('passes gradients summed down to each input’s shape (broadcasting undone)', () => {
     const tape = new Tape();
-    const m = tape.watch(tensor([[1, 2, 3], [4, 5, 6]]));
+    const m = tape.watch(
+      tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]),
+    );
     const b = tape.watch(tensor([10, 20, 30]));
     const y = tape.record(() => sum(add(m, b)));
     const [, addStep] = tape.backwardSteps(y);
@@ -84,7 +101,10 @@ describe('Tape.backwardSteps', () => {
       forward = tape.length;
       return sum(tape.gradient(y, [x])[0]);
     });
-    const backwardOps = tape.entries().slice(forward).map((e) => e.op);
+    const backwardOps = tape
+      .entries()
+      .slice(forward)
+      .map((e) => e.op);
     expect(backwardOps).toContain('tanhGrad');
     const steps = tape.backwardSteps(z);
     expect(steps.some((s) => s.index >= forward && s.op === 'tanhGrad')).toBe(true);

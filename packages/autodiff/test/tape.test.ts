@@ -58,7 +58,17 @@ describe('accumulation', () => {
     const x = randn([3, 2], 1);
     const tape = new Tape();
     const w = tape.watch(x);
-    const y = tape.record(() => tanh(matmul(w, tensor([[1, 2], [3, 4]]))));
+    const y = tape.record(() =>
+      tanh(
+        matmul(
+          w,
+          tensor([
+            [1, 2],
+            [3, 4],
+          ]),
+        ),
+      ),
+    );
     const [dx] = tape.gradient(y, [w], zeros(y.shape));
     expect([...dx.data]).toEqual([0, 0, 0, 0, 0, 0]);
     const { pullback } = vjp((t: Tensor) => exp(t), x);
@@ -72,7 +82,8 @@ describe('accumulation', () => {
     const y = tape.record(() => sum(mul(tanh(matmul(a, b)), exp(matmul(a, b)))));
     const first = tape.gradient(y, [a, b]);
     const second = tape.gradient(y, [a, b]);
-    for (let i = 0; i < 2; i++) expect(new Uint8Array(second[i].data.buffer)).toEqual(new Uint8Array(first[i].data.buffer));
+    for (let i = 0; i < 2; i++)
+      expect(new Uint8Array(second[i].data.buffer)).toEqual(new Uint8Array(first[i].data.buffer));
     tape.release();
     expect(tape.consumed).toBe(true);
   });

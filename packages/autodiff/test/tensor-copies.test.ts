@@ -26,7 +26,16 @@ describe('Tensor across two copies of the package', () => {
 
   it("runs this copy's ops on the other copy's tensors", () => {
     // [[1, 2], [3, 4]]·[[1], [1]] = [[3], [7]], plus 1 is [[4], [8]].
-    const y = add(matmul(other.tensor([[1, 2], [3, 4]]), other.tensor([[1], [1]])), 1);
+    const y = add(
+      matmul(
+        other.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        other.tensor([[1], [1]]),
+      ),
+      1,
+    );
     expect(y).toBeInstanceOf(Tensor);
     expect(y.toArray()).toEqual([[4], [8]]);
     expect(treeMap({ w: other.tensor([2]) }, (t) => add(t, 1)).w.toArray()).toEqual([3]);

@@ -3,11 +3,30 @@
  * user data, toArray/item, and the constructors' values.
  */
 import { describe, expect, it } from 'vitest';
-import { ShapeError, Tensor, add, arange, detach, eye, full, ones, randn, scalar, tensor, uniform, zeros, Tape, mul } from '@tapegrad/autodiff';
+import {
+  ShapeError,
+  Tensor,
+  add,
+  arange,
+  detach,
+  eye,
+  full,
+  ones,
+  randn,
+  scalar,
+  tensor,
+  uniform,
+  zeros,
+  Tape,
+  mul,
+} from '@tapegrad/autodiff';
 
 describe('tensor()', () => {
   it('infers the shape of nested arrays, row-major', () => {
-    const t = tensor([[1, 2, 3], [4, 5, 6]]);
+    const t = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(t.shape).toEqual([2, 3]);
     expect(t.size).toBe(6);
     expect(t.rank).toBe(2);
@@ -24,9 +43,16 @@ describe('tensor()', () => {
   });
 
   it('takes a Float64Array with a shape, or reshapes nested data to a given shape', () => {
-    expect(tensor(new Float64Array([1, 2, 3, 4]), [2, 2]).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(tensor(new Float64Array([1, 2, 3, 4]), [2, 2]).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(tensor(new Float64Array([1, 2])).shape).toEqual([2]);
-    expect(tensor([1, 2, 3, 4, 5, 6], [3, 2]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(tensor([1, 2, 3, 4, 5, 6], [3, 2]).toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
   });
 
   it('copies its argument: later changes to the array do not reach the tensor', () => {
@@ -51,7 +77,22 @@ describe('tensor()', () => {
 
 describe('toArray, item and toString', () => {
   it('round-trips nested arrays of rank 0 to 3', () => {
-    for (const v of [7, [1, 2], [[1], [2]], [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]]) expect(tensor(v).toArray()).toEqual(v);
+    for (const v of [
+      7,
+      [1, 2],
+      [[1], [2]],
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [5, 6],
+          [7, 8],
+        ],
+      ],
+    ])
+      expect(tensor(v).toArray()).toEqual(v);
   });
 
   it('item() reads a one-element tensor of any rank and refuses others', () => {
@@ -68,7 +109,10 @@ describe('toArray, item and toString', () => {
 
 describe('constructors', () => {
   it('zeros, ones, full, scalar', () => {
-    expect(zeros([2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(zeros([2, 2]).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
     expect(ones([3]).toArray()).toEqual([1, 1, 1]);
     expect(full([2], -1.5).toArray()).toEqual([-1.5, -1.5]);
     expect(full([], 4).toArray()).toBe(4);
@@ -77,8 +121,14 @@ describe('constructors', () => {
   });
 
   it('eye, square and rectangular', () => {
-    expect(eye(2).toArray()).toEqual([[1, 0], [0, 1]]);
-    expect(eye(2, 3).toArray()).toEqual([[1, 0, 0], [0, 1, 0]]);
+    expect(eye(2).toArray()).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
+    expect(eye(2, 3).toArray()).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+    ]);
     expect(eye(3, 1).toArray()).toEqual([[1], [0], [0]]);
   });
 
@@ -104,7 +154,10 @@ describe('immutability and tracking', () => {
     const b = tensor([3, 4]);
     add(a, b);
     mul(a, a);
-    expect([a.toArray(), b.toArray()]).toEqual([[1, 2], [3, 4]]);
+    expect([a.toArray(), b.toArray()]).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
   });
 
   it('a fresh tensor is a constant; detach gives an untracked tensor with the same values', () => {

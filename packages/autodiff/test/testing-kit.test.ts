@@ -17,20 +17,33 @@ import {
 } from '@tapegrad/autodiff/testing/arbitraries';
 import { runs } from '../../../test/fast-check.js';
 
-
 /** x² with a VJP that is wrong at one flat element (`bad`): 3x there instead of 2x. */
 function brokenSquare(bad: number) {
   return (x: Tensor): Tensor => {
-    const out = new Tensor(x.data.map((v) => v * v), x.shape);
-    const factor = new Tensor(x.data.map((v, k) => (k === bad ? 3 * v : 2 * v)), x.shape);
+    const out = new Tensor(
+      x.data.map((v) => v * v),
+      x.shape,
+    );
+    const factor = new Tensor(
+      x.data.map((v, k) => (k === bad ? 3 * v : 2 * v)),
+      x.shape,
+    );
     return record(out, 'brokenSquare', [x], ['x'], (g) => [mul(g, factor)]);
   };
 }
 
 /** x² with a correct first derivative computed outside the tape: a constant, so no second order. */
 function opaqueSquare(x: Tensor): Tensor {
-  const out = new Tensor(x.data.map((v) => v * v), x.shape);
-  return record(out, 'opaqueSquare', [x], ['x'], (g) => [new Tensor(g.data.map((h, k) => 2 * x.data[k] * h), x.shape)]);
+  const out = new Tensor(
+    x.data.map((v) => v * v),
+    x.shape,
+  );
+  return record(out, 'opaqueSquare', [x], ['x'], (g) => [
+    new Tensor(
+      g.data.map((h, k) => 2 * x.data[k] * h),
+      x.shape,
+    ),
+  ]);
 }
 
 describe('gradCheck', () => {
@@ -58,7 +71,10 @@ describe('gradCheck', () => {
   });
 
   it('names the function, the input, the worst element and both values when a gradient is wrong', () => {
-    const x = tensor([[0.5, 1], [1.5, 2]]);
+    const x = tensor([
+      [0.5, 1],
+      [1.5, 2],
+    ]);
     let error: unknown;
     try {
       gradCheck(brokenSquare(2), [x], { name: 'brokenSquare' });
@@ -102,7 +118,10 @@ describe('gradCheck', () => {
   it('uses the tolerances it is given', () => {
     // A gradient off by 1e-4 relative fails at rtol 1e-5 and passes at rtol 1e-3.
     const scaled = (x: Tensor): Tensor => {
-      const out = new Tensor(x.data.map((v) => 2 * v), x.shape);
+      const out = new Tensor(
+        x.data.map((v) => 2 * v),
+        x.shape,
+      );
       return record(out, 'scaled', [x], ['x'], (g) => [mul(g, 2 * (1 + 1e-4))]);
     };
     expect(() => gradCheck(scaled, [tensor([1])], { rtol: 1e-5, atol: 0 })).toThrow(GradCheckError);
@@ -122,7 +141,9 @@ describe('gradCheck', () => {
 
 describe('gradGradCheck', () => {
   it('passes ops whose VJP is differentiable, with respect to the inputs and the output gradient', () => {
-    const reports = gradGradCheck((a, b) => tanh(mul(a, b)), [tensor([0.3, -0.7]), tensor([1.2, 0.4])], { projections: 2 });
+    const reports = gradGradCheck((a, b) => tanh(mul(a, b)), [tensor([0.3, -0.7]), tensor([1.2, 0.4])], {
+      projections: 2,
+    });
     expect(reports).toHaveLength(2);
     // inputs a, b and the output gradient v, each of 2 elements, against one scalar
     expect(reports[0].comparisons).toBe(6);
@@ -165,7 +186,10 @@ describe('arbitraries', () => {
   it('arbBroadcastableShapes and arbBroadcastablePair give shapes add accepts', () => {
     fc.assert(
       fc.property(arbBroadcastableShapes({ maxRank: 4 }), arbBroadcastablePair(), ([sa, sb], [a, b]) => {
-        const out = add(new Tensor(new Float64Array(sa.reduce((p, d) => p * d, 1)), sa), new Tensor(new Float64Array(sb.reduce((p, d) => p * d, 1)), sb));
+        const out = add(
+          new Tensor(new Float64Array(sa.reduce((p, d) => p * d, 1)), sa),
+          new Tensor(new Float64Array(sb.reduce((p, d) => p * d, 1)), sb),
+        );
         expect(out.shape.length).toBe(Math.max(sa.length, sb.length));
         expect(() => add(a, b)).not.toThrow();
       }),
@@ -216,5 +240,4 @@ describe('arbitraries', () => {
       { numRuns: runs(50) },
     );
   });
-
 });

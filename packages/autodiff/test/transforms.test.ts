@@ -36,7 +36,15 @@ const close = (actual: Tensor, expected: number[], digits = 12) => {
 
 /** Central difference of f along t at xs (all inputs moved together). */
 function directional(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], ts: Tensor[], eps = 1e-6): number[] {
-  const at = (s: number) => f(...xs.map((x, i) => tensor(x.data.map((v, k) => v + s * ts[i].data[k]), x.shape)));
+  const at = (s: number) =>
+    f(
+      ...xs.map((x, i) =>
+        tensor(
+          x.data.map((v, k) => v + s * ts[i].data[k]),
+          x.shape,
+        ),
+      ),
+    );
   const plus = at(eps).data;
   const minus = at(-eps).data;
   return [...plus].map((p, k) => (p - minus[k]) / (2 * eps));
@@ -151,7 +159,11 @@ describe('vjp, jvp, jacobian, hessianVectorProduct', () => {
   });
 
   it('jacobian of a matrix function has shape [...out, ...in]', () => {
-    const w = tensor([[1, 2], [3, 4], [5, 6]]);
+    const w = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     expect(jacobian((x: Tensor) => matmul(w, x))(tensor([[1], [1]])).shape).toEqual([3, 1, 2, 1]);
   });
 
@@ -171,7 +183,14 @@ describe('vjp, jvp, jacobian, hessianVectorProduct', () => {
 describe('noGrad and stopGradient', () => {
   it('noGrad results are constants: the gradient flows only through the tracked factor', () => {
     // x · c with c = 3x held constant: d/dx = c = 3x (not 6x)
-    const g = grad((x: Tensor) => sum(mul(x, noGrad(() => mul(x, 3)))))(tensor([1, 2]));
+    const g = grad((x: Tensor) =>
+      sum(
+        mul(
+          x,
+          noGrad(() => mul(x, 3)),
+        ),
+      ),
+    )(tensor([1, 2]));
     close(g, [3, 6]);
   });
 
@@ -196,14 +215,20 @@ describe('higher order', () => {
   const second = (f: (x: Tensor) => Tensor) => grad((x: Tensor) => sum(grad(f)(x)));
   const xs = [-2, -0.5, 0, 0.7, 3];
 
-  it("grad(grad(tanh)) = −2t(1 − t²), the case TensorFlow.js cannot do (tfjs#3252)", () => {
+  it('grad(grad(tanh)) = −2t(1 − t²), the case TensorFlow.js cannot do (tfjs#3252)', () => {
     const t = xs.map(Math.tanh);
-    close(second((x) => sum(tanh(x)))(tensor(xs)), t.map((v) => -2 * v * (1 - v * v)));
+    close(
+      second((x) => sum(tanh(x)))(tensor(xs)),
+      t.map((v) => -2 * v * (1 - v * v)),
+    );
   });
 
   it('grad(grad(sigmoid)) = σ(1 − σ)(1 − 2σ)', () => {
     const s = xs.map((v) => 1 / (1 + Math.exp(-v)));
-    close(second((x) => sum(sigmoid(x)))(tensor(xs)), s.map((v) => v * (1 - v) * (1 - 2 * v)));
+    close(
+      second((x) => sum(sigmoid(x)))(tensor(xs)),
+      s.map((v) => v * (1 - v) * (1 - 2 * v)),
+    );
   });
 
   it('grad(grad(exp)) = exp', () => {
@@ -212,9 +237,17 @@ describe('higher order', () => {
 
   it('third derivatives: (x⁴)‴ = 24x and tanh‴ = −2(1 − t²)(1 − 3t²)', () => {
     const third = (f: (x: Tensor) => Tensor) => grad((x: Tensor) => sum(second(f)(x)));
-    close(third((x) => sum(mul(square(x), square(x))))(tensor(xs)), xs.map((v) => 24 * v), 10);
+    close(
+      third((x) => sum(mul(square(x), square(x))))(tensor(xs)),
+      xs.map((v) => 24 * v),
+      10,
+    );
     const t = xs.map(Math.tanh);
-    close(third((x) => sum(tanh(x)))(tensor(xs)), t.map((v) => -2 * (1 - v * v) * (1 - 3 * v * v)), 10);
+    close(
+      third((x) => sum(tanh(x)))(tensor(xs)),
+      t.map((v) => -2 * (1 - v * v) * (1 - 3 * v * v)),
+      10,
+    );
   });
 
   it('jvp inside grad: d/dx of the directional derivative of Σx³ along v is 6x·v', () => {

@@ -58,7 +58,8 @@ export function numberAbove(bound: number, inclusive = false, most = Number.MAX_
 /** Reads one of a fixed set of names; the error lists them all. */
 export function oneOf<T extends string>(values: readonly T[]): Reader<T> {
   return (raw) => {
-    if (!(values as readonly string[]).includes(raw)) throw new Error(`unknown value '${raw}'; valid values: ${values.join(', ')}`);
+    if (!(values as readonly string[]).includes(raw))
+      throw new Error(`unknown value '${raw}'; valid values: ${values.join(', ')}`);
     return raw as T;
   };
 }
@@ -78,7 +79,8 @@ export function pair(increasing: boolean, most = 1e6): Reader<[number, number]> 
     const parts = raw.split(',');
     if (parts.length !== 2) throw new Error(`expected two numbers A,B, got '${raw}'`);
     const [a, b] = parts.map(parseDecimal);
-    if (Math.abs(a) > most || Math.abs(b) > most) throw new Error(`each number must be within ±${formatCount(most)}, got '${raw}'`);
+    if (Math.abs(a) > most || Math.abs(b) > most)
+      throw new Error(`each number must be within ±${formatCount(most)}, got '${raw}'`);
     if (increasing && !(a < b)) throw new Error(`expected A < B, got '${raw}'`);
     return [a, b];
   };
@@ -129,8 +131,15 @@ export interface Parsed<F extends FlagTable> {
  * const table = { lr: flag(numberAbove(0), 0.01, 'learning rate') };
  * parseFlags('train', table, ['--lr', '0.1']).options.lr; // 0.1
  */
-export function parseFlags<F extends FlagTable>(command: string, table: F, argv: readonly string[], maxPositional = 0): Parsed<F> {
-  const spec: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+export function parseFlags<F extends FlagTable>(
+  command: string,
+  table: F,
+  argv: readonly string[],
+  maxPositional = 0,
+): Parsed<F> {
+  const spec: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
   for (const [key, f] of Object.entries(table)) spec[kebab(key)] = { type: f.read === 'bool' ? 'boolean' : 'string' };
   // Not strict: the loop below makes the errors, in this program's words.
   const { tokens } = parseArgs({ args: [...argv], options: spec, strict: false, allowPositionals: true, tokens: true });
@@ -162,7 +171,8 @@ export function parseFlags<F extends FlagTable>(command: string, table: F, argv:
       options[key] = true;
       continue;
     }
-    if (t.value === undefined) throw new UsageError(command, `flag '${t.rawName}' needs a value (${f.metavar ?? 'VALUE'})`);
+    if (t.value === undefined)
+      throw new UsageError(command, `flag '${t.rawName}' needs a value (${f.metavar ?? 'VALUE'})`);
     try {
       options[key] = f.read(t.value);
     } catch (e) {
@@ -182,7 +192,10 @@ export function helpText(command: string, synopsis: string, description: string,
     const shown = f.read === 'bool' || /\(default/.test(f.help) ? '' : showDefault(f.default);
     return [left, `${f.help}${shown === '' ? '' : ` (default: ${shown})`}`] as const;
   });
-  rows.push(['-h, --help', 'show this help'] as const, ['--', 'end of the flags: what follows is an argument'] as const);
+  rows.push(
+    ['-h, --help', 'show this help'] as const,
+    ['--', 'end of the flags: what follows is an argument'] as const,
+  );
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
   const lines = rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`);
   return `Usage: tapegrad ${command} ${synopsis}\n\n${description}\n\nOptions:\n${lines.join('\n')}\n`;

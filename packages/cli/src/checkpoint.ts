@@ -67,7 +67,8 @@ export function readCheckpoint(path: string): unknown {
     throw new CheckpointError(path, `cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const newline = raw.indexOf(0x0a);
-  if (newline < 0) throw new CheckpointError(path, `truncated or not a checkpoint: no header line (${raw.length} bytes)`);
+  if (newline < 0)
+    throw new CheckpointError(path, `truncated or not a checkpoint: no header line (${raw.length} bytes)`);
   let header: Header;
   try {
     header = JSON.parse(raw.subarray(0, newline).toString('utf8')) as Header;
@@ -78,14 +79,19 @@ export function readCheckpoint(path: string): unknown {
     throw new CheckpointError(path, `not a tapegrad checkpoint: format is ${JSON.stringify(header.format)}`);
   }
   if (header.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(path, `format version ${header.version}, this program reads version ${CHECKPOINT_VERSION}`);
+    throw new CheckpointError(
+      path,
+      `format version ${header.version}, this program reads version ${CHECKPOINT_VERSION}`,
+    );
   }
   const body = raw.subarray(newline + 1);
   const text = body.toString('utf8').replace(/\n$/, '');
   const bytes = Buffer.byteLength(text);
   if (bytes < header.bytes) throw new CheckpointError(path, `truncated: body has ${bytes} of ${header.bytes} bytes`);
-  if (bytes > header.bytes) throw new CheckpointError(path, `corrupt: body has ${bytes} bytes, header says ${header.bytes}`);
-  if (sha256(text) !== header.sha256) throw new CheckpointError(path, 'corrupt: SHA-256 of the body does not match the header');
+  if (bytes > header.bytes)
+    throw new CheckpointError(path, `corrupt: body has ${bytes} bytes, header says ${header.bytes}`);
+  if (sha256(text) !== header.sha256)
+    throw new CheckpointError(path, 'corrupt: SHA-256 of the body does not match the header');
   try {
     return JSON.parse(text, decode);
   } catch (e) {
@@ -100,7 +106,12 @@ export function readCheckpoint(path: string): unknown {
  * @example
  * assertSameRun('ckpt.json', saved.config, requested, ['updates']);
  */
-export function assertSameRun(path: string, saved: Record<string, unknown>, requested: Record<string, unknown>, mayDiffer: readonly string[]): void {
+export function assertSameRun(
+  path: string,
+  saved: Record<string, unknown>,
+  requested: Record<string, unknown>,
+  mayDiffer: readonly string[],
+): void {
   const keys = new Set([...Object.keys(saved), ...Object.keys(requested)]);
   const diffs: string[] = [];
   for (const k of keys) {
@@ -125,7 +136,8 @@ function encode(this: unknown, _key: string, value: unknown): unknown {
   if (value instanceof Tensor) return { $tensor: { shape: [...value.shape], f64: bytesOf(value.data) } };
   if (value instanceof Float64Array) return { $f64: bytesOf(value) };
   if (value instanceof Int32Array) return { $i32: bytesOf(value) };
-  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))) return { $num: Object.is(value, -0) ? '-0' : String(value) };
+  if (typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)))
+    return { $num: Object.is(value, -0) ? '-0' : String(value) };
   return value;
 }
 

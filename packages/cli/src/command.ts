@@ -33,7 +33,10 @@ export interface ParsedCommand<F extends FlagTable> {
  * const parsed = parseCommand(spec, argv);
  * if (!parsed) return 0;
  */
-export function parseCommand<F extends FlagTable>(spec: CommandSpec<F>, argv: readonly string[]): ParsedCommand<F> | null {
+export function parseCommand<F extends FlagTable>(
+  spec: CommandSpec<F>,
+  argv: readonly string[],
+): ParsedCommand<F> | null {
   const parsed = parseFlags(spec.name, spec.flags, argv, spec.maxPositional ?? 0);
   if (parsed.help) {
     process.stdout.write(helpText(spec.name, spec.synopsis, spec.description, spec.flags));

@@ -12,7 +12,11 @@ import type { PlotSpec } from './render.js';
  * What the training loop logs as an update's gradient norm (`UpdateMetrics.gradNorm`, taken by
  * `paperStep` before clipping): the loss gradient, plus α times Ω's gradient for sgd-cr.
  */
-export const GRADIENT_NORM_OF: Readonly<Record<string, string>> = { sgd: '‖∇E‖', 'sgd-c': '‖∇E‖', 'sgd-cr': '‖∇E + α∇Ω‖' };
+export const GRADIENT_NORM_OF: Readonly<Record<string, string>> = {
+  sgd: '‖∇E‖',
+  'sgd-c': '‖∇E‖',
+  'sgd-cr': '‖∇E + α∇Ω‖',
+};
 
 /** One logged value of one run of a grid cell (initialisation × length), e.g. the validation error of seed 2. */
 export interface CurveRow {
@@ -67,10 +71,20 @@ function bandRows(rows: readonly CurveRow[], o: BandOptions): BandRow[] {
     const first: CurveRow & { threshold?: number } = [...runs.values()][0][0];
     const { init, length, method, threshold } = first;
     const points = band([...runs.values()], { carryForward: o.carryForward, maxPoints: 200 });
-    return points.map((p) => ({ init, length, method, label: o.label(method), ...p, ...(threshold === undefined ? {} : { threshold }) }));
+    return points.map((p) => ({
+      init,
+      length,
+      method,
+      label: o.label(method),
+      ...p,
+      ...(threshold === undefined ? {} : { threshold }),
+    }));
   });
   // Drawn in this order: a later method's dashed line stays visible on an earlier one it equals.
-  const rank = ordered(bands.map((r) => r.method), METHOD_ORDER);
+  const rank = ordered(
+    bands.map((r) => r.method),
+    METHOD_ORDER,
+  );
   return bands.sort((a, b) => rank.indexOf(a.method) - rank.indexOf(b.method));
 }
 
@@ -83,7 +97,9 @@ interface GridOptions {
 
 /** One panel per cell (rows: initialisations, columns: lengths), a band and a median line per method. */
 function bandGrid(rows: readonly BandRow[], o: GridOptions): object {
-  const lengths = [...new Set(rows.map((r) => r.length))].sort((a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b));
+  const lengths = [...new Set(rows.map((r) => r.length))].sort(
+    (a, b) => parseInt(a) - parseInt(b) || a.localeCompare(b),
+  );
   const labels = new Map(rows.map((r) => [r.method, r.label]));
   const scales = methodScales([...labels.keys()], (m) => labels.get(m) ?? m);
   const legend = { symbolType: 'stroke', symbolStrokeWidth: 2.5, symbolOpacity: 1 };
@@ -95,16 +111,33 @@ function bandGrid(rows: readonly BandRow[], o: GridOptions): object {
   return {
     data: { values: rows },
     facet: {
-      row: { field: 'init', type: 'nominal', sort: ordered(rows.map((r) => r.init), INIT_ORDER), title: null },
+      row: {
+        field: 'init',
+        type: 'nominal',
+        sort: ordered(
+          rows.map((r) => r.init),
+          INIT_ORDER,
+        ),
+        title: null,
+      },
       // The parentheses matter: vega-lite pastes a conditional in place of datum.label.
-      column: { field: 'length', type: 'nominal', sort: lengths, title: null, header: { labelExpr: "'L = ' + (datum.label)" } },
+      column: {
+        field: 'length',
+        type: 'nominal',
+        sort: lengths,
+        title: null,
+        header: { labelExpr: "'L = ' + (datum.label)" },
+      },
     },
     spec: {
       width: lengths.length > 1 ? 260 : 520,
       height: 170,
       layer: [
         { mark: { type: 'area', opacity: 0.2 }, encoding: { x, y, y2: { field: 'hi' }, color: colour } },
-        { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'median', type: 'quantitative' }, color: colour, strokeDash: dash } },
+        {
+          mark: { type: 'line', strokeWidth: 2 },
+          encoding: { x, y: { field: 'median', type: 'quantitative' }, color: colour, strokeDash: dash },
+        },
         ...(o.extra ?? []),
       ],
     },
@@ -120,8 +153,13 @@ function bandGrid(rows: readonly BandRow[], o: GridOptions): object {
  * @example
  * trainingCurvesSpec(lossRows, errorRows, 'temporal order, L = 50');
  */
-export function trainingCurvesSpec(loss: readonly CurveRow[], validationError: readonly CurveRow[], title: string): PlotSpec {
-  const bands = (rows: readonly CurveRow[], log: boolean) => bandRows(rows, { log, carryForward: true, label: (m) => m });
+export function trainingCurvesSpec(
+  loss: readonly CurveRow[],
+  validationError: readonly CurveRow[],
+  title: string,
+): PlotSpec {
+  const bands = (rows: readonly CurveRow[], log: boolean) =>
+    bandRows(rows, { log, carryForward: true, label: (m) => m });
   return {
     $schema: SCHEMA,
     title: {
@@ -168,6 +206,11 @@ export function gradientNormSpec(rows: readonly NormRow[], title: string): PlotS
   return {
     $schema: SCHEMA,
     title: { text: title, subtitle: 'line: median over the seeds still training; band: lowest to highest seed' },
-    ...bandGrid(bands, { yTitle: 'norm before clipping (log)', log: true, legendTitle: 'method: gradient norm', extra: [rule, text] }),
+    ...bandGrid(bands, {
+      yTitle: 'norm before clipping (log)',
+      log: true,
+      legendTitle: 'method: gradient norm',
+      extra: [rule, text],
+    }),
   } as PlotSpec;
 }

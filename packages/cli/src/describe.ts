@@ -27,6 +27,8 @@ export function describeError(e: unknown): string {
   if (e instanceof ValueError) return `invalid input: ${e.message}`;
   if (e instanceof FileError) return e.message;
   if (isSystemError(e)) return fileError(e).message;
-  const debug = process.env.TAPEGRAD_DEBUG ? `\n${e instanceof Error ? e.stack : ''}` : ' (set TAPEGRAD_DEBUG=1 for details)';
+  const debug = process.env.TAPEGRAD_DEBUG
+    ? `\n${e instanceof Error ? e.stack : ''}`
+    : ' (set TAPEGRAD_DEBUG=1 for details)';
   return `internal error: ${e instanceof Error ? e.message : String(e)}${debug}`;
 }

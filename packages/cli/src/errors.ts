@@ -49,7 +49,11 @@ const REASONS: Readonly<Record<string, string>> = {
 
 /** A Node.js system error (fs and friends): it has an errno code and usually a path. */
 export function isSystemError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+  return (
+    e instanceof Error &&
+    typeof (e as NodeJS.ErrnoException).code === 'string' &&
+    typeof (e as NodeJS.ErrnoException).syscall === 'string'
+  );
 }
 
 /**

@@ -5,7 +5,17 @@
  * time, so a file in the way, a read-only or virtual file system (mkdir -p under /proc loops in
  * Node 20) or a missing permission is a message instead of a hang or a stack trace.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { FileError, fileError } from './errors.js';
 
@@ -113,7 +123,8 @@ export function ensureFolder(folder: string): string {
   for (;;) {
     const kind = kindOf(at);
     if (kind === 'folder') break;
-    if (kind === 'file') throw new FileError(at, `is a file, not a folder${at === target ? '' : ` (on the way to '${target}')`}`);
+    if (kind === 'file')
+      throw new FileError(at, `is a file, not a folder${at === target ? '' : ` (on the way to '${target}')`}`);
     missing.unshift(at);
     const up = dirname(at);
     if (up === at) break;

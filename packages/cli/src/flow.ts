@@ -4,7 +4,16 @@
  * verdict. Used by `diagnose` and by the story's first part.
  */
 import { Rng } from '@tapegrad/autodiff';
-import { errorSignals, initRnn, makeTask, recurrentConditions, type Activation, type InitName, type RnnParams, type TaskName } from '@tapegrad/rnn';
+import {
+  errorSignals,
+  initRnn,
+  makeTask,
+  recurrentConditions,
+  type Activation,
+  type InitName,
+  type RnnParams,
+  type TaskName,
+} from '@tapegrad/rnn';
 import { formatNumber } from './numbers.js';
 
 /** What {@link gradientFlow} measures. */
@@ -36,12 +45,27 @@ export type FlowSubject =
  * const r = gradientFlow({ init: 'smart-tanh', seed: 1, hidden: 50 }, 'temporal-order', 100, 20, 7);
  * r.message; // 'λ1 = ... < 1/γ = 1: long-term components must vanish ...'
  */
-export function gradientFlow(subject: FlowSubject, taskName: TaskName, length: number, batchSize: number, dataSeed: number): FlowReport {
+export function gradientFlow(
+  subject: FlowSubject,
+  taskName: TaskName,
+  length: number,
+  batchSize: number,
+  dataSeed: number,
+): FlowReport {
   const task = makeTask(taskName, { minLength: length });
   const { params, activation, label } =
     'params' in subject
       ? subject
-      : { ...initRnn({ nIn: task.nIn, nHidden: subject.hidden, nOut: task.nOut, init: subject.init, seed: subject.seed }), label: subject.init };
+      : {
+          ...initRnn({
+            nIn: task.nIn,
+            nHidden: subject.hidden,
+            nOut: task.nOut,
+            init: subject.init,
+            seed: subject.seed,
+          }),
+          label: subject.init,
+        };
   const batch = task.generate(new Rng(dataSeed), batchSize, length);
   const s = errorSignals(params, { inputs: batch.inputs, targets: batch.targets }, { activation, head: task.head });
   const norms = Array.from(s.stats.meanNorms);
@@ -68,7 +92,15 @@ export function flowRows(r: FlowReport): { init: string; k: number; norm: number
 
 /** One terminal/Markdown table row of a flow report. */
 export function flowTableRow(r: FlowReport): string[] {
-  return [r.label, formatNumber(r.lambda1, 3), formatNumber(r.spectralRadius, 3), `${r.gamma}`, showRatio(r.firstOverLast), formatNumber(r.stepsInPast, 2), verdictWords(r.verdict)];
+  return [
+    r.label,
+    formatNumber(r.lambda1, 3),
+    formatNumber(r.spectralRadius, 3),
+    `${r.gamma}`,
+    showRatio(r.firstOverLast),
+    formatNumber(r.stepsInPast, 2),
+    verdictWords(r.verdict),
+  ];
 }
 
 /** The header matching {@link flowTableRow}. */

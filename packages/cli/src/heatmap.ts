@@ -35,7 +35,13 @@ export interface Heatmap {
  * const h = await heatmap(surface.cells, surface.dw, surface.db, 480, 400);
  * h.url; // 'data:image/png;base64,...'
  */
-export async function heatmap(cells: readonly SurfaceCell[], dw: number, db: number, width: number, height: number): Promise<Heatmap> {
+export async function heatmap(
+  cells: readonly SurfaceCell[],
+  dw: number,
+  db: number,
+  width: number,
+  height: number,
+): Promise<Heatmap> {
   if (cells.length === 0) throw new RangeError('heatmap: cells is empty; a surface needs at least one grid cell');
   let [w0, w1, b0, b1] = [Infinity, -Infinity, Infinity, -Infinity];
   for (const c of cells) {
@@ -60,7 +66,9 @@ export async function heatmap(cells: readonly SurfaceCell[], dw: number, db: num
     for (let col = 0; col < nw; col++) {
       const v = logE[row * nw + col];
       if (Number.isNaN(v)) continue;
-      const colour = viridis(hi > lo ? (v - lo) / (hi - lo) : 0).match(/\d+/g)!.map(Number);
+      const colour = viridis(hi > lo ? (v - lo) / (hi - lo) : 0)
+        .match(/\d+/g)!
+        .map(Number);
       for (let y = row * sy; y < (row + 1) * sy; y++) {
         for (let x = col * sx; x < (col + 1) * sx; x++) rgb.set(colour, (y * nw * sx + x) * 3);
       }

@@ -38,14 +38,22 @@ export interface RunLock {
  */
 export function lockFolder(folder: string): RunLock {
   const path = join(folder, LOCK_FILE);
-  const me: Holder = { host: hostname(), pid: process.pid, token: randomBytes(8).toString('hex'), since: new Date().toISOString() };
+  const me: Holder = {
+    host: hostname(),
+    pid: process.pid,
+    token: randomBytes(8).toString('hex'),
+    since: new Date().toISOString(),
+  };
   for (let attempt = 0; attempt < 3; attempt++) {
     if (tryCreate(path, me)) return { path, release: () => releaseIfMine(path, me.token) };
     const holder = readHolder(path);
     if (holder === null) continue; // released between our two calls: try again
     if (!isStale(holder)) {
       const who = holder.host === me.host ? `process ${holder.pid}` : `process ${holder.pid} on host ${holder.host}`;
-      throw new FileError(folder, `is in use by ${who} since ${holder.since}; if that process is gone, delete '${path}'`);
+      throw new FileError(
+        folder,
+        `is in use by ${who} since ${holder.since}; if that process is gone, delete '${path}'`,
+      );
     }
     // Move the stale lock aside under a unique name; only one taker succeeds, and it checks it moved the stale one.
     const aside = `${path}.stale-${me.token}`;
@@ -55,7 +63,8 @@ export function lockFolder(folder: string): RunLock {
       continue;
     }
     const moved = readHolder(aside);
-    if (moved !== null && moved.token !== holder.token) renameSync(aside, path); // a live lock slipped in: put it back
+    if (moved !== null && moved.token !== holder.token)
+      renameSync(aside, path); // a live lock slipped in: put it back
     else rmSync(aside, { force: true });
   }
   throw new FileError(folder, `could not take '${path}': other processes keep taking it`);
@@ -89,7 +98,8 @@ function readHolder(path: string): Holder | null {
   }
   try {
     const h = JSON.parse(text) as Partial<Holder>;
-    if (typeof h.host === 'string' && Number.isInteger(h.pid) && typeof h.token === 'string') return { host: h.host, pid: h.pid as number, token: h.token, since: String(h.since) };
+    if (typeof h.host === 'string' && Number.isInteger(h.pid) && typeof h.token === 'string')
+      return { host: h.host, pid: h.pid as number, token: h.token, since: String(h.since) };
   } catch {
     // An empty or torn lock: its writer died between creating and writing it.
   }

@@ -15,7 +15,8 @@ const DECIMAL = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function parseDecimal(raw: string): number {
   const v = Number(raw);
-  if (!DECIMAL.test(raw) || !Number.isFinite(v)) throw new Error(`expected a decimal number such as 5, 0.01 or 1e-3, got '${raw}'`);
+  if (!DECIMAL.test(raw) || !Number.isFinite(v))
+    throw new Error(`expected a decimal number such as 5, 0.01 or 1e-3, got '${raw}'`);
   return v;
 }
 

@@ -3,7 +3,15 @@
  * the model size, with the paper's defaults (docs/PAPER.md: temporal order, 50 hidden units, batch 20,
  * lr 0.01, clipping threshold 1, α = 4).
  */
-import { ALL_TRAIN_METHODS, INITS, TASK_NAMES, TRAIN_METHODS, type InitName, type TaskName, type TrainMethod } from '@tapegrad/rnn';
+import {
+  ALL_TRAIN_METHODS,
+  INITS,
+  TASK_NAMES,
+  TRAIN_METHODS,
+  type InitName,
+  type TaskName,
+  type TrainMethod,
+} from '@tapegrad/rnn';
 import { flag, integer, oneOf } from './args.js';
 import { LIMITS } from './limits.js';
 
@@ -30,4 +38,9 @@ export const modelFlags = {
 };
 
 /** `--method`. */
-export const methodFlag = flag(oneOf<Method>(ALL_METHODS), 'sgd-cr' as Method, `training method: ${ALL_METHODS.join(', ')}`, 'NAME');
+export const methodFlag = flag(
+  oneOf<Method>(ALL_METHODS),
+  'sgd-cr' as Method,
+  `training method: ${ALL_METHODS.join(', ')}`,
+  'NAME',
+);

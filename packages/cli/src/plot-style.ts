@@ -14,7 +14,12 @@ export const INIT_ORDER = ['sigmoid', 'basic-tanh', 'smart-tanh'];
 /** Colours in method order (vega's first three), then for any other method. */
 const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '#eeca3b', '#b279a2', '#ff9da6'];
 /** Line dashes in method order: solid, dashed, dotted, then dash-dot. */
-const DASHES = [[1, 0], [7, 4], [2, 3], [8, 3, 2, 3]];
+const DASHES = [
+  [1, 0],
+  [7, 4],
+  [2, 3],
+  [8, 3, 2, 3],
+];
 
 /**
  * `values` without repeats: the names in `order` first, in that order, then the others sorted.

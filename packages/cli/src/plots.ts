@@ -68,7 +68,13 @@ export function gradientFlowSpec(rows: readonly FlowRow[], title: string): PlotS
     mark: { type: 'line', point: values.length <= 50 * inits.length ? { size: 12 } : false },
     encoding: {
       x: { field: 'k', type: 'quantitative', title: 'step k' },
-      y: { field: 'norm', type: 'quantitative', title: '‖∂E/∂x_k‖ (log)', scale: { type: 'log' }, axis: { format: '.0e' } },
+      y: {
+        field: 'norm',
+        type: 'quantitative',
+        title: '‖∂E/∂x_k‖ (log)',
+        scale: { type: 'log' },
+        axis: { format: '.0e' },
+      },
       color: { field: 'init', type: 'nominal', title: 'initialisation', sort: inits },
     },
   });
@@ -78,7 +84,10 @@ export function gradientFlowSpec(rows: readonly FlowRow[], title: string): PlotS
     title,
     hconcat: [
       panel(usable, 'all initialisations'),
-      panel(usable.filter((r) => zoom.includes(r.init)), `zoomed in: ${zoom.join(', ')}`),
+      panel(
+        usable.filter((r) => zoom.includes(r.init)),
+        `zoomed in: ${zoom.join(', ')}`,
+      ),
     ],
     resolve: { scale: { color: 'shared', y: 'independent' } },
   } as PlotSpec;
@@ -113,7 +122,11 @@ export async function surfaceSpec(
 ): Promise<PlotSpec> {
   const map = await heatmap(cells, dw, db, SURFACE_SIZE.width, SURFACE_SIZE.height);
   const [xDomain, yDomain, [lo, hi]] = [map.w, map.b, map.logE];
-  const axis = (domain: readonly number[], title: string) => ({ type: 'quantitative', scale: { domain, nice: false, zero: false }, title });
+  const axis = (domain: readonly number[], title: string) => ({
+    type: 'quantitative',
+    scale: { domain, nice: false, zero: false },
+    title,
+  });
   const [x, y] = [axis(xDomain, 'w (recurrent weight)'), axis(yDomain, 'b (bias)')];
   const within = (v: number, [a, b]: readonly number[]) => v >= a && v <= b;
   const inside = (p: { w: number; b: number }) => within(p.w, xDomain) && within(p.b, yDomain);
@@ -141,7 +154,12 @@ export async function surfaceSpec(
         data: { values: [{ logE: lo }, { logE: hi }] },
         mark: { type: 'point', opacity: 0, aria: false },
         encoding: {
-          color: { field: 'logE', type: 'quantitative', title: 'log10 E', scale: { scheme: 'viridis', domain: [lo, hi], nice: false, zero: false } },
+          color: {
+            field: 'logE',
+            type: 'quantitative',
+            title: 'log10 E',
+            scale: { scheme: 'viridis', domain: [lo, hi], nice: false, zero: false },
+          },
         },
       },
       {
@@ -155,10 +173,23 @@ export async function surfaceSpec(
       },
       {
         data: { values: start },
-        mark: { type: 'point', shape: 'diamond', size: 160, filled: true, opacity: 1, color: 'white', stroke: 'black', strokeWidth: 1.5 },
+        mark: {
+          type: 'point',
+          shape: 'diamond',
+          size: 160,
+          filled: true,
+          opacity: 1,
+          color: 'white',
+          stroke: 'black',
+          strokeWidth: 1.5,
+        },
         encoding: at,
       },
-      { data: { values: start }, mark: { type: 'text', align: 'left', dx: 10, dy: 12, fontSize: 12, fontWeight: 'bold', text: 'start' }, encoding: at },
+      {
+        data: { values: start },
+        mark: { type: 'text', align: 'left', dx: 10, dy: 12, fontSize: 12, fontWeight: 'bold', text: 'start' },
+        encoding: at,
+      },
     ],
     resolve: { scale: { color: 'independent' } },
   } as PlotSpec;
@@ -188,7 +219,12 @@ export function successSpec(rows: readonly SuccessRow[], title: string): PlotSpe
   const xOffset = { field: 'method', type: 'nominal', sort: METHOD_ORDER };
   const axis = { format: '.0%', values: [0, 0.25, 0.5, 0.75, 1] };
   const y = { field: 'rate', type: 'quantitative', title: 'success rate', scale: { domain: [0, 1.12] }, axis };
-  const color = { field: 'method', type: 'nominal', title: 'method', scale: methodScales(rows.map((r) => r.method)).colour };
+  const color = {
+    field: 'method',
+    type: 'nominal',
+    title: 'method',
+    scale: methodScales(rows.map((r) => r.method)).colour,
+  };
   return {
     $schema: SCHEMA,
     title,

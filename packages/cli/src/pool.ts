@@ -70,7 +70,9 @@ export class Pool {
     const lane = async (): Promise<void> => {
       while (next < requests.length) {
         const request = requests[next++];
-        const result: PoolResult = this.aborted ? { id: request.id, skipped: true } : await this.runOne(script, request, hooks);
+        const result: PoolResult = this.aborted
+          ? { id: request.id, skipped: true }
+          : await this.runOne(script, request, hooks);
         results.set(request.id, result);
         hooks.onResult?.(result);
       }
@@ -96,7 +98,9 @@ export class Pool {
         else finish({ id: m.id, error: m.error });
       });
       worker.on('error', (e) => finish({ id: request.id, error: e.message }));
-      worker.on('exit', (code) => finish({ id: request.id, error: `worker exited with code ${code} before finishing` }));
+      worker.on('exit', (code) =>
+        finish({ id: request.id, error: `worker exited with code ${code} before finishing` }),
+      );
     });
   }
 }

@@ -86,7 +86,10 @@ export class Progress {
     const elapsedMs = t - this.start;
     const f = this.first ?? { t, done };
     const measured = t - f.t;
-    const eta = measured >= ETA_AFTER_MS && done > f.done && done < this.total ? ` eta ${formatDuration((measured / (done - f.done)) * (this.total - done))}` : '';
+    const eta =
+      measured >= ETA_AFTER_MS && done > f.done && done < this.total
+        ? ` eta ${formatDuration((measured / (done - f.done)) * (this.total - done))}`
+        : '';
     const head = `${this.label} ${(fraction * 100).toFixed(0).padStart(3)}% ${done}/${this.total} ${formatDuration(elapsedMs)}${eta}`;
     if (!this.tty) {
       this.stream.write(`${head}${status ? `  ${status}` : ''}\n`);

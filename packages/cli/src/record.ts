@@ -24,7 +24,16 @@ export const READABLE_VERSIONS: readonly number[] = [1, 2];
 export const CURVE_POINTS = 200;
 
 /** The columns of the validation curve: one row per (sampled) validation. */
-export const VALIDATION_COLUMNS = ['update', 'errorRate', 'meanLoss', 'meanGradNorm', 'clippedFraction', 'spectralRadius', 'meanOmega', 'meanStepsInPast'] as const;
+export const VALIDATION_COLUMNS = [
+  'update',
+  'errorRate',
+  'meanLoss',
+  'meanGradNorm',
+  'clippedFraction',
+  'spectralRadius',
+  'meanOmega',
+  'meanStepsInPast',
+] as const;
 /** The columns of the update curve: one row per (sampled) logged update. */
 export const UPDATE_COLUMNS = ['update', 'loss', 'gradNorm', 'clipped'] as const;
 
@@ -158,10 +167,12 @@ export function cell(v: unknown): number | null {
  * writeTextAtomic('runs/a/record.json', recordText(record));
  */
 export function recordText(r: RunRecord): string {
-  const rows = (c: Curve<readonly string[]>) => `{\n      "columns": ${JSON.stringify(c.columns)},\n      "rows": [${c.rows.map((row) => `\n        ${JSON.stringify(row)}`).join(',')}${c.rows.length > 0 ? '\n      ' : ''}]\n    }`;
+  const rows = (c: Curve<readonly string[]>) =>
+    `{\n      "columns": ${JSON.stringify(c.columns)},\n      "rows": [${c.rows.map((row) => `\n        ${JSON.stringify(row)}`).join(',')}${c.rows.length > 0 ? '\n      ' : ''}]\n    }`;
   const { curves, profiles, evaluations, ...head } = r;
   const top = JSON.stringify(head, null, 2).replace(/\n}$/, '');
-  const list = (items: readonly unknown[]) => `[${items.map((x) => `\n    ${JSON.stringify(x)}`).join(',')}${items.length > 0 ? '\n  ' : ''}]`;
+  const list = (items: readonly unknown[]) =>
+    `[${items.map((x) => `\n    ${JSON.stringify(x)}`).join(',')}${items.length > 0 ? '\n  ' : ''}]`;
   const profileText =
     profiles === null
       ? 'null'
@@ -206,18 +217,26 @@ type Fail = (detail: string) => Error;
 /** Checks the shape and consistency of a parsed record; `fail` makes the error for a detail. */
 export function checkRecord(value: unknown, fail: Fail): RunRecord {
   const read = object(value, 'the record', fail);
-  if (read.format !== RECORD_FORMAT) throw fail(`not a run record: format is ${JSON.stringify(read.format)}, expected "${RECORD_FORMAT}"`);
+  if (read.format !== RECORD_FORMAT)
+    throw fail(`not a run record: format is ${JSON.stringify(read.format)}, expected "${RECORD_FORMAT}"`);
   if (!READABLE_VERSIONS.includes(read.version as number)) {
-    throw fail(`record version ${JSON.stringify(read.version)}; this program reads versions ${READABLE_VERSIONS.join(' and ')}`);
+    throw fail(
+      `record version ${JSON.stringify(read.version)}; this program reads versions ${READABLE_VERSIONS.join(' and ')}`,
+    );
   }
   const r = read.version === 1 ? upgradeFromVersion1(read) : read;
-  if (typeof r.id !== 'string' || r.id === '') throw fail(`field 'id': must be a non-empty string, got ${JSON.stringify(r.id)}`);
+  if (typeof r.id !== 'string' || r.id === '')
+    throw fail(`field 'id': must be a non-empty string, got ${JSON.stringify(r.id)}`);
   const config = checkConfig(r.config, fail);
   const code = object(r.code, 'code', fail);
-  if (typeof code.version !== 'string') throw fail(`field 'code.version': must be a string, got ${JSON.stringify(code.version)}`);
-  if (code.commit !== null && (typeof code.commit !== 'string' || !/^[0-9a-f]{40}$/.test(code.commit))) throw fail(`field 'code.commit': must be 40 hex digits or null, got ${JSON.stringify(code.commit)}`);
-  if (code.dirty !== null && typeof code.dirty !== 'boolean') throw fail(`field 'code.dirty': must be true, false or null, got ${JSON.stringify(code.dirty)}`);
-  if (!['success', 'budget', 'diverged'].includes(r.status as string)) throw fail(`field 'status': must be success, budget or diverged, got ${JSON.stringify(r.status)}`);
+  if (typeof code.version !== 'string')
+    throw fail(`field 'code.version': must be a string, got ${JSON.stringify(code.version)}`);
+  if (code.commit !== null && (typeof code.commit !== 'string' || !/^[0-9a-f]{40}$/.test(code.commit)))
+    throw fail(`field 'code.commit': must be 40 hex digits or null, got ${JSON.stringify(code.commit)}`);
+  if (code.dirty !== null && typeof code.dirty !== 'boolean')
+    throw fail(`field 'code.dirty': must be true, false or null, got ${JSON.stringify(code.dirty)}`);
+  if (!['success', 'budget', 'diverged'].includes(r.status as string))
+    throw fail(`field 'status': must be success, budget or diverged, got ${JSON.stringify(r.status)}`);
   const updates = int(r.updates, 'updates', 0, config.maxUpdates, fail);
   if (r.solvedAt !== null) int(r.solvedAt, 'solvedAt', 1, updates, fail);
   if (r.best !== null) {
@@ -228,19 +247,26 @@ export function checkRecord(value: unknown, fail: Fail): RunRecord {
   if (r.divergence !== null) {
     const d = object(r.divergence, 'divergence', fail);
     int(d.update, 'divergence.update', 1, config.maxUpdates, fail);
-    if (typeof d.reason !== 'string') throw fail(`field 'divergence.reason': must be a string, got ${JSON.stringify(d.reason)}`);
+    if (typeof d.reason !== 'string')
+      throw fail(`field 'divergence.reason': must be a string, got ${JSON.stringify(d.reason)}`);
   }
-  if ((r.status === 'diverged') !== (r.divergence !== null)) throw fail(`fields 'status' and 'divergence' disagree: status ${r.status}, divergence ${JSON.stringify(r.divergence)}`);
+  if ((r.status === 'diverged') !== (r.divergence !== null))
+    throw fail(
+      `fields 'status' and 'divergence' disagree: status ${r.status}, divergence ${JSON.stringify(r.divergence)}`,
+    );
   if (r.test !== null) checkTest(r.test, fail);
-  if (typeof r.seconds !== 'number' || !(r.seconds >= 0)) throw fail(`field 'seconds': must be a number ≥ 0, got ${JSON.stringify(r.seconds)}`);
+  if (typeof r.seconds !== 'number' || !(r.seconds >= 0))
+    throw fail(`field 'seconds': must be a number ≥ 0, got ${JSON.stringify(r.seconds)}`);
   const curves = object(r.curves, 'curves', fail);
   checkCurve(curves.validation, 'curves.validation', VALIDATION_COLUMNS, fail);
   checkCurve(curves.updates, 'curves.updates', UPDATE_COLUMNS, fail);
-  if (!Array.isArray(r.confirmations)) throw fail(`field 'confirmations': must be an array, got ${JSON.stringify(r.confirmations)}`);
+  if (!Array.isArray(r.confirmations))
+    throw fail(`field 'confirmations': must be an array, got ${JSON.stringify(r.confirmations)}`);
   r.confirmations.forEach((c: unknown, i: number) => checkConfirmation(c, `confirmations[${i}]`, updates, fail));
   if (r.machine !== null) checkMachine(r.machine, fail);
   if (r.profiles !== null) checkProfiles(r.profiles, updates, fail);
-  if (!Array.isArray(r.evaluations)) throw fail(`field 'evaluations': must be an array, got ${JSON.stringify(r.evaluations)}`);
+  if (!Array.isArray(r.evaluations))
+    throw fail(`field 'evaluations': must be an array, got ${JSON.stringify(r.evaluations)}`);
   r.evaluations.forEach((e: unknown, i: number) => checkTest(e, fail, `evaluations[${i}]`));
   return r as unknown as RunRecord;
 }
@@ -251,7 +277,10 @@ export function checkRecord(value: unknown, fail: Fail): RunRecord {
  * load, profiles or evaluations.
  */
 function upgradeFromVersion1(r: Record<string, unknown>): Record<string, unknown> {
-  const config = typeof r.config === 'object' && r.config !== null ? { validation: 'fixed', confirmSequences: 0, ...r.config } : r.config;
+  const config =
+    typeof r.config === 'object' && r.config !== null
+      ? { validation: 'fixed', confirmSequences: 0, ...r.config }
+      : r.config;
   return { ...r, config, confirmations: [], machine: null, profiles: null, evaluations: [] };
 }
 
@@ -260,17 +289,24 @@ function checkConfirmation(value: unknown, name: string, updates: number, fail: 
   int(c.update, `${name}.update`, 0, updates, fail);
   const sequences = int(c.sequences, `${name}.sequences`, 1, Number.MAX_SAFE_INTEGER, fail);
   const wrong = int(c.wrong, `${name}.wrong`, 0, sequences, fail);
-  if (c.success !== wrong / sequences < SUCCESS_ERROR_RATE) throw fail(`field '${name}.success': must be ${wrong / sequences < SUCCESS_ERROR_RATE} for ${wrong} wrong of ${sequences}, got ${JSON.stringify(c.success)}`);
+  if (c.success !== wrong / sequences < SUCCESS_ERROR_RATE)
+    throw fail(
+      `field '${name}.success': must be ${wrong / sequences < SUCCESS_ERROR_RATE} for ${wrong} wrong of ${sequences}, got ${JSON.stringify(c.success)}`,
+    );
 }
 
 function checkMachine(value: unknown, fail: Fail): void {
   const m = object(value, 'machine', fail);
-  if (typeof m.cpu !== 'string' || typeof m.node !== 'string') throw fail(`field 'machine': cpu and node must be strings, got ${JSON.stringify([m.cpu, m.node])}`);
+  if (typeof m.cpu !== 'string' || typeof m.node !== 'string')
+    throw fail(`field 'machine': cpu and node must be strings, got ${JSON.stringify([m.cpu, m.node])}`);
   int(m.cores, 'machine.cores', 1, 1_000_000, fail);
   if (m.load === null) return;
   const load = object(m.load, 'machine.load', fail);
   int(load.samples, 'machine.load.samples', 1, Number.MAX_SAFE_INTEGER, fail);
-  const ok = [load.min, load.mean, load.max].every((v) => typeof v === 'number' && v >= 0) && (load.min as number) <= (load.mean as number) && (load.mean as number) <= (load.max as number);
+  const ok =
+    [load.min, load.mean, load.max].every((v) => typeof v === 'number' && v >= 0) &&
+    (load.min as number) <= (load.mean as number) &&
+    (load.mean as number) <= (load.max as number);
   if (!ok) throw fail(`field 'machine.load': must hold 0 ≤ min ≤ mean ≤ max, got ${JSON.stringify(m.load)}`);
 }
 
@@ -279,14 +315,21 @@ function checkProfiles(value: unknown, updates: number, fail: Fail): void {
   const length = int(p.length, 'profiles.length', 1, Number.MAX_SAFE_INTEGER, fail);
   int(p.sequences, 'profiles.sequences', 1, Number.MAX_SAFE_INTEGER, fail);
   int(p.seed, 'profiles.seed', 0, Number.MAX_SAFE_INTEGER, fail);
-  if (!Array.isArray(p.ks) || p.ks.length === 0) throw fail(`field 'profiles.ks': must be a non-empty array, got ${JSON.stringify(p.ks)}`);
+  if (!Array.isArray(p.ks) || p.ks.length === 0)
+    throw fail(`field 'profiles.ks': must be a non-empty array, got ${JSON.stringify(p.ks)}`);
   p.ks.forEach((k: unknown, i: number) => int(k, `profiles.ks[${i}]`, 1, length, fail));
   if (!Array.isArray(p.rows)) throw fail(`field 'profiles.rows': must be an array`);
   p.rows.forEach((row: unknown, i: number) => {
     const o = object(row, `profiles.rows[${i}]`, fail);
     int(o.update, `profiles.rows[${i}].update`, 0, updates, fail);
-    const ok = Array.isArray(o.ratios) && o.ratios.length === (p.ks as unknown[]).length && o.ratios.every((v) => v === null || (typeof v === 'number' && v >= 0 && Number.isFinite(v)));
-    if (!ok) throw fail(`field 'profiles.rows[${i}].ratios': must be ${(p.ks as unknown[]).length} finite numbers ≥ 0 or nulls`);
+    const ok =
+      Array.isArray(o.ratios) &&
+      o.ratios.length === (p.ks as unknown[]).length &&
+      o.ratios.every((v) => v === null || (typeof v === 'number' && v >= 0 && Number.isFinite(v)));
+    if (!ok)
+      throw fail(
+        `field 'profiles.rows[${i}].ratios': must be ${(p.ks as unknown[]).length} finite numbers ≥ 0 or nulls`,
+      );
   });
 }
 
@@ -299,7 +342,8 @@ function checkConfig(value: unknown, fail: Fail): ResolvedTrainConfig {
     throw fail(`field 'config': ${(e as Error).message}`);
   }
   const missing = Object.keys(config).filter((k) => !(k in saved));
-  if (missing.length > 0) throw fail(`field 'config': incomplete, missing ${missing.join(', ')} (a record lists every field)`);
+  if (missing.length > 0)
+    throw fail(`field 'config': incomplete, missing ${missing.join(', ')} (a record lists every field)`);
   return config;
 }
 
@@ -310,31 +354,47 @@ function checkTest(value: unknown, fail: Fail, name = 'test'): void {
   const min = int(t.minLength, `${name}.minLength`, 1, Number.MAX_SAFE_INTEGER, fail);
   int(t.maxLength, `${name}.maxLength`, min, Number.MAX_SAFE_INTEGER, fail);
   const wrong = int(t.wrong, `${name}.wrong`, 0, sequences, fail);
-  if (t.errorRate !== wrong / sequences) throw fail(`field '${name}.errorRate': must be wrong / sequences = ${wrong / sequences}, got ${JSON.stringify(t.errorRate)}`);
+  if (t.errorRate !== wrong / sequences)
+    throw fail(
+      `field '${name}.errorRate': must be wrong / sequences = ${wrong / sequences}, got ${JSON.stringify(t.errorRate)}`,
+    );
   const success = wrong / sequences < SUCCESS_ERROR_RATE;
-  if (t.success !== success) throw fail(`field '${name}.success': must be ${success} for an error rate of ${wrong / sequences}, got ${JSON.stringify(t.success)}`);
+  if (t.success !== success)
+    throw fail(
+      `field '${name}.success': must be ${success} for an error rate of ${wrong / sequences}, got ${JSON.stringify(t.success)}`,
+    );
 }
 
 function checkCurve(value: unknown, name: string, columns: readonly string[], fail: Fail): void {
   const c = object(value, name, fail);
-  if (JSON.stringify(c.columns) !== JSON.stringify(columns)) throw fail(`field '${name}.columns': must be ${JSON.stringify(columns)}, got ${JSON.stringify(c.columns)}`);
+  if (JSON.stringify(c.columns) !== JSON.stringify(columns))
+    throw fail(`field '${name}.columns': must be ${JSON.stringify(columns)}, got ${JSON.stringify(c.columns)}`);
   if (!Array.isArray(c.rows)) throw fail(`field '${name}.rows': must be an array`);
   c.rows.forEach((row: unknown, i: number) => {
-    const ok = Array.isArray(row) && row.length === columns.length && row.every((v) => v === null || (typeof v === 'number' && Number.isFinite(v)));
-    if (!ok) throw fail(`field '${name}.rows[${i}]': must be ${columns.length} finite numbers or nulls, got ${JSON.stringify(row)}`);
+    const ok =
+      Array.isArray(row) &&
+      row.length === columns.length &&
+      row.every((v) => v === null || (typeof v === 'number' && Number.isFinite(v)));
+    if (!ok)
+      throw fail(
+        `field '${name}.rows[${i}]': must be ${columns.length} finite numbers or nulls, got ${JSON.stringify(row)}`,
+      );
   });
 }
 
 function object(v: unknown, name: string, fail: Fail): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw fail(`field '${name}': must be an object, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw fail(`field '${name}': must be an object, got ${JSON.stringify(v)}`);
   return v as Record<string, unknown>;
 }
 
 function int(v: unknown, name: string, min: number, max: number, fail: Fail): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw fail(`field '${name}': must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw fail(`field '${name}': must be an integer in [${min}, ${max}], got ${JSON.stringify(v)}`);
   return v;
 }
 
 function fraction(v: unknown, name: string, fail: Fail): void {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw fail(`field '${name}': must be a number in [0, 1], got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1))
+    throw fail(`field '${name}': must be a number in [0, 1], got ${JSON.stringify(v)}`);
 }

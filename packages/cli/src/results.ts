@@ -12,7 +12,15 @@ import { showLength } from './args.js';
 import { FileError, fileError } from './errors.js';
 import { kindOf } from './files.js';
 import type { CurveRow, NormRow, SuccessRow } from './plots.js';
-import { RecordError, UPDATE_COLUMNS, VALIDATION_COLUMNS, looksLikeRecord, readRecord, succeeded, type RunRecord } from './record.js';
+import {
+  RecordError,
+  UPDATE_COLUMNS,
+  VALIDATION_COLUMNS,
+  looksLikeRecord,
+  readRecord,
+  succeeded,
+  type RunRecord,
+} from './record.js';
 
 /** A record and the file it was read from. */
 export interface FoundRecord {
@@ -148,7 +156,10 @@ export function successTable(found: readonly FoundRecord[]): CellOutcome[] {
   return [...groups.values()]
     .map((group): CellOutcome => {
       const c = group[0].config;
-      const solved = group.map((r) => r.solvedAt).filter((u): u is number => u !== null).sort((a, b) => a - b);
+      const solved = group
+        .map((r) => r.solvedAt)
+        .filter((u): u is number => u !== null)
+        .sort((a, b) => a - b);
       return {
         init: c.init,
         method: c.method,
@@ -173,12 +184,30 @@ export function successTable(found: readonly FoundRecord[]): CellOutcome[] {
 
 /** The header of the success table (with a column per varying setting). */
 export function successHeader(cells: readonly CellOutcome[]): string[] {
-  return ['init', 'method', 'length', ...Object.keys(cells[0]?.settings ?? {}), 'success', 'diverged', 'median update < 1%', 'max updates'];
+  return [
+    'init',
+    'method',
+    'length',
+    ...Object.keys(cells[0]?.settings ?? {}),
+    'success',
+    'diverged',
+    'median update < 1%',
+    'max updates',
+  ];
 }
 
 /** The success table as text rows, matching {@link successHeader}. */
 export function successTableRows(cells: readonly CellOutcome[]): string[][] {
-  return cells.map((c) => [c.init, c.method, c.length, ...Object.values(c.settings), `${c.successes}/${c.runs}`, `${c.diverged}`, c.medianSolvedAt === null ? '-' : `${c.medianSolvedAt}`, `${c.updates}`]);
+  return cells.map((c) => [
+    c.init,
+    c.method,
+    c.length,
+    ...Object.values(c.settings),
+    `${c.successes}/${c.runs}`,
+    `${c.diverged}`,
+    c.medianSolvedAt === null ? '-' : `${c.medianSolvedAt}`,
+    `${c.updates}`,
+  ]);
 }
 
 /** Rows of the success-rate-against-length plot; varying settings join the initialisation's label. */
@@ -218,9 +247,16 @@ export function runCurves(found: readonly FoundRecord[]): RunCurves {
   const curves: RunCurves = { loss: [], error: [], gradNorm: [] };
   for (const { path, record } of found) {
     const c = record.config;
-    const tag = { run: path, method: c.method, init: withSettings(c.init, pick(settingsOf(record), varying)), length: showLength(c) };
+    const tag = {
+      run: path,
+      method: c.method,
+      init: withSettings(c.init, pick(settingsOf(record), varying)),
+      length: showLength(c),
+    };
     const points = (rows: readonly (number | null)[][], column: number, scale = 1) =>
-      rows.flatMap((r) => (r[0] === null || r[column] === null ? [] : [{ ...tag, update: r[0], value: scale * r[column] }]));
+      rows.flatMap((r) =>
+        r[0] === null || r[column] === null ? [] : [{ ...tag, update: r[0], value: scale * r[column] }],
+      );
     const v = record.curves.validation.rows;
     curves.loss.push(...points(v, VALIDATION_COLUMNS.indexOf('meanLoss')));
     curves.error.push(...points(v, VALIDATION_COLUMNS.indexOf('errorRate'), 100));

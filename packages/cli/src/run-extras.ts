@@ -46,9 +46,21 @@ export function signalProfile(trainer: Trainer, probe: ProfileRequest): (number 
  * @example
  * profilesOf(logLines, probe, 50);
  */
-export function profilesOf(lines: readonly Record<string, unknown>[], probe: ProfileRequest, length: number): SignalProfiles {
-  const rows = lines.filter((l) => l.type === 'profile').map((l) => ({ update: l.update as number, ratios: l.ratios as (number | null)[] }));
-  return { length, sequences: probe.sequences, seed: probe.seed, ks: Array.from({ length }, (_, i) => i + 1), rows: sampleRows(rows, PROFILE_ROWS) };
+export function profilesOf(
+  lines: readonly Record<string, unknown>[],
+  probe: ProfileRequest,
+  length: number,
+): SignalProfiles {
+  const rows = lines
+    .filter((l) => l.type === 'profile')
+    .map((l) => ({ update: l.update as number, ratios: l.ratios as (number | null)[] }));
+  return {
+    length,
+    sequences: probe.sequences,
+    seed: probe.seed,
+    ks: Array.from({ length }, (_, i) => i + 1),
+    rows: sampleRows(rows, PROFILE_ROWS),
+  };
 }
 
 /** The 1-minute load average now (sampled at each validation into the log). */
@@ -65,7 +77,15 @@ export function loadNow(): number {
 export function machineOf(lines: readonly Record<string, unknown>[]): Machine {
   const loads = lines.filter((l) => l.type === 'validation' && typeof l.load === 'number').map((l) => l.load as number);
   const round = (v: number) => Math.round(v * 100) / 100;
-  const load = loads.length === 0 ? null : { min: Math.min(...loads), mean: round(loads.reduce((a, b) => a + b, 0) / loads.length), max: Math.max(...loads), samples: loads.length };
+  const load =
+    loads.length === 0
+      ? null
+      : {
+          min: Math.min(...loads),
+          mean: round(loads.reduce((a, b) => a + b, 0) / loads.length),
+          max: Math.max(...loads),
+          samples: loads.length,
+        };
   return { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, load };
 }
 
@@ -79,6 +99,14 @@ export function evaluationsOf(trainer: Trainer, request: EvaluateRequest, seed: 
   return request.lengths.map(({ minLength, maxLength }) => {
     const task = makeTask(trainer.config.task, { minLength, maxLength });
     const e = evaluateTask(task, (b) => trainer.predict(b), { sequences: request.sequences, rng: new Rng(seed) });
-    return { sequences: e.sequences, seed, minLength, maxLength, wrong: e.wrong, errorRate: e.errorRate, success: e.success };
+    return {
+      sequences: e.sequences,
+      seed,
+      minLength,
+      maxLength,
+      wrong: e.wrong,
+      errorRate: e.errorRate,
+      success: e.success,
+    };
   });
 }

@@ -31,8 +31,28 @@ import { FileError } from './errors.js';
 import { ensureFolder, kindOf } from './files.js';
 import { JsonLinesLog, readJsonLines } from './jsonl.js';
 import { lockFolder } from './lock.js';
-import { RECORD_FORMAT, RECORD_VERSION, UPDATE_COLUMNS, VALIDATION_COLUMNS, cell, readRecord, sampleRows, writeRecord, type CodeVersion, type RunRecord, type TestOutcome } from './record.js';
-import { evaluationsOf, loadNow, machineOf, profilesOf, signalProfile, type EvaluateRequest, type ProfileRequest } from './run-extras.js';
+import {
+  RECORD_FORMAT,
+  RECORD_VERSION,
+  UPDATE_COLUMNS,
+  VALIDATION_COLUMNS,
+  cell,
+  readRecord,
+  sampleRows,
+  writeRecord,
+  type CodeVersion,
+  type RunRecord,
+  type TestOutcome,
+} from './record.js';
+import {
+  evaluationsOf,
+  loadNow,
+  machineOf,
+  profilesOf,
+  signalProfile,
+  type EvaluateRequest,
+  type ProfileRequest,
+} from './run-extras.js';
 
 /** The file names inside a run folder. */
 export const RUN_FILES = { checkpoint: 'checkpoint.json', log: 'log.jsonl', record: 'record.json' } as const;
@@ -106,7 +126,10 @@ const SLICE_MS = 100;
 export async function executeRun(request: RunRequest, hooks: RunHooks = {}, signal?: AbortSignal): Promise<RunOutcome> {
   const config = resolveTrainConfig(request.config);
   if (request.mode === 'resume' && kindOf(request.folder) === 'none') {
-    throw new FileError(request.folder, 'no run to resume: the folder does not exist (leave out --resume to start a run)');
+    throw new FileError(
+      request.folder,
+      'no run to resume: the folder does not exist (leave out --resume to start a run)',
+    );
   }
   ensureFolder(request.folder);
   const lock = lockFolder(request.folder);
@@ -117,7 +140,12 @@ export async function executeRun(request: RunRequest, hooks: RunHooks = {}, sign
   }
 }
 
-async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks: RunHooks, signal?: AbortSignal): Promise<RunOutcome> {
+async function runLocked(
+  request: RunRequest,
+  config: ResolvedTrainConfig,
+  hooks: RunHooks,
+  signal?: AbortSignal,
+): Promise<RunOutcome> {
   const started = Date.now();
   const folder = request.folder;
   const ckpt = join(folder, RUN_FILES.checkpoint);
@@ -128,11 +156,18 @@ async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks
   if (request.mode === 'new' && (finished !== null || hasCheckpoint)) {
     throw new FileError(folder, 'already holds a run; pass --resume to continue it or --overwrite to start again');
   }
-  if (finished !== null && JSON.stringify(finished.config) === JSON.stringify(config)) return { kind: 'finished', record: finished, already: true };
+  if (finished !== null && JSON.stringify(finished.config) === JSON.stringify(config))
+    return { kind: 'finished', record: finished, already: true };
   if (finished !== null && !hasCheckpoint) {
-    assertSameRun(request.record, finished.config as unknown as Record<string, unknown>, config as unknown as Record<string, unknown>, []);
+    assertSameRun(
+      request.record,
+      finished.config as unknown as Record<string, unknown>,
+      config as unknown as Record<string, unknown>,
+      [],
+    );
   }
-  if (request.mode === 'resume' && !hasCheckpoint) throw new FileError(folder, 'holds no checkpoint to resume from (leave out --resume to start a run)');
+  if (request.mode === 'resume' && !hasCheckpoint)
+    throw new FileError(folder, 'holds no checkpoint to resume from (leave out --resume to start a run)');
   const saved = hasCheckpoint ? readSavedRun(ckpt) : null;
   const trainer = saved === null ? new Trainer(config) : resumeTrainer(ckpt, saved, config);
   if (trainer.updates === 0) {
@@ -144,10 +179,18 @@ async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks
     log.append({ type: 'resume', update: trainer.updates });
   }
   // The first success is carried in the checkpoint, so a resumed run reports the one of its whole history.
-  let solvedAt: number | null = saved === null ? null : saved.solvedAt !== undefined ? saved.solvedAt : firstSolvedInLog(log.path);
+  let solvedAt: number | null =
+    saved === null ? null : saved.solvedAt !== undefined ? saved.solvedAt : firstSolvedInLog(log.path);
   const priorSeconds = saved?.seconds ?? 0;
   const seconds = () => priorSeconds + (Date.now() - started) / 1000;
-  const save = () => writeCheckpoint(ckpt, { kind: 'tapegrad-run', id: request.id, state: trainer.state(), solvedAt, seconds: seconds() } satisfies SavedRun);
+  const save = () =>
+    writeCheckpoint(ckpt, {
+      kind: 'tapegrad-run',
+      id: request.id,
+      state: trainer.state(),
+      solvedAt,
+      seconds: seconds(),
+    } satisfies SavedRun);
   const runHooks = {
     onUpdate: (m: UpdateMetrics) => {
       if (m.update % request.logEvery === 0 || m.diverged) log.append({ type: 'update', ...m });
@@ -155,7 +198,8 @@ async function runLocked(request: RunRequest, config: ResolvedTrainConfig, hooks
     },
     onValidation: (v: ValidationMetrics) => {
       log.append({ type: 'validation', ...v, load: loadNow() });
-      if (request.profile && v.update % request.profile.every === 0) log.append({ type: 'profile', update: v.update, ratios: signalProfile(trainer, request.profile) });
+      if (request.profile && v.update % request.profile.every === 0)
+        log.append({ type: 'profile', update: v.update, ratios: signalProfile(trainer, request.profile) });
       if (v.solved && solvedAt === null) solvedAt = v.update;
       hooks.onValidation?.(v);
     },
@@ -199,22 +243,45 @@ function resumeTrainer(ckpt: string, saved: SavedRun, config: ResolvedTrainConfi
   }
   // Compared as resumed, so fields a checkpoint predates count as what it ran with; omegaImpl:
   // checkpoints from before it existed lack it and resume with the autodiff Ω they were made with.
-  assertSameRun(ckpt, trainer.config as unknown as Record<string, unknown>, config as unknown as Record<string, unknown>, ['maxUpdates', 'omegaImpl']);
+  assertSameRun(
+    ckpt,
+    trainer.config as unknown as Record<string, unknown>,
+    config as unknown as Record<string, unknown>,
+    ['maxUpdates', 'omegaImpl'],
+  );
   return trainer;
 }
 
-function finish(request: RunRequest, trainer: Trainer, solvedAt: number | null, logPath: string, seconds: () => number): RunRecord {
+function finish(
+  request: RunRequest,
+  trainer: Trainer,
+  solvedAt: number | null,
+  logPath: string,
+  seconds: () => number,
+): RunRecord {
   const result = trainer.result();
   const c = trainer.config;
   const status = result.status as RunRecord['status'];
   let test: TestOutcome | null = null;
   if (status !== 'diverged' && request.testSequences > 0) {
     const e = evaluateAt(trainer, c.minLength, c.maxLength, request.testSequences, request.testSeed);
-    test = { sequences: e.sequences, seed: request.testSeed, minLength: c.minLength, maxLength: c.maxLength, wrong: e.wrong, errorRate: e.errorRate, success: e.success };
+    test = {
+      sequences: e.sequences,
+      seed: request.testSeed,
+      minLength: c.minLength,
+      maxLength: c.maxLength,
+      wrong: e.wrong,
+      errorRate: e.errorRate,
+      success: e.success,
+    };
   }
   const records = readJsonLines(logPath);
   const rows = (type: string, columns: readonly string[]) =>
-    sampleRows(records.filter((r) => r.type === type).map((r) => columns.map((k) => cell(typeof r[k] === 'boolean' ? Number(r[k]) : r[k]))));
+    sampleRows(
+      records
+        .filter((r) => r.type === type)
+        .map((r) => columns.map((k) => cell(typeof r[k] === 'boolean' ? Number(r[k]) : r[k]))),
+    );
   const confirmations = records
     .filter((r) => r.type === 'validation' && typeof r.confirmation === 'object' && r.confirmation !== null)
     .map((r) => {
@@ -241,7 +308,8 @@ function finish(request: RunRequest, trainer: Trainer, solvedAt: number | null, 
       updates: { columns: UPDATE_COLUMNS, rows: rows('update', UPDATE_COLUMNS) },
     },
     profiles: request.profile ? profilesOf(records, request.profile, c.minLength) : null,
-    evaluations: status !== 'diverged' && request.evaluate ? evaluationsOf(trainer, request.evaluate, request.testSeed) : [],
+    evaluations:
+      status !== 'diverged' && request.evaluate ? evaluationsOf(trainer, request.evaluate, request.testSeed) : [],
   };
 }
 
@@ -267,7 +335,13 @@ function firstSolvedInLog(logPath: string): number | null {
  * @example
  * evaluateAt(trainer, 500, 500, 10_000, 123).errorRate; // generalisation to L = 500
  */
-export function evaluateAt(trainer: Trainer, minLength: number, maxLength: number, sequences: number, seed: number): Evaluation {
+export function evaluateAt(
+  trainer: Trainer,
+  minLength: number,
+  maxLength: number,
+  sequences: number,
+  seed: number,
+): Evaluation {
   const task = makeTask(trainer.config.task, { minLength, maxLength });
   return evaluateTask(task, (b) => trainer.predict(b), { sequences, rng: new Rng(seed) });
 }
@@ -291,7 +365,8 @@ export function loadRun(path: string): LoadedRun {
   const kind = kindOf(path);
   if (kind === 'none') throw new FileError(path, 'no such file or folder (expected a run folder or a checkpoint file)');
   const file = kind === 'folder' ? join(path, RUN_FILES.checkpoint) : path;
-  if (kind === 'folder' && kindOf(file) !== 'file') throw new FileError(path, `holds no ${RUN_FILES.checkpoint}: not a run folder`);
+  if (kind === 'folder' && kindOf(file) !== 'file')
+    throw new FileError(path, `holds no ${RUN_FILES.checkpoint}: not a run folder`);
   const saved = readSavedRun(file);
   let trainer: Trainer;
   try {
@@ -299,5 +374,11 @@ export function loadRun(path: string): LoadedRun {
   } catch (e) {
     throw new CheckpointError(file, `holds a run state this program cannot restore: ${(e as Error).message}`);
   }
-  return { trainer, config: trainer.config, params: trainer.params, activation: trainer.activation, update: trainer.updates };
+  return {
+    trainer,
+    config: trainer.config,
+    params: trainer.params,
+    activation: trainer.activation,
+    update: trainer.updates,
+  };
 }

@@ -16,7 +16,8 @@ export const Z95 = 1.959963984540054;
  * wilson(0, 5); // { low: 0, high: 0.4344... }
  */
 export function wilson(successes: number, trials: number, z = Z95): { low: number; high: number } {
-  if (!Number.isInteger(trials) || trials < 1) throw new RangeError(`wilson: trials must be a positive integer, got ${trials}`);
+  if (!Number.isInteger(trials) || trials < 1)
+    throw new RangeError(`wilson: trials must be a positive integer, got ${trials}`);
   if (!Number.isInteger(successes) || successes < 0 || successes > trials) {
     throw new RangeError(`wilson: successes must be an integer in [0, ${trials}], got ${successes}`);
   }
@@ -27,7 +28,10 @@ export function wilson(successes: number, trials: number, z = Z95): { low: numbe
   const spread = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
   const scale = 1 + z2 / n;
   // At 0 and n the bound is exactly 0 or 1; rounding would leave ±1e-17.
-  return { low: successes === 0 ? 0 : (centre - spread) / scale, high: successes === n ? 1 : (centre + spread) / scale };
+  return {
+    low: successes === 0 ? 0 : (centre - spread) / scale,
+    high: successes === n ? 1 : (centre + spread) / scale,
+  };
 }
 
 /**

@@ -20,7 +20,15 @@ export interface SurfaceOptions {
 }
 
 /** The defaults: a start where one unclipped step hits the wall (found by scanning the wall's steepness). */
-export const SURFACE_DEFAULTS: SurfaceOptions = { wRange: [2, 8], bRange: [-4.5, 2.5], points: 121, start: [4.5, -2.353], lr: 0.5, clip: 1, steps: 40 };
+export const SURFACE_DEFAULTS: SurfaceOptions = {
+  wRange: [2, 8],
+  bRange: [-4.5, 2.5],
+  points: 121,
+  start: [4.5, -2.353],
+  lr: 0.5,
+  clip: 1,
+  steps: 40,
+};
 
 /** One trajectory's summary: where it ended and its largest step and gradient norm. */
 export interface TrajectorySummary {
@@ -51,16 +59,34 @@ export interface SurfaceResult {
 export function surfaceExperiment(o: SurfaceOptions): SurfaceResult {
   const runs = [descend(o, 'sgd (no clipping)', 0), descend(o, `sgd-c (clip at ${o.clip})`, o.clip)];
   const paths = runs.flatMap((r) => r.path);
-  const wRange = widen(o.wRange, paths.map((p) => p.w));
-  const bRange = widen(o.bRange, paths.map((p) => p.b));
+  const wRange = widen(
+    o.wRange,
+    paths.map((p) => p.w),
+  );
+  const bRange = widen(
+    o.bRange,
+    paths.map((p) => p.b),
+  );
   const s = singleUnitSurface({ w: wRange, b: bRange, points: [o.points, o.points] });
   const cells: SurfaceCell[] = [];
-  for (let i = 0; i < s.w.length; i++) for (let j = 0; j < s.b.length; j++) cells.push({ w: s.w[i], b: s.b[j], loss: s.loss[i * s.b.length + j] });
+  for (let i = 0; i < s.w.length; i++)
+    for (let j = 0; j < s.b.length; j++) cells.push({ w: s.w[i], b: s.b[j], loss: s.loss[i * s.b.length + j] });
   const step = (r: readonly [number, number]) => (o.points > 1 ? (r[1] - r[0]) / (o.points - 1) : 1);
-  return { cells, dw: step(wRange), db: step(bRange), paths, summaries: runs.map((r) => r.summary), startLoss: singleUnitPoint(o.start[0], o.start[1]).loss };
+  return {
+    cells,
+    dw: step(wRange),
+    db: step(bRange),
+    paths,
+    summaries: runs.map((r) => r.summary),
+    startLoss: singleUnitPoint(o.start[0], o.start[1]).loss,
+  };
 }
 
-function descend(o: SurfaceOptions, method: string, clip: number): { path: TrajectoryPoint[]; summary: TrajectorySummary } {
+function descend(
+  o: SurfaceOptions,
+  method: string,
+  clip: number,
+): { path: TrajectoryPoint[]; summary: TrajectorySummary } {
   let [w, b] = o.start;
   const path: TrajectoryPoint[] = [{ method, step: 0, w, b }];
   let largestStep = 0;

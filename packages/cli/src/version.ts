@@ -23,7 +23,12 @@ export function packageVersion(): string {
 
 function git(args: readonly string[]): string | null {
   try {
-    return execFileSync('git', args, { cwd: PACKAGE_DIR, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+    return execFileSync('git', args, {
+      cwd: PACKAGE_DIR,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+      timeout: 10_000,
+    }).trim();
   } catch {
     return null;
   }
@@ -43,7 +48,14 @@ export function codeVersion(): CodeVersion {
   const commit = git(['rev-parse', 'HEAD']);
   // docs/ (the results, the generated document) is left out: a run that writes records and plans
   // there as it goes must not make the runs after it look as if they ran uncommitted code.
-  const status = commit === null ? null : git(['status', '--porcelain', '--untracked-files=no', '--', ':(top)', ':(top,exclude)docs']);
-  cached = { version: packageVersion(), commit: commit !== null && /^[0-9a-f]{40}$/.test(commit) ? commit : null, dirty: status === null ? null : status !== '' };
+  const status =
+    commit === null
+      ? null
+      : git(['status', '--porcelain', '--untracked-files=no', '--', ':(top)', ':(top,exclude)docs']);
+  cached = {
+    version: packageVersion(),
+    commit: commit !== null && /^[0-9a-f]{40}$/.test(commit) ? commit : null,
+    dirty: status === null ? null : status !== '',
+  };
   return cached;
 }

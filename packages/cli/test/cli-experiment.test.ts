@@ -10,7 +10,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readExperiment, cells } from '../src/experiments/definition.js';
+import { cells, configOf, readExperiment } from '../src/experiments/definition.js';
+import { runOrder, worstSeconds } from '../src/experiments/plan.js';
 import { readRecord } from '../src/record.js';
 import { reproductionDocument } from '../src/reproduction/document.js';
 import { loadResults } from '../src/reproduction/results.js';
@@ -28,7 +29,14 @@ function tiny(name: string): Record<string, unknown> {
     name,
     grid: { ...e.grid, lengths: ['10'], seeds: [1, 2] },
     budgets: { 10: 60 },
-    config: { ...e.config, hidden: 8, learningRate: 1, validateEvery: 20, validationSequences: 50, confirmSequences: 200 },
+    config: {
+      ...e.config,
+      hidden: 8,
+      learningRate: 1,
+      validateEvery: 20,
+      validationSequences: 50,
+      confirmSequences: 200,
+    },
     test: { sequences: 100, seed: 3 },
     checkpointEvery: 20,
     logEvery: 5,
@@ -51,12 +59,18 @@ describe('tapegrad experiment', () => {
     git('init', '--quiet');
     git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '--allow-empty', '-m', 'start');
     const env = { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t' };
-    const first = runCli(['experiment', folder, '--trial-seconds', '0.05', '--scratch', join(dir, 'scratch'), '--commit'], { env, cwd: repo });
+    const first = runCli(
+      ['experiment', folder, '--trial-seconds', '0.05', '--scratch', join(dir, 'scratch'), '--commit'],
+      { env, cwd: repo },
+    );
     expect(first.stderr).toMatch(/0 of 2 cells have records/);
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/plan for figure7: 2 of 2 cells to run, \d+ workers/);
     expect(first.stdout).toMatch(/temporal-order\s+smart-tanh\s+sgd-cr\s+10\s+[\d.]+/);
-    expect(readdirSync(join(folder, 'records')).sort()).toEqual(['temporal-order_smart-tanh_sgd-cr_L10_s1.json', 'temporal-order_smart-tanh_sgd-cr_L10_s2.json']);
+    expect(readdirSync(join(folder, 'records')).sort()).toEqual([
+      'temporal-order_smart-tanh_sgd-cr_L10_s1.json',
+      'temporal-order_smart-tanh_sgd-cr_L10_s2.json',
+    ]);
     const r = readRecord(join(folder, 'records', 'temporal-order_smart-tanh_sgd-cr_L10_s1.json'));
     expect(r.version).toBe(2);
     expect(r.config).toMatchObject({ validation: 'fresh', confirmSequences: 200, minLength: 10, maxUpdates: 60 });
@@ -93,7 +107,10 @@ describe('tapegrad experiment', () => {
       expectFailure(await runMain(['experiment', folder, '--plan-only']), 1, message);
     }
     writeExperiment(folder, tiny('bad'));
-    expect(cells(readExperiment(folder)).map((c) => c.id)).toEqual(['temporal-order_smart-tanh_sgd-cr_L10_s1', 'temporal-order_smart-tanh_sgd-cr_L10_s2']);
+    expect(cells(readExperiment(folder)).map((c) => c.id)).toEqual([
+      'temporal-order_smart-tanh_sgd-cr_L10_s1',
+      'temporal-order_smart-tanh_sgd-cr_L10_s2',
+    ]);
   });
 });
 
@@ -112,7 +129,9 @@ describe('the reproduction document from records', () => {
     expect(section).toMatch(/\*\*Complete\*\*: all 2 runs recorded/);
     const doc = reproductionDocument(results);
     expect(doc).toContain('## 2. Figure 7: temporal order at L = 20, 50 and 100');
-    expect(doc).toContain('![success out of five seeds against length, one panel per initialisation](results/figure7/success.png)');
+    expect(doc).toContain(
+      '![success out of five seeds against length, one panel per initialisation](results/figure7/success.png)',
+    );
     const partial = join(dir, 'partial');
     cpSync(join(root, 'figure7'), join(partial, 'figure7'), { recursive: true });
     rmSync(join(partial, 'figure7', 'records', 'temporal-order_smart-tanh_sgd-cr_L10_s2.json'));
@@ -130,5 +149,23 @@ describe('the recorded Figure 7 outside the document', () => {
     expect(text).toMatch(/\*\*Complete\*\*: all 2 runs recorded/);
     expect(text).toContain(`](${join(root, 'docs', 'results')}/figure7/experiment.json)`);
     expect(recordedFigure7(join(dir, 'nowhere'))).toMatch(/^No recorded Figure 7 here/);
+  });
+});
+
+describe('the order an experiment runs its cells in', () => {
+  it('is seed by seed, the longest first within a seed, so a grid stopped part way has seeds of every cell', () => {
+    const folder = new URL('../../../docs/results/figure7/', import.meta.url);
+    const e = readExperiment(folder.pathname);
+    const plan = JSON.parse(readFileSync(new URL('plan.json', folder), 'utf8'));
+    const todo = cells(e).map((c) => ({ id: c.id, config: configOf(e, c) }) as Parameters<typeof worstSeconds>[1]);
+    const ordered = runOrder(plan, todo);
+    expect(ordered).toHaveLength(135);
+    const seeds = ordered.map((r) => r.config.seed);
+    expect(seeds).toEqual([...seeds].sort((a, b) => (a ?? 0) - (b ?? 0)));
+    // the first 27 runs are seed 1 of all 27 cells
+    expect(new Set(ordered.slice(0, 27).map((r) => r.id.replace(/_s\d+$/, ''))).size).toBe(27);
+    for (let i = 1; i < ordered.length; i++)
+      if (seeds[i] === seeds[i - 1])
+        expect(worstSeconds(plan, ordered[i])).toBeLessThanOrEqual(worstSeconds(plan, ordered[i - 1]));
   });
 });

@@ -29,7 +29,8 @@ export function expectImage(path: string): void {
 /** A small XML well-formedness check: every start tag is closed by a matching end tag, in order. */
 function wellFormed(xml: string): boolean {
   const stack: string[] = [];
-  const tag = /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>/g;
+  const tag =
+    /<(\/?)([A-Za-z][\w:.-]*)((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>|<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>/g;
   let m: RegExpExecArray | null;
   let consumed = 0;
   while ((m = tag.exec(xml)) !== null) {
@@ -44,7 +45,10 @@ function wellFormed(xml: string): boolean {
 }
 
 /** Runs `node dist/main.js ...args` and returns its status and output. */
-export function runCli(args: readonly string[], options: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {}): SpawnSyncReturns<string> {
+export function runCli(
+  args: readonly string[],
+  options: { timeoutMs?: number; env?: Record<string, string>; cwd?: string } = {},
+): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [MAIN, ...args], {
     cwd: options.cwd ?? ROOT,
     encoding: 'utf8',
@@ -54,8 +58,14 @@ export function runCli(args: readonly string[], options: { timeoutMs?: number; e
 }
 
 /** Starts `node dist/main.js ...args` without waiting; stderr is collected into `stderr()`. */
-export function startCli(args: readonly string[], options: { cwd?: string } = {}): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd: options.cwd ?? ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+export function startCli(
+  args: readonly string[],
+  options: { cwd?: string } = {},
+): { child: ChildProcess; stderr: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
   const exit = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
@@ -79,7 +89,8 @@ export async function runMain(args: readonly string[]): Promise<{ status: number
   const { main } = await import('../src/program.js');
   const out: string[] = [];
   const err: string[] = [];
-  const capture = (into: string[]) => (chunk: string | Uint8Array) => into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()) > 0;
+  const capture = (into: string[]) => (chunk: string | Uint8Array) =>
+    into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString()) > 0;
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(capture(out) as typeof process.stdout.write);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(capture(err) as typeof process.stderr.write);
   try {

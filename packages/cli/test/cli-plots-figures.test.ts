@@ -30,7 +30,15 @@ function gridRows(lengths: readonly string[], seeds: number, points: number): No
           // The run names of a real sweep are long: they once filled the legend and were cut.
           const run = `temporal-order/${init}/${method}/L${length}/seed${s + 1}`;
           const value = (u: number) => (1 + i + m + s) * Math.exp(-u / 20);
-          return Array.from({ length: points }, (_, u) => ({ run, method, init, length, update: 100 * (u + 1), value: value(u), threshold: 1 }));
+          return Array.from({ length: points }, (_, u) => ({
+            run,
+            method,
+            init,
+            length,
+            update: 100 * (u + 1),
+            value: value(u),
+            threshold: 1,
+          }));
         }).flat(),
       ),
     ),
@@ -71,9 +79,27 @@ describe('curve figures', () => {
 
   it("label the upper panel as the training loss, which is what a run's validation records carry", async () => {
     const folder = mkdtempSync(join(tmpdir(), 'tapegrad-loss-'));
-    const config = { minLength: 10, hidden: 4, batchSize: 4, method: 'sgd-c' as const, maxUpdates: 10, validateEvery: 5, seed: 3 };
+    const config = {
+      minLength: 10,
+      hidden: 4,
+      batchSize: 4,
+      method: 'sgd-c' as const,
+      maxUpdates: 10,
+      validateEvery: 5,
+      seed: 3,
+    };
     const record = join(folder, 'record.json');
-    const run = { id: 'loss', folder, record, mode: 'new' as const, checkpointEvery: 10, logEvery: 1, testSequences: 0, testSeed: 1, code: codeVersion() };
+    const run = {
+      id: 'loss',
+      folder,
+      record,
+      mode: 'new' as const,
+      checkpointEvery: 10,
+      logEvery: 1,
+      testSequences: 0,
+      testSeed: 1,
+      code: codeVersion(),
+    };
     await executeRun({ ...run, config });
     // The same run step by step: the minibatch losses E that training saw.
     const trainer = new Trainer({ ...config, stopOnSuccess: false });
@@ -115,7 +141,13 @@ describe('curve figures', () => {
         profiles: null,
         evaluations: [],
         curves: {
-          validation: { columns: VALIDATION_COLUMNS, rows: [[50, 0.5, 1, null, null, null, null, null], [100, 0.4, 0.9, null, null, null, null, null]] },
+          validation: {
+            columns: VALIDATION_COLUMNS,
+            rows: [
+              [50, 0.5, 1, null, null, null, null, null],
+              [100, 0.4, 0.9, null, null, null, null, null],
+            ],
+          },
           updates: { columns: UPDATE_COLUMNS, rows: [0, 30, 60, 90].map((u) => [u + seed, 0.5, norm(u + seed), 0]) },
         },
       };
@@ -123,7 +155,8 @@ describe('curve figures', () => {
     for (const lr of [0.01, 0.1]) {
       for (const method of ['sgd', 'sgd-c'] as const) {
         // The same ids in both sweeps: a run is told apart by its record's file, not its id.
-        for (const seed of [1, 2, 3]) writeFileSync(join(dir, `lr${lr}_${method}_s${seed}.json`), recordText(record(lr, method, seed)));
+        for (const seed of [1, 2, 3])
+          writeFileSync(join(dir, `lr${lr}_${method}_s${seed}.json`), recordText(record(lr, method, seed)));
       }
     }
     const found = findRecords([dir]).records;

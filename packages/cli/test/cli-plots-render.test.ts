@@ -85,7 +85,9 @@ function referenceBand(series: readonly (readonly SeriesPoint[])[], carryForward
     const values = finite.flatMap((s) => {
       const ended = s.every((p) => p.update < update);
       const seen = s.filter((p) => p.update <= update);
-      return seen.length === 0 || (ended && !carryForward) ? [] : [seen.reduce((a, b) => (b.update > a.update ? b : a)).value];
+      return seen.length === 0 || (ended && !carryForward)
+        ? []
+        : [seen.reduce((a, b) => (b.update > a.update ? b : a)).value];
     });
     const sorted = [...values].sort((a, b) => a - b);
     const half = sorted.length / 2;
@@ -96,7 +98,10 @@ function referenceBand(series: readonly (readonly SeriesPoint[])[], carryForward
 
 describe('median and range over seeds', () => {
   const value = fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(NaN), fc.constant(Infinity));
-  const run = fc.uniqueArray(fc.record({ update: fc.integer({ min: 0, max: 60 }), value }), { selector: (p) => p.update, maxLength: 12 });
+  const run = fc.uniqueArray(fc.record({ update: fc.integer({ min: 0, max: 60 }), value }), {
+    selector: (p) => p.update,
+    maxLength: 12,
+  });
 
   it('equals the plain definition on generated runs, with and without carrying values forward', () => {
     fc.assert(
@@ -107,9 +112,15 @@ describe('median and range over seeds', () => {
     );
   });
 
-  const a = [{ update: 10, value: 1 }, { update: 20, value: 3 }];
+  const a = [
+    { update: 10, value: 1 },
+    { update: 20, value: 3 },
+  ];
   const b = [{ update: 10, value: 5 }];
-  const c = [{ update: 20, value: 7 }, { update: 30, value: NaN }];
+  const c = [
+    { update: 20, value: 7 },
+    { update: 30, value: NaN },
+  ];
 
   it('keeps a stopped run at its last value, or drops it, as asked', () => {
     expect(band([a, b, c], { carryForward: true, maxPoints: 100 })).toEqual([
@@ -126,17 +137,27 @@ describe('median and range over seeds', () => {
 
   it('meets runs sampled at different updates, each with its latest value until its own end', () => {
     // Records sample each run's log evenly, so two seeds rarely share an update.
-    const even = [{ update: 0, value: 1 }, { update: 10, value: 2 }, { update: 20, value: 3 }];
-    const odd = [{ update: 5, value: 10 }, { update: 15, value: 20 }, { update: 25, value: 30 }];
-    expect(band([even, odd], { carryForward: false, maxPoints: 100 }).map((p) => [p.update, p.runs, p.median])).toEqual([
-      [0, 1, 1],
-      [5, 2, 5.5],
-      [10, 2, 6],
-      [15, 2, 11],
-      [20, 2, 11.5],
-      // even ended at 20: only odd is still training.
-      [25, 1, 30],
-    ]);
+    const even = [
+      { update: 0, value: 1 },
+      { update: 10, value: 2 },
+      { update: 20, value: 3 },
+    ];
+    const odd = [
+      { update: 5, value: 10 },
+      { update: 15, value: 20 },
+      { update: 25, value: 30 },
+    ];
+    expect(band([even, odd], { carryForward: false, maxPoints: 100 }).map((p) => [p.update, p.runs, p.median])).toEqual(
+      [
+        [0, 1, 1],
+        [5, 2, 5.5],
+        [10, 2, 6],
+        [15, 2, 11],
+        [20, 2, 11.5],
+        // even ended at 20: only odd is still training.
+        [25, 1, 30],
+      ],
+    );
   });
 
   it('thins a long log to equal bins, each at its last update with the median of its values', () => {

@@ -31,7 +31,21 @@ async function runMainIn(cwd: string, args: readonly string[]): Promise<{ status
 const RUNS = runs(40);
 const base = mkdtempSync(join(tmpdir(), 'tapegrad-property-'));
 const RUN = join(base, 'inputs', 'run');
-const SIZES = ['--length', '10', '--hidden', '3', '--batch', '2', '--validate-every', '2', '--validation-sequences', '4', '--test-sequences', '4', '--quiet'];
+const SIZES = [
+  '--length',
+  '10',
+  '--hidden',
+  '3',
+  '--batch',
+  '2',
+  '--validate-every',
+  '2',
+  '--validation-sequences',
+  '4',
+  '--test-sequences',
+  '4',
+  '--quiet',
+];
 
 beforeAll(async () => {
   execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: ROOT, stdio: 'inherit' });
@@ -55,10 +69,42 @@ function snapshot(folder: string): Map<string, string> {
 
 /** The pieces a command line is made of; `@` stands for the sandbox folder of the run. */
 const numbers = ['0', '1', '2', '3', '1e1', '1.5', '-1', '1e99', '0x10', '+5', 'abc', '', '10..12', '4294967296'];
-const names = ['sgd', 'sgd-c', 'sgd-cr', 'temporal-order', 'addition', 'memorization', 'smart-tanh', 'sigmoid', 'all', 'bogus'];
+const names = [
+  'sgd',
+  'sgd-c',
+  'sgd-cr',
+  'temporal-order',
+  'addition',
+  'memorization',
+  'smart-tanh',
+  'sigmoid',
+  'all',
+  'bogus',
+];
 const paths = ['@/out', '@/out2', '@/file', '@/file/sub', '/proc/tapegrad-nope', `${RUN}`, `${RUN}/record.json`];
 const flags: Record<string, string[]> = {
-  train: ['--task', '--init', '--method', '--length', '--hidden', '--lr', '--clip', '--alpha', '--batch', '--updates', '--seed', '--keep-going', '--out', '--record', '--resume', '--resume-or-start', '--overwrite', '--json', '--omega-form', '--log-every'],
+  train: [
+    '--task',
+    '--init',
+    '--method',
+    '--length',
+    '--hidden',
+    '--lr',
+    '--clip',
+    '--alpha',
+    '--batch',
+    '--updates',
+    '--seed',
+    '--keep-going',
+    '--out',
+    '--record',
+    '--resume',
+    '--resume-or-start',
+    '--overwrite',
+    '--json',
+    '--omega-form',
+    '--log-every',
+  ],
   eval: ['--lengths', '--sequences', '--seed', '--json'],
   collect: ['--out', '--json'],
   surface: ['--points', '--steps', '--lr', '--clip', '--start', '--w-range', '--out', '--json'],
@@ -72,12 +118,32 @@ const tiny: Record<string, string[]> = {
   collect: [RUN, '--out', '@/out', '--no-plots'],
   surface: ['--points', '3', '--steps', '2', '--out', '@/out'],
   diagnose: ['--init', 'sigmoid', '--length', '10', '--hidden', '3', '--batch', '2', '--out', '@/out'],
-  sweep: ['--inits', 'sigmoid', '--methods', 'sgd', '--lengths', '10', '--seeds', '1', '--updates', '3', ...SIZES.slice(2), '--no-plots', '--out', '@/out'],
+  sweep: [
+    '--inits',
+    'sigmoid',
+    '--methods',
+    'sgd',
+    '--lengths',
+    '10',
+    '--seeds',
+    '1',
+    '--updates',
+    '3',
+    ...SIZES.slice(2),
+    '--no-plots',
+    '--out',
+    '@/out',
+  ],
 };
 
 const token = (command: string) =>
   fc.oneof(
-    { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...flags[command]), fc.constantFrom(...numbers, ...names, ...paths)).map(([f, v]) => [f, v]) },
+    {
+      weight: 6,
+      arbitrary: fc
+        .tuple(fc.constantFrom(...flags[command]), fc.constantFrom(...numbers, ...names, ...paths))
+        .map(([f, v]) => [f, v]),
+    },
     { weight: 1, arbitrary: fc.constantFrom(['--'], ['-h'], ['--zz'], ['stray'], ['--out=@/out3'], ['--lr='], ['-x']) },
   );
 const commandLine = fc
@@ -96,7 +162,9 @@ function allowed(cwd: string, args: readonly string[]): string[] {
     });
     return v;
   };
-  return [value('--out'), value('--record')].filter((v): v is string => v !== undefined && v !== '').map((v) => resolve(cwd, v));
+  return [value('--out'), value('--record')]
+    .filter((v): v is string => v !== undefined && v !== '')
+    .map((v) => resolve(cwd, v));
 }
 
 describe('any command line', () => {
@@ -109,13 +177,18 @@ describe('any command line', () => {
         writeFileSync(join(sandbox, 'file'), 'not a folder');
         const args = template.map((a) => a.replaceAll('@', sandbox));
         const before = snapshot(base);
-        const r = args[0] === 'sweep' && !args.includes('--emit-jobs') ? runCli(args, { timeoutMs: 120_000, cwd: sandbox }) : await runMainIn(sandbox, args);
+        const r =
+          args[0] === 'sweep' && !args.includes('--emit-jobs')
+            ? runCli(args, { timeoutMs: 120_000, cwd: sandbox })
+            : await runMainIn(sandbox, args);
         expect([0, 1, 2], `exit code of ${args.join(' ')}: ${r.stderr}`).toContain(r.status);
         expect(r.stderr).not.toMatch(STACK_LINE);
         expect(r.stderr).not.toMatch(/internal error/);
         const roots = allowed(sandbox, args);
         const written = [...snapshot(base)].filter(([path, stamp]) => before.get(path) !== stamp).map(([path]) => path);
-        const outside = written.filter((path) => !roots.some((root) => path === root || !relative(root, path).startsWith('..')));
+        const outside = written.filter(
+          (path) => !roots.some((root) => path === root || !relative(root, path).startsWith('..')),
+        );
         expect(outside, `${args.join(' ')} wrote outside ${roots.join(', ')}`).toEqual([]);
       }),
       { numRuns: RUNS, endOnFailure: true },

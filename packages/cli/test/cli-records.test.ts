@@ -10,7 +10,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveTrainConfig } from '@tapegrad/rnn';
 import { lockFolder } from '../src/lock.js';
-import { RecordError, UPDATE_COLUMNS, VALIDATION_COLUMNS, looksLikeRecord, readRecord, recordText, sampleRows, type RunRecord } from '../src/record.js';
+import {
+  RecordError,
+  UPDATE_COLUMNS,
+  VALIDATION_COLUMNS,
+  looksLikeRecord,
+  readRecord,
+  recordText,
+  sampleRows,
+  type RunRecord,
+} from '../src/record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-records-'));
 
@@ -18,7 +27,14 @@ const record: RunRecord = {
   format: 'tapegrad-run-record',
   version: 2,
   id: 'smart-tanh_sgd-c_L10_s3',
-  config: resolveTrainConfig({ minLength: 10, method: 'sgd-c', seed: 3, maxUpdates: 200, validation: 'fresh', confirmSequences: 1000 }),
+  config: resolveTrainConfig({
+    minLength: 10,
+    method: 'sgd-c',
+    seed: 3,
+    maxUpdates: 200,
+    validation: 'fresh',
+    confirmSequences: 1000,
+  }),
   code: { version: '0.1.0', commit: 'a'.repeat(40), dirty: false },
   status: 'success',
   updates: 150,
@@ -33,10 +49,22 @@ const record: RunRecord = {
   seconds: 3.5,
   machine: { cpu: 'AMD EPYC', cores: 2, node: 'v20.20.2', load: { min: 1.5, mean: 2.25, max: 3, samples: 3 } },
   curves: {
-    validation: { columns: VALIDATION_COLUMNS, rows: [[50, 0.5, 1.2, 0.9, 0.1, 0.95, null, null], [150, 0, 0.01, 0.2, 0, 1.01, null, null]] },
+    validation: {
+      columns: VALIDATION_COLUMNS,
+      rows: [
+        [50, 0.5, 1.2, 0.9, 0.1, 0.95, null, null],
+        [150, 0, 0.01, 0.2, 0, 1.01, null, null],
+      ],
+    },
     updates: { columns: UPDATE_COLUMNS, rows: [[100, 0.4, 2.5, 1]] },
   },
-  profiles: { length: 10, sequences: 20, seed: 5, ks: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], rows: [{ update: 0, ratios: [1e-3, 2e-3, 4e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1] }] },
+  profiles: {
+    length: 10,
+    sequences: 20,
+    seed: 5,
+    ks: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    rows: [{ update: 0, ratios: [1e-3, 2e-3, 4e-3, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1] }],
+  },
   evaluations: [{ sequences: 500, seed: 9, minLength: 40, maxLength: 40, wrong: 400, errorRate: 0.8, success: false }],
 };
 
@@ -55,10 +83,22 @@ describe('run records', () => {
     const cases: [(r: Record<string, unknown>) => void, RegExp][] = [
       [(r) => (r.format = 'other'), /not a run record: format is "other"/],
       [(r) => (r.version = 3), /record version 3; this program reads versions 1 and 2/],
-      [(r) => ((r.confirmations as { wrong: number }[])[1].wrong = 10), /field 'confirmations\[1\].success': must be false for 10 wrong of 1000/],
-      [(r) => ((r.machine as { load: { min: number } }).load.min = 4), /field 'machine.load': must hold 0 ≤ min ≤ mean ≤ max/],
-      [(r) => ((r.profiles as { rows: { ratios: number[] }[] }).rows[0].ratios = [1]), /field 'profiles.rows\[0\].ratios': must be 10 finite numbers/],
-      [(r) => ((r.evaluations as { wrong: number }[])[0].wrong = 4), /field 'evaluations\[0\].errorRate': must be wrong \/ sequences = 0.008/],
+      [
+        (r) => ((r.confirmations as { wrong: number }[])[1].wrong = 10),
+        /field 'confirmations\[1\].success': must be false for 10 wrong of 1000/,
+      ],
+      [
+        (r) => ((r.machine as { load: { min: number } }).load.min = 4),
+        /field 'machine.load': must hold 0 ≤ min ≤ mean ≤ max/,
+      ],
+      [
+        (r) => ((r.profiles as { rows: { ratios: number[] }[] }).rows[0].ratios = [1]),
+        /field 'profiles.rows\[0\].ratios': must be 10 finite numbers/,
+      ],
+      [
+        (r) => ((r.evaluations as { wrong: number }[])[0].wrong = 4),
+        /field 'evaluations\[0\].errorRate': must be wrong \/ sequences = 0.008/,
+      ],
       [(r) => (r.updates = 201), /field 'updates': must be an integer in \[0, 200\], got 201/],
       [(r) => (r.solvedAt = 0), /field 'solvedAt': must be an integer in \[1, 150\], got 0/],
       [(r) => (r.status = 'diverged'), /'status' and 'divergence' disagree/],
@@ -67,7 +107,10 @@ describe('run records', () => {
       [(r) => ((r.code as { commit: string }).commit = 'xyz'), /field 'code.commit'/],
       [(r) => delete (r.config as Record<string, unknown>).alpha, /field 'config': incomplete, missing alpha/],
       [(r) => ((r.config as { seed: number }).seed = 2 ** 32), /field 'config': .*config.seed/],
-      [(r) => ((r.curves as RunRecord['curves']).validation.rows[1] = [1, 2]), /field 'curves.validation.rows\[1\]': must be 8 finite numbers or nulls/],
+      [
+        (r) => ((r.curves as RunRecord['curves']).validation.rows[1] = [1, 2]),
+        /field 'curves.validation.rows\[1\]': must be 8 finite numbers or nulls/,
+      ],
     ];
     for (const [edit, message] of cases) {
       const r = JSON.parse(JSON.stringify(record));
@@ -113,11 +156,16 @@ describe('run-folder locks', () => {
   it('take over the lock of a process that is gone, or a lock never written; refuse one from another host', () => {
     const folder = mkdtempSync(join(dir, 'lock-'));
     // Process ids wrap below 2^22 on Linux, so this one cannot be running.
-    writeFileSync(join(folder, 'lock'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 1, token: 'gone', since: 'then' }));
+    writeFileSync(
+      join(folder, 'lock'),
+      JSON.stringify({ host: hostname(), pid: 2 ** 22 + 1, token: 'gone', since: 'then' }),
+    );
     lockFolder(folder).release();
     writeFileSync(join(folder, 'lock'), '');
     lockFolder(folder).release();
     writeFileSync(join(folder, 'lock'), JSON.stringify({ host: 'elsewhere', pid: 1, token: 't', since: 'noon' }));
-    expect(() => lockFolder(folder)).toThrow(/is in use by process 1 on host elsewhere since noon; if that process is gone, delete/);
+    expect(() => lockFolder(folder)).toThrow(
+      /is in use by process 1 on host elsewhere since noon; if that process is gone, delete/,
+    );
   });
 });

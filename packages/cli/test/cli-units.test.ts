@@ -18,7 +18,12 @@ import { Progress, formatDuration } from '../src/progress.js';
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-units-'));
 
 describe('parseFlags', () => {
-  const table = { lr: flag(numberAbove(0), 0.01, 'learning rate'), length: flag(lengthSpec, { minLength: 50, maxLength: 50 }, 'length'), seeds: flag(listOf(integer(0)), [1], 'seeds'), resume: boolFlag('resume') };
+  const table = {
+    lr: flag(numberAbove(0), 0.01, 'learning rate'),
+    length: flag(lengthSpec, { minLength: 50, maxLength: 50 }, 'length'),
+    seeds: flag(listOf(integer(0)), [1], 'seeds'),
+    resume: boolFlag('resume'),
+  };
 
   it('reads both --name value and --name=value, kebab-case names and lists, with defaults for the rest', () => {
     const p = parseFlags('train', table, ['--lr=0.5', '--length', '50..200', '--seeds', '3,4', '--resume']);
@@ -28,7 +33,9 @@ describe('parseFlags', () => {
 
   it('throws a UsageError naming the flag for bad values', () => {
     expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow(UsageError);
-    expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow("tapegrad train: flag '--lr': must be > 0, got '-1'");
+    expect(() => parseFlags('train', table, ['--lr', '-1'])).toThrow(
+      "tapegrad train: flag '--lr': must be > 0, got '-1'",
+    );
     expect(() => parseFlags('train', table, ['--length', '200..50'])).toThrow('MAX must be ≥ MIN');
     expect(() => parseFlags('train', table, ['--seeds', '1,,2'])).toThrow('comma-separated');
     expect(() => parseFlags('train', table, ['--resume=yes'])).toThrow('takes no value');
@@ -44,7 +51,11 @@ describe('parseFlags', () => {
   });
 
   it('writes one default per flag in the help, none where the help line gives it or there is none', () => {
-    const help = helpText('collect', 'DIR', 'd', { out: flag(text, '', 'report folder (default: FIRST_DIR/report)'), lr: table.lr, json: boolFlag('json') });
+    const help = helpText('collect', 'DIR', 'd', {
+      out: flag(text, '', 'report folder (default: FIRST_DIR/report)'),
+      lr: table.lr,
+      json: boolFlag('json'),
+    });
     expect(help).toContain('report folder (default: FIRST_DIR/report)\n');
     expect(help).not.toContain('(default: )');
     expect(help).toContain('learning rate (default: 0.01)');
@@ -53,8 +64,18 @@ describe('parseFlags', () => {
 
 describe('numbers', () => {
   it('one grammar for every flag: decimals with optional fraction and exponent, nothing else', () => {
-    for (const [raw, v] of [['5', 5], ['0.01', 0.01], ['.5', 0.5], ['1e-3', 0.001], ['1E2', 100], ['-2.5', -2.5], ['7.', 7]] as const) expect(parseDecimal(raw)).toBe(v);
-    for (const raw of ['0x10', '+5', '', ' 5', '5 ', 'Infinity', 'NaN', '1e999', '1_000', '0b1', '5e', '--1', '1,5']) expect(() => parseDecimal(raw)).toThrow(/expected a decimal number/);
+    for (const [raw, v] of [
+      ['5', 5],
+      ['0.01', 0.01],
+      ['.5', 0.5],
+      ['1e-3', 0.001],
+      ['1E2', 100],
+      ['-2.5', -2.5],
+      ['7.', 7],
+    ] as const)
+      expect(parseDecimal(raw)).toBe(v);
+    for (const raw of ['0x10', '+5', '', ' 5', '5 ', 'Infinity', 'NaN', '1e999', '1_000', '0b1', '5e', '--1', '1,5'])
+      expect(() => parseDecimal(raw)).toThrow(/expected a decimal number/);
     expect(parseInteger('1e1', 1, 100)).toBe(10);
     expect(() => parseInteger('1.5', 0, 9)).toThrow("must be an integer in [0, 9], got '1.5'");
     expect(() => parseInteger('1e99', 0, Number.MAX_SAFE_INTEGER)).toThrow(/got '1e99'/);
@@ -111,7 +132,10 @@ describe('Progress', () => {
 
   it('redraws one line in place on a terminal', () => {
     const out: string[] = [];
-    const bar = new Progress({ write: (s) => out.push(s) > 0, isTTY: true, columns: 80 }, 'job', 4, { now: () => 0, term: 'xterm' });
+    const bar = new Progress({ write: (s) => out.push(s) > 0, isTTY: true, columns: 80 }, 'job', 4, {
+      now: () => 0,
+      term: 'xterm',
+    });
     bar.update(4, 'done');
     expect(out[0].startsWith('\r\x1b[2K[')).toBe(true);
     expect(formatDuration(65_000)).toBe('1m05s');
@@ -121,7 +145,14 @@ describe('Progress', () => {
 describe('checkpoint files', () => {
   it('round-trip tensors, typed arrays, −0, NaN and ±Infinity bit for bit', () => {
     const path = join(dir, 'a.json');
-    const body = { w: tensor([[0.1, -0], [1e-300, 2 / 3]]), f: new Float64Array([NaN, Infinity, -Infinity, -0]), n: -0 };
+    const body = {
+      w: tensor([
+        [0.1, -0],
+        [1e-300, 2 / 3],
+      ]),
+      f: new Float64Array([NaN, Infinity, -Infinity, -0]),
+      n: -0,
+    };
     writeCheckpoint(path, body);
     const back = readCheckpoint(path) as typeof body;
     expect(back.w.shape).toEqual([2, 2]);
@@ -148,7 +179,9 @@ describe('checkpoint files', () => {
       expect(() => readCheckpoint(path)).toThrow(message);
     }
     expect(() => readCheckpoint(join(dir, 'missing.json'))).toThrow(/cannot be read \(ENOENT\)/);
-    expect(() => assertSameRun('c', { lr: 1, updates: 5 }, { lr: 2, updates: 9 }, ['updates'])).toThrow('lr: checkpoint has 1, requested 2');
+    expect(() => assertSameRun('c', { lr: 1, updates: 5 }, { lr: 2, updates: 9 }, ['updates'])).toThrow(
+      'lr: checkpoint has 1, requested 2',
+    );
   });
 });
 

@@ -15,14 +15,30 @@ import { scaledNetwork } from '../src/geometry.js';
 import { MAIN, ROOT, expectImage, runCli, runMain } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tapegrad-cli-'));
-const TINY = ['--length', '10', '--hidden', '5', '--batch', '4', '--validate-every', '10', '--validation-sequences', '20', '--test-sequences', '40', '--keep-going', '--quiet'];
+const TINY = [
+  '--length',
+  '10',
+  '--hidden',
+  '5',
+  '--batch',
+  '4',
+  '--validate-every',
+  '10',
+  '--validation-sequences',
+  '20',
+  '--test-sequences',
+  '40',
+  '--keep-going',
+  '--quiet',
+];
 
 beforeAll(() => {
   execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: ROOT, stdio: 'inherit' });
 }, 120_000);
 
 function params(folder: string): unknown {
-  return (readCheckpoint(join(folder, 'checkpoint.json')) as { state: { params: unknown; updates: number } }).state.params;
+  return (readCheckpoint(join(folder, 'checkpoint.json')) as { state: { params: unknown; updates: number } }).state
+    .params;
 }
 
 function imagesOf(folder: string): string[] {
@@ -58,7 +74,18 @@ describe('usage errors exit with code 2 and list the valid values', () => {
 
   it('prints help for the program and every subcommand', async () => {
     expect((await runMain(['--help'])).stdout).toMatch(/Commands:[\s\S]*diagnose/);
-    for (const c of ['story', 'train', 'eval', 'sweep', 'experiment', 'collect', 'surface', 'diagnose', 'analysis', 'reproduction']) {
+    for (const c of [
+      'story',
+      'train',
+      'eval',
+      'sweep',
+      'experiment',
+      'collect',
+      'surface',
+      'diagnose',
+      'analysis',
+      'reproduction',
+    ]) {
       const r = await runMain([c, '--help']);
       expect(r.status).toBe(0);
       expect(r.stdout).toContain(`Usage: tapegrad ${c}`);
@@ -72,24 +99,64 @@ describe('train, eval and resume', () => {
     const r = runCli(['train', ...TINY, '--method', 'sgd-cr', '--updates', '30', '--out', out, '--json']);
     expect(r.status).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toMatchObject({ format: 'tapegrad-run-record', status: 'budget', updates: 30, config: { method: 'sgd-cr', minLength: 10 } });
+    expect(summary).toMatchObject({
+      format: 'tapegrad-run-record',
+      status: 'budget',
+      updates: 30,
+      config: { method: 'sgd-cr', minLength: 10 },
+    });
     expect(JSON.parse(readFileSync(join(out, 'record.json'), 'utf8'))).toEqual(summary);
     expect(summary.test.sequences).toBe(40);
-    const log = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(out, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(log[0].type).toBe('config');
     expect(log.filter((l) => l.type === 'validation').map((l) => l.update)).toEqual([10, 20, 30]);
     const ev = await runMain(['eval', out, '--lengths', '10,40', '--sequences', '50', '--json']);
     expect(ev.status).toBe(0);
-    expect(JSON.parse(ev.stdout).results.map((x: { lengths: string; sequences: number }) => [x.lengths, x.sequences])).toEqual([['10', 50], ['40', 50]]);
+    expect(
+      JSON.parse(ev.stdout).results.map((x: { lengths: string; sequences: number }) => [x.lengths, x.sequences]),
+    ).toEqual([
+      ['10', 50],
+      ['40', 50],
+    ]);
   });
 
   it('stops a run whose loss becomes infinite and names the update', () => {
     const out = join(dir, 'diverged');
-    const r = runCli(['train', '--task', 'addition', '--lr', '100', '--method', 'sgd', '--init', 'basic-tanh', '--length', '10', '--hidden', '5', '--updates', '300', '--validate-every', '50', '--test-sequences', '10', '--quiet', '--out', out]);
+    const r = runCli([
+      'train',
+      '--task',
+      'addition',
+      '--lr',
+      '100',
+      '--method',
+      'sgd',
+      '--init',
+      'basic-tanh',
+      '--length',
+      '10',
+      '--hidden',
+      '5',
+      '--updates',
+      '300',
+      '--validate-every',
+      '50',
+      '--test-sequences',
+      '10',
+      '--quiet',
+      '--out',
+      out,
+    ]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^train: diverged at update \d+: the loss is (Infinity|NaN)/m);
-    const last = readFileSync(join(out, 'log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).find((l) => l.diverged === true);
+    const last = readFileSync(join(out, 'log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((l) => l.diverged === true);
     expect(String(last.loss)).toMatch(/Infinity|NaN/);
   });
 
@@ -119,7 +186,11 @@ describe('train, eval and resume', () => {
     expect(at).toBeLessThan(200);
     expect(runCli(['train', ...args, '--out', killed, '--resume']).status).toBe(0);
     expect(params(killed)).toEqual(params(whole));
-    const validations = (f: string) => readFileSync(join(f, 'log.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"validation"')).map((l) => JSON.parse(l).errorRate);
+    const validations = (f: string) =>
+      readFileSync(join(f, 'log.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"type":"validation"'))
+        .map((l) => JSON.parse(l).errorRate);
     expect(validations(killed)).toEqual(validations(whole));
   });
 
@@ -127,7 +198,9 @@ describe('train, eval and resume', () => {
     const args = [...TINY, '--method', 'sgd', '--checkpoint-every', '7'];
     expect((await runMain(['train', ...args, '--updates', '40', '--out', join(dir, 'one')])).status).toBe(0);
     expect((await runMain(['train', ...args, '--updates', '25', '--out', join(dir, 'two')])).status).toBe(0);
-    expect((await runMain(['train', ...args, '--updates', '40', '--out', join(dir, 'two'), '--resume'])).status).toBe(0);
+    expect((await runMain(['train', ...args, '--updates', '40', '--out', join(dir, 'two'), '--resume'])).status).toBe(
+      0,
+    );
     expect(params(join(dir, 'two'))).toEqual(params(join(dir, 'one')));
   });
 
@@ -135,7 +208,19 @@ describe('train, eval and resume', () => {
     const out = join(dir, 'plain');
     const file = join(out, 'checkpoint.json');
     const original = readFileSync(file);
-    const mismatch = await runMain(['train', ...TINY, '--method', 'sgd-cr', '--updates', '40', '--lr', '0.5', '--out', out, '--resume']);
+    const mismatch = await runMain([
+      'train',
+      ...TINY,
+      '--method',
+      'sgd-cr',
+      '--updates',
+      '40',
+      '--lr',
+      '0.5',
+      '--out',
+      out,
+      '--resume',
+    ]);
     expect(mismatch.status).toBe(1);
     expect(mismatch.stderr).toMatch(/different run \(learningRate: checkpoint has 0.01, requested 0.5\)/);
     const corrupt = Buffer.from(original);
@@ -156,23 +241,65 @@ describe('the other subcommands', () => {
   it('surface and diagnose write reports with parseable plots', async () => {
     const s = await runMain(['surface', '--points', '21', '--out', join(dir, 'surface'), '--json']);
     expect(s.status).toBe(0);
-    expect(JSON.parse(s.stdout).trajectories[0].largestStep).toBeGreaterThan(JSON.parse(s.stdout).trajectories[1].largestStep);
+    expect(JSON.parse(s.stdout).trajectories[0].largestStep).toBeGreaterThan(
+      JSON.parse(s.stdout).trajectories[1].largestStep,
+    );
     expect(imagesOf(join(dir, 'surface'))).toContain('surface.svg');
     const d = await runMain(['diagnose', '--length', '30', '--hidden', '10', '--out', join(dir, 'diagnose'), '--json']);
     expect(d.status).toBe(0);
-    expect(JSON.parse(d.stdout).networks.map((n: { label: string; verdict: string }) => n.label)).toEqual(['sigmoid', 'basic-tanh', 'smart-tanh']);
+    expect(JSON.parse(d.stdout).networks.map((n: { label: string; verdict: string }) => n.label)).toEqual([
+      'sigmoid',
+      'basic-tanh',
+      'smart-tanh',
+    ]);
     expect(JSON.parse(d.stdout).networks[0].verdict).toBe('vanish');
     expect(imagesOf(join(dir, 'diagnose'))).toContain('gradient-flow.png');
-    const c = await runMain(['diagnose', '--checkpoint', join(dir, 'plain'), '--length', '12', '--out', join(dir, 'diagnose-ckpt')]);
+    const c = await runMain([
+      'diagnose',
+      '--checkpoint',
+      join(dir, 'plain'),
+      '--length',
+      '12',
+      '--out',
+      join(dir, 'diagnose-ckpt'),
+    ]);
     expect(c.status).toBe(0);
     expect(c.stdout).toMatch(/checkpoint @ 30/);
   });
 
   it('sweeps in worker threads, resumes by skipping finished cells, emits jobs and collects', async () => {
-    const sweep = ['sweep', '--inits', 'smart-tanh', '--methods', 'sgd,sgd-cr', '--lengths', '10', '--seeds', '1,2', '--updates', '10', '--hidden', '5', '--batch', '4', '--validate-every', '5', '--validation-sequences', '20', '--test-sequences', '20', '--quiet', '--out', join(dir, 'sweep')];
+    const sweep = [
+      'sweep',
+      '--inits',
+      'smart-tanh',
+      '--methods',
+      'sgd,sgd-cr',
+      '--lengths',
+      '10',
+      '--seeds',
+      '1,2',
+      '--updates',
+      '10',
+      '--hidden',
+      '5',
+      '--batch',
+      '4',
+      '--validate-every',
+      '5',
+      '--validation-sequences',
+      '20',
+      '--test-sequences',
+      '20',
+      '--quiet',
+      '--out',
+      join(dir, 'sweep'),
+    ];
     const r = runCli([...sweep, '--json']);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).cells.map((c: { method: string; runs: number }) => [c.method, c.runs])).toEqual([['sgd', 2], ['sgd-cr', 2]]);
+    expect(JSON.parse(r.stdout).cells.map((c: { method: string; runs: number }) => [c.method, c.runs])).toEqual([
+      ['sgd', 2],
+      ['sgd-cr', 2],
+    ]);
     const log = join(dir, 'sweep', 'runs', 'smart-tanh_sgd_L10_s1', 'log.jsonl');
     const before = readFileSync(log, 'utf8');
     expect(runCli(sweep).status).toBe(0);
@@ -180,7 +307,9 @@ describe('the other subcommands', () => {
     expect(imagesOf(join(dir, 'sweep', 'report'))).toContain('success-rate.svg');
     const jobs = (await runMain([...sweep, '--emit-jobs'])).stdout.trim().split('\n');
     expect(jobs).toHaveLength(4);
-    expect(jobs[0]).toMatch(/^\S+node \S+\/packages\/cli\/bin\/tapegrad\.js train --task temporal-order --init smart-tanh --method sgd --length 10 .* --resume-or-start --quiet$/);
+    expect(jobs[0]).toMatch(
+      /^\S+node \S+\/packages\/cli\/bin\/tapegrad\.js train --task temporal-order --init smart-tanh --method sgd --length 10 .* --resume-or-start --quiet$/,
+    );
     const collected = await runMain(['collect', join(dir, 'sweep'), '--out', join(dir, 'collected'), '--json']);
     expect(collected.status).toBe(0);
     expect(JSON.parse(collected.stdout).cells).toHaveLength(2);
@@ -188,13 +317,39 @@ describe('the other subcommands', () => {
 
   it('runs the story at tiny size and writes the whole report', () => {
     const out = join(dir, 'story');
-    const r = runCli(['story', '--out', out, '--updates', '10', '--seeds', '1,2', '--hidden', '5', '--lengths', '10,12', '--flow-length', '20', '--test-sequences', '20', '--quiet']);
+    const r = runCli([
+      'story',
+      '--out',
+      out,
+      '--updates',
+      '10',
+      '--seeds',
+      '1,2',
+      '--hidden',
+      '5',
+      '--lengths',
+      '10,12',
+      '--flow-length',
+      '20',
+      '--test-sequences',
+      '20',
+      '--quiet',
+    ]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/\(1\/4\) gradient flow[\s\S]*\(3\/4\) gradient and curvature[\s\S]*\(4\/4\) training[\s\S]*report: /);
+    expect(r.stdout).toMatch(
+      /\(1\/4\) gradient flow[\s\S]*\(3\/4\) gradient and curvature[\s\S]*\(4\/4\) training[\s\S]*report: /,
+    );
     // Both lengths, every method, the count of seeds in the success column.
-    for (const length of ['10', '12']) for (const method of ['sgd', 'sgd-c', 'sgd-cr']) expect(r.stdout).toMatch(new RegExp(`smart-tanh +${method} +${length} +\\d/2 `));
+    for (const length of ['10', '12'])
+      for (const method of ['sgd', 'sgd-c', 'sgd-cr'])
+        expect(r.stdout).toMatch(new RegExp(`smart-tanh +${method} +${length} +\\d/2 `));
     const figures = ['geometry-derivatives', 'geometry-growth', 'geometry-network', 'geometry-wall'];
-    expect(imagesOf(out).sort()).toEqual([...figures, 'gradient-flow', 'gradient-norms', 'success-rate', 'surface', 'training-curves'].flatMap((n) => [`${n}.png`, `${n}.svg`]));
+    expect(imagesOf(out).sort()).toEqual(
+      [...figures, 'gradient-flow', 'gradient-norms', 'success-rate', 'surface', 'training-curves'].flatMap((n) => [
+        `${n}.png`,
+        `${n}.svg`,
+      ]),
+    );
     // The geometry's numbers beside the report are the computation's: α of eq. 14 recomputed here.
     const geometry = JSON.parse(readFileSync(join(out, 'geometry.json'), 'utf8'));
     expect(geometry.format).toBe('tapegrad-story-geometry');
@@ -205,6 +360,8 @@ describe('the other subcommands', () => {
     // The quick comparison says it is a demonstration, and the report shows the recorded Figure 7 beside it.
     expect(r.stdout).toMatch(/This comparison is a demonstration/);
     const report = readFileSync(join(out, 'report.md'), 'utf8');
-    expect(report).toMatch(/This comparison is a demonstration[\s\S]*### The recorded Figure 7[\s\S]*\*\*smart-tanh\*\*\n\n\| method \| L = 20 \| L = 50 \| L = 100 \|/);
+    expect(report).toMatch(
+      /This comparison is a demonstration[\s\S]*### The recorded Figure 7[\s\S]*\*\*smart-tanh\*\*\n\n\| method \| L = 20 \| L = 50 \| L = 100 \|/,
+    );
   });
 });

@@ -3,7 +3,16 @@
  * when it reaches the threshold), what to do when that norm is NaN, ±Infinity or absurdly large,
  * and element-wise clipping, the variant the paper compares against.
  */
-import { ValueError, tensor, treeEntries, treeLeaves, treeMap, treeZip, type Tensor, type TensorTree } from '@tapegrad/autodiff';
+import {
+  ValueError,
+  tensor,
+  treeEntries,
+  treeLeaves,
+  treeMap,
+  treeZip,
+  type Tensor,
+  type TensorTree,
+} from '@tapegrad/autodiff';
 import { NonFiniteGradientError, checkPositive } from './errors.js';
 
 /** What {@link clipGradNorm} does with a gradient whose global norm is not usable. */
@@ -92,11 +101,16 @@ export function globalNorm(tree: TensorTree): number {
  * // norm 5, clipped true, grads { W: [0.6], b: [0.8] }
  * clipGradNorm({ W: tensor([NaN]), W_rec: tensor([1]) }, 1, { nonFinite: 'skip' }).action; // 'skipped'
  */
-export function clipGradNorm<G extends TensorTree>(grads: G, threshold: number, options: ClipOptions = {}): ClipResult<G> {
+export function clipGradNorm<G extends TensorTree>(
+  grads: G,
+  threshold: number,
+  options: ClipOptions = {},
+): ClipResult<G> {
   const op = 'clipGradNorm';
   checkPositive(op, 'threshold', threshold);
   const compare = options.compare ?? '>=';
-  if (compare !== '>=' && compare !== '>') throw new ValueError(op, 'options.compare', `must be '>=' or '>', got ${String(compare)}`);
+  if (compare !== '>=' && compare !== '>')
+    throw new ValueError(op, 'options.compare', `must be '>=' or '>', got ${String(compare)}`);
   const policy = options.nonFinite ?? 'throw';
   if (policy !== 'throw' && policy !== 'skip' && policy !== 'fallback') {
     throw new ValueError(op, 'options.nonFinite', `must be 'throw', 'skip' or 'fallback', got ${String(policy)}`);
@@ -111,7 +125,14 @@ export function clipGradNorm<G extends TensorTree>(grads: G, threshold: number, 
   const norm = globalNorm(grads);
   if (!Number.isFinite(norm) || norm > maxNorm) {
     if (fallback !== null) return { grads: fallback(), norm, scale: 0, clipped: false, action: 'fallback' };
-    if (policy === 'skip') return { grads: treeMap(grads, (g) => tensor(new Float64Array(g.size), g.shape)), norm, scale: 0, clipped: false, action: 'skipped' };
+    if (policy === 'skip')
+      return {
+        grads: treeMap(grads, (g) => tensor(new Float64Array(g.size), g.shape)),
+        norm,
+        scale: 0,
+        clipped: false,
+        action: 'skipped',
+      };
     throw nonFiniteError(grads, norm, maxNorm);
   }
   const clipped = compare === '>=' ? norm >= threshold : norm > threshold;
@@ -135,12 +156,20 @@ function fallbackGrads<G extends TensorTree>(grads: G, options: ClipOptions): ()
     throw new ValueError(op, 'options.fallbackShrink', `must be a finite number, got ${String(shrink)}`);
   }
   if (options.params === undefined) {
-    throw new ValueError(op, 'options.params', "nonFinite: 'fallback' needs the parameters (it replaces W_rec's gradient by a multiple of W_rec)");
+    throw new ValueError(
+      op,
+      'options.params',
+      "nonFinite: 'fallback' needs the parameters (it replaces W_rec's gradient by a multiple of W_rec)",
+    );
   }
   const params = options.params;
   const paths = treeEntries(grads).map(([path]) => path);
   if (!paths.includes(key)) {
-    throw new ValueError(op, 'options.recurrentKey', `'${key}' is not a path of the gradients; they have [${paths.join(', ')}]`);
+    throw new ValueError(
+      op,
+      'options.recurrentKey',
+      `'${key}' is not a path of the gradients; they have [${paths.join(', ')}]`,
+    );
   }
   return () =>
     treeZip(op, grads, params, (g, p, path) => {
@@ -165,12 +194,20 @@ function nonFiniteError(grads: TensorTree, norm: number, maxNorm: number): NonFi
     }
     if (count > 0) {
       bad.push(path);
-      details.push(`'${path}' has ${count} of ${g.size} entries non-finite (first ${g.data[first]} at flat index ${first})`);
+      details.push(
+        `'${path}' has ${count} of ${g.size} entries non-finite (first ${g.data[first]} at flat index ${first})`,
+      );
     }
     const n = globalNorm(g);
     if (n > largest[1]) largest = [path, n];
   }
-  if (bad.length > 0) return new NonFiniteGradientError('clipGradNorm', norm, bad, `the global gradient norm is ${norm}: ${details.join('; ')}`);
+  if (bad.length > 0)
+    return new NonFiniteGradientError(
+      'clipGradNorm',
+      norm,
+      bad,
+      `the global gradient norm is ${norm}: ${details.join('; ')}`,
+    );
   return new NonFiniteGradientError(
     'clipGradNorm',
     norm,

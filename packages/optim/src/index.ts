@@ -10,7 +10,15 @@ export { clipGradNorm, clipGradValue, globalNorm } from './clip.js';
 export type { ClipAction, ClipOptions, ClipResult, ClipValueResult, NonFinitePolicy } from './clip.js';
 export { NonFiniteGradientError } from './errors.js';
 export { omega, omegaTensor, checkTrajectory, OMEGA_MIN_DELTA_SQUARED } from './omega.js';
-export type { OmegaExactOptions, OmegaForm, OmegaOptions, OmegaResult, OmegaTensorOptions, Trajectory, Transition } from './omega.js';
+export type {
+  OmegaExactOptions,
+  OmegaForm,
+  OmegaOptions,
+  OmegaResult,
+  OmegaTensorOptions,
+  Trajectory,
+  Transition,
+} from './omega.js';
 export { trajectorySignals, compareOmegaGradients } from './signals.js';
 export type { TrajectorySignalsOptions, OmegaGradientComparison } from './signals.js';
 export { combineGradients, paperStep } from './update.js';

@@ -94,16 +94,30 @@ export function omega<P extends TensorTree>(options: OmegaOptions<P> | OmegaExac
   const op = 'omega';
   const { transition, params, inputs } = options;
   const form = checkForm(op, options.form);
-  if (typeof transition !== 'function') throw new ValueError(op, 'transition', `must be a function (x, u, params) => Tensor, got ${typeof transition}`);
+  if (typeof transition !== 'function')
+    throw new ValueError(op, 'transition', `must be a function (x, u, params) => Tensor, got ${typeof transition}`);
   const select = selector(op, params, options.wrt);
   let pairs = 0;
   const measure = (p: P, trajectory: Trajectory): Tensor => {
-    const result = omegaTensor({ transition, params: p, inputs, form, batchSteps: options.batchSteps, states: trajectory.states, deltas: trajectory.deltas });
+    const result = omegaTensor({
+      transition,
+      params: p,
+      inputs,
+      form,
+      batchSteps: options.batchSteps,
+      states: trajectory.states,
+      deltas: trajectory.deltas,
+    });
     pairs = result.pairs;
     return result.value;
   };
   if (options.gradient === 'exact') {
-    if (typeof options.trajectory !== 'function') throw new ValueError(op, 'trajectory', `gradient 'exact' needs a function params => { states, deltas }, got ${typeof options.trajectory}`);
+    if (typeof options.trajectory !== 'function')
+      throw new ValueError(
+        op,
+        'trajectory',
+        `gradient 'exact' needs a function params => { states, deltas }, got ${typeof options.trajectory}`,
+      );
     const { trajectory } = options;
     const { value, grad: g } = valueAndGrad((p: P) => {
       const q = select(p);
@@ -112,7 +126,8 @@ export function omega<P extends TensorTree>(options: OmegaOptions<P> | OmegaExac
     return { value: value.item(), grad: g, pairs };
   }
   const gradient = options.gradient ?? 'immediate';
-  if (gradient !== 'immediate' && gradient !== 'none') throw new ValueError(op, 'gradient', `must be 'immediate', 'exact' or 'none', got ${String(gradient)}`);
+  if (gradient !== 'immediate' && gradient !== 'none')
+    throw new ValueError(op, 'gradient', `must be 'immediate', 'exact' or 'none', got ${String(gradient)}`);
   checkTrajectory(op, options.states, inputs, options.deltas);
   // Detached copies: the immediate gradient sees x_k and δ as constants, whatever tape made them.
   const fixed: Trajectory = { states: options.states.map(detach), deltas: options.deltas.map(detach) };
@@ -164,7 +179,14 @@ export function omegaTensor<P extends TensorTree>(options: OmegaTensorOptions<P>
 }
 
 /** Σ over the rows of x (one row per (step, example) pair) of the Ω terms, and the valid count. */
-function stepTerms<P extends TensorTree>(transition: Transition<P>, params: P, x: Tensor, u: Tensor, d: Tensor, form: OmegaForm): { total: Tensor; pairs: number } {
+function stepTerms<P extends TensorTree>(
+  transition: Transition<P>,
+  params: P,
+  x: Tensor,
+  u: Tensor,
+  d: Tensor,
+  form: OmegaForm,
+): { total: Tensor; pairs: number } {
   // v = δ_{k+1}·∂x_{k+1}/∂x_k is the gradient of ⟨F(x, u, θ), δ_{k+1}⟩ at x = x_k; nested in an
   // outer transform this backward pass is recorded, so v stays a function of θ (and of δ).
   const v = grad((y: Tensor) => sum(mul(transition(y, u, params), d)))(x);
@@ -184,12 +206,16 @@ function safeSqrt(s: Tensor): Tensor {
 
 /** A constant 0/1 tensor: the mask itself carries no gradient. */
 function maskWhere(x: Tensor, test: (v: number) => boolean): Tensor {
-  return tensor(Float64Array.from(x.data, (v) => (test(v) ? 1 : 0)), x.shape);
+  return tensor(
+    Float64Array.from(x.data, (v) => (test(v) ? 1 : 0)),
+    x.shape,
+  );
 }
 
 function checkForm(op: string, form: OmegaForm | undefined): OmegaForm {
   const f = form ?? 'paper';
-  if (f !== 'paper' && f !== 'summary') throw new ValueError(op, 'form', `must be 'paper' or 'summary', got ${String(f)}`);
+  if (f !== 'paper' && f !== 'summary')
+    throw new ValueError(op, 'form', `must be 'paper' or 'summary', got ${String(f)}`);
   return f;
 }
 
@@ -214,8 +240,17 @@ function selector<P extends TensorTree>(op: string, params: P, wrt: readonly str
  * checkTrajectory('myOmega', [zeros([2, 3]), zeros([2, 3])], [zeros([2, 1])], [zeros([2, 4])]);
  * // ShapeError: myOmega: argument 'deltas[0]': δ_1 must have the shape of states[1] [2, 3], got [2, 4]
  */
-export function checkTrajectory(op: string, states: readonly Tensor[], inputs: readonly Tensor[], deltas: readonly Tensor[]): void {
-  for (const [name, list] of [['states', states], ['inputs', inputs], ['deltas', deltas]] as const) {
+export function checkTrajectory(
+  op: string,
+  states: readonly Tensor[],
+  inputs: readonly Tensor[],
+  deltas: readonly Tensor[],
+): void {
+  for (const [name, list] of [
+    ['states', states],
+    ['inputs', inputs],
+    ['deltas', deltas],
+  ] as const) {
     if (!Array.isArray(list)) throw new ValueError(op, name, `must be an array of tensors, got ${typeof list}`);
   }
   const T = inputs.length;
@@ -230,13 +265,21 @@ export function checkTrajectory(op: string, states: readonly Tensor[], inputs: r
   const batch = states[0]?.shape[0];
   states.forEach((x, k) => {
     if (x.rank !== 2 || x.shape[0] !== batch) {
-      throw new ShapeError(op, `states[${k}]`, `must be [B, n] with the batch size of states[0] (${batch}), got ${show(x)}`);
+      throw new ShapeError(
+        op,
+        `states[${k}]`,
+        `must be [B, n] with the batch size of states[0] (${batch}), got ${show(x)}`,
+      );
     }
   });
   deltas.forEach((d, k) => {
     const x = states[k + 1];
     if (d.rank !== x.rank || d.shape.some((n, i) => n !== x.shape[i])) {
-      throw new ShapeError(op, `deltas[${k}]`, `δ_${k + 1} must have the shape of states[${k + 1}] ${show(x)}, got ${show(d)}`);
+      throw new ShapeError(
+        op,
+        `deltas[${k}]`,
+        `δ_${k + 1} must have the shape of states[${k + 1}] ${show(x)}, got ${show(d)}`,
+      );
     }
   });
 }

@@ -61,7 +61,11 @@ export function stepDecay(initial: number, options: { every: number; factor: num
 export function valueAt(op: string, argument: string, schedule: ScheduleLike, t: number): number {
   const value = typeof schedule === 'number' ? schedule : schedule(t);
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValueError(op, argument, `must be a finite number ≥ 0, got ${String(value)}${typeof schedule === 'number' ? '' : ` from its schedule at update ${t}`}`);
+    throw new ValueError(
+      op,
+      argument,
+      `must be a finite number ≥ 0, got ${String(value)}${typeof schedule === 'number' ? '' : ` from its schedule at update ${t}`}`,
+    );
   }
   return value;
 }

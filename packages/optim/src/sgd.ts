@@ -128,7 +128,11 @@ export class SGD implements Optimizer {
     const v = this.buffers.get(path);
     if (v === undefined) return new Float64Array(p.size);
     if (v.length !== p.size) {
-      throw new ValueError('SGD.step', `params.${path}`, `has ${p.size} elements but its momentum buffer has ${v.length}`);
+      throw new ValueError(
+        'SGD.step',
+        `params.${path}`,
+        `has ${p.size} elements but its momentum buffer has ${v.length}`,
+      );
     }
     return v.slice();
   }

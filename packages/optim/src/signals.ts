@@ -28,7 +28,9 @@ export interface TrajectorySignalsOptions<P extends TensorTree> {
  * const { states, deltas, loss } = trajectorySignals({ transition: F, params, x0, inputs,
  *   loss: (xs) => sum(square(xs[xs.length - 1])) });
  */
-export function trajectorySignals<P extends TensorTree>(options: TrajectorySignalsOptions<P>): Trajectory & { loss: Tensor } {
+export function trajectorySignals<P extends TensorTree>(
+  options: TrajectorySignalsOptions<P>,
+): Trajectory & { loss: Tensor } {
   const { transition, params, x0, inputs, loss } = options;
   let states: Tensor[] = [];
   const perturbations = inputs.map(() => zeros(x0.shape));
@@ -37,7 +39,11 @@ export function trajectorySignals<P extends TensorTree>(options: TrajectorySigna
     for (let t = 0; t < inputs.length; t++) {
       const next = transition(states[t], inputs[t], params);
       if (next.rank !== x0.rank || next.shape.some((n, i) => n !== x0.shape[i])) {
-        throw new ShapeError('trajectorySignals', 'transition', `step ${t + 1} returned shape [${next.shape.join(', ')}], but x0 has shape [${x0.shape.join(', ')}]`);
+        throw new ShapeError(
+          'trajectorySignals',
+          'transition',
+          `step ${t + 1} returned shape [${next.shape.join(', ')}], but x0 has shape [${x0.shape.join(', ')}]`,
+        );
       }
       states.push(add(next, eps[t]));
     }

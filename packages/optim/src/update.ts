@@ -84,10 +84,27 @@ export function paperStep<P extends TensorTree>(options: PaperStepOptions<P>): P
   const learningRate = optimizer.learningRate();
   const common = { omega: options.omega?.value ?? null, alpha, learningRate };
   if (options.clip === undefined) {
-    return { params: optimizer.step(params, grads), gradNorm: globalNorm(grads), clipped: false, action: 'none', scale: 1, updated: true, ...common };
+    return {
+      params: optimizer.step(params, grads),
+      gradNorm: globalNorm(grads),
+      clipped: false,
+      action: 'none',
+      scale: 1,
+      updated: true,
+      ...common,
+    };
   }
   const { threshold, ...clipOptions } = options.clip;
   const c = clipGradNorm(grads, threshold, { params, ...clipOptions });
-  if (c.action === 'skipped') return { params, gradNorm: c.norm, clipped: false, action: c.action, scale: c.scale, updated: false, ...common };
-  return { params: optimizer.step(params, c.grads), gradNorm: c.norm, clipped: c.clipped, action: c.action, scale: c.scale, updated: true, ...common };
+  if (c.action === 'skipped')
+    return { params, gradNorm: c.norm, clipped: false, action: c.action, scale: c.scale, updated: false, ...common };
+  return {
+    params: optimizer.step(params, c.grads),
+    gradNorm: c.norm,
+    clipped: c.clipped,
+    action: c.action,
+    scale: c.scale,
+    updated: true,
+    ...common,
+  };
 }

@@ -27,7 +27,8 @@ function thrown(f: () => unknown): unknown {
   throw new Error('expected a throw');
 }
 
-const flat = (g: { W_rec: Tensor; b: Tensor; layers: Tensor[] }) => [g.W_rec, g.b, ...g.layers].flatMap((t) => Array.from(t.data));
+const flat = (g: { W_rec: Tensor; b: Tensor; layers: Tensor[] }) =>
+  [g.W_rec, g.b, ...g.layers].flatMap((t) => Array.from(t.data));
 
 describe('clipGradNorm: Algorithm 1 with one global norm', () => {
   it('reports the pre-clip global norm, and the result has norm ≤ threshold to rounding', () => {
@@ -90,8 +91,20 @@ describe('clipGradNorm: Algorithm 1 with one global norm', () => {
 });
 
 describe('clipGradNorm: non-finite policies', () => {
-  const params = { W_rec: tensor([[1, -2], [3, 4]]), b: tensor([5, 6]) };
-  const bad = { W_rec: tensor([[NaN, 1], [1, Infinity]]), b: tensor([1, 1]) };
+  const params = {
+    W_rec: tensor([
+      [1, -2],
+      [3, 4],
+    ]),
+    b: tensor([5, 6]),
+  };
+  const bad = {
+    W_rec: tensor([
+      [NaN, 1],
+      [1, Infinity],
+    ]),
+    b: tensor([1, 1]),
+  };
 
   it("'throw' (the default) names the parameters with non-finite entries", () => {
     expect(() => clipGradNorm(bad, 1)).toThrow(NonFiniteGradientError);
@@ -101,16 +114,24 @@ describe('clipGradNorm: non-finite policies', () => {
     expect(error).toMatchObject({ name: 'NonFiniteGradientError', parameters: ['b'], norm: Infinity });
   });
 
-  it("counts norms above maxNorm (default 1e10) as non-finite, naming the largest part", () => {
+  it('counts norms above maxNorm (default 1e10) as non-finite, naming the largest part', () => {
     const big = { W_rec: tensor([2e10]), b: tensor([1]) };
-    expect(() => clipGradNorm(big, 1)).toThrow(/global gradient norm 20000000000 exceeds maxNorm 10000000000; the largest part is 'W_rec'/);
+    expect(() => clipGradNorm(big, 1)).toThrow(
+      /global gradient norm 20000000000 exceeds maxNorm 10000000000; the largest part is 'W_rec'/,
+    );
     expect(clipGradNorm(big, 1, { maxNorm: Infinity }).action).toBe('clipped');
     expect(clipGradNorm({ W_rec: tensor([1e10]), b: tensor([0]) }, 1).action).toBe('clipped');
     // parts below 1, and a tie (the first is named); every non-finite part listed, joined by '; '
-    expect(() => clipGradNorm({ a: tensor([0.3]), b: tensor([0.4]) }, 1, { maxNorm: 0.45 })).toThrow("the largest part is 'b' with norm 0.4");
-    expect(() => clipGradNorm({ a: tensor([3e10]), b: tensor([-3e10]) }, 1)).toThrow("the largest part is 'a' with norm 30000000000");
+    expect(() => clipGradNorm({ a: tensor([0.3]), b: tensor([0.4]) }, 1, { maxNorm: 0.45 })).toThrow(
+      "the largest part is 'b' with norm 0.4",
+    );
+    expect(() => clipGradNorm({ a: tensor([3e10]), b: tensor([-3e10]) }, 1)).toThrow(
+      "the largest part is 'a' with norm 30000000000",
+    );
     const two = thrown(() => clipGradNorm({ a: tensor([NaN]), b: tensor([1, Infinity]) }, 1)) as Error;
-    expect(two.message).toBe("clipGradNorm: argument 'grads': the global gradient norm is NaN: 'a' has 1 of 1 entries non-finite (first NaN at flat index 0); 'b' has 1 of 2 entries non-finite (first Infinity at flat index 1)");
+    expect(two.message).toBe(
+      "clipGradNorm: argument 'grads': the global gradient norm is NaN: 'a' has 1 of 1 entries non-finite (first NaN at flat index 0); 'b' has 1 of 2 entries non-finite (first Infinity at flat index 1)",
+    );
     expect(two).toMatchObject({ op: 'clipGradNorm', parameters: ['a', 'b'] });
   });
 
@@ -127,21 +148,46 @@ describe('clipGradNorm: non-finite policies', () => {
     expect(r).toMatchObject({ action: 'fallback', clipped: false, scale: 0 });
     expect(Array.from(r.grads.W_rec.data)).toEqual([0.02, -0.04, 0.06, 0.08]);
     expect(Array.from(r.grads.b.data)).toEqual([0, 0]);
-    const custom = clipGradNorm({ U: tensor([NaN]), V: tensor([1]) }, 1, { nonFinite: 'fallback', params: { U: tensor([2]), V: tensor([3]) }, recurrentKey: 'V', fallbackShrink: 0.5 });
+    const custom = clipGradNorm({ U: tensor([NaN]), V: tensor([1]) }, 1, {
+      nonFinite: 'fallback',
+      params: { U: tensor([2]), V: tensor([3]) },
+      recurrentKey: 'V',
+      fallbackShrink: 0.5,
+    });
     expect([custom.grads.U.data[0], custom.grads.V.data[0]]).toEqual([0, 1.5]);
   });
 
   it("'fallback' checks its inputs on every call, not only when the norm goes bad", () => {
-    const fine = { W_rec: tensor([[1, 0], [0, 1]]), b: tensor([0, 0]) };
+    const fine = {
+      W_rec: tensor([
+        [1, 0],
+        [0, 1],
+      ]),
+      b: tensor([0, 0]),
+    };
     expect(() => clipGradNorm(fine, 1, { nonFinite: 'fallback' })).toThrow(/'options.params'/);
-    expect(() => clipGradNorm(fine, 1, { nonFinite: 'fallback', params, recurrentKey: 'U' })).toThrow(/'options.recurrentKey': 'U' is not a path of the gradients; they have \[W_rec, b\]/);
+    expect(() => clipGradNorm(fine, 1, { nonFinite: 'fallback', params, recurrentKey: 'U' })).toThrow(
+      /'options.recurrentKey': 'U' is not a path of the gradients; they have \[W_rec, b\]/,
+    );
   });
 });
 
 describe('clipGradValue', () => {
   it('limits each entry to [−limit, limit] and counts the clipped ones', () => {
-    const r = clipGradValue({ W: tensor([[-3, 0.5], [2, -1]]), b: [tensor([1.5])] }, 1);
-    expect(r.grads.W.toArray()).toEqual([[-1, 0.5], [1, -1]]);
+    const r = clipGradValue(
+      {
+        W: tensor([
+          [-3, 0.5],
+          [2, -1],
+        ]),
+        b: [tensor([1.5])],
+      },
+      1,
+    );
+    expect(r.grads.W.toArray()).toEqual([
+      [-1, 0.5],
+      [1, -1],
+    ]);
     expect(Array.from(r.grads.b[0].data)).toEqual([1]);
     expect(r.clippedElements).toBe(3);
   });
@@ -171,7 +217,9 @@ describe('clipping: bad input', () => {
   it('rejects a threshold ≤ 0 or NaN, naming it', () => {
     for (const t of [0, -1, NaN, Infinity]) {
       expect(() => clipGradNorm(grads, t)).toThrow(ValueError);
-      expect(() => clipGradNorm(grads, t)).toThrow(new RegExp(`clipGradNorm: argument 'threshold': must be a finite number > 0, got ${t}`));
+      expect(() => clipGradNorm(grads, t)).toThrow(
+        new RegExp(`clipGradNorm: argument 'threshold': must be a finite number > 0, got ${t}`),
+      );
     }
     expect(() => clipGradValue(grads, 0)).toThrow(/clipGradValue: argument 'limit'.*got 0/);
   });
@@ -181,13 +229,21 @@ describe('clipping: bad input', () => {
     expect(() => clipGradNorm(grads, 1, { nonFinite: 'ignore' as 'skip' })).toThrow(/'options.nonFinite'.*got ignore/);
     expect(() => clipGradNorm(grads, 1, { maxNorm: -1 })).toThrow(/'options.maxNorm'.*got -1/);
     for (const maxNorm of [0, NaN, '5']) {
-      expect(() => clipGradNorm(grads, 1, { maxNorm: maxNorm as number })).toThrow(`clipGradNorm: argument 'options.maxNorm': must be a number > 0 (Infinity disables it), got ${maxNorm}`);
+      expect(() => clipGradNorm(grads, 1, { maxNorm: maxNorm as number })).toThrow(
+        `clipGradNorm: argument 'options.maxNorm': must be a number > 0 (Infinity disables it), got ${maxNorm}`,
+      );
     }
-    expect(() => clipGradNorm(grads, 1, { nonFinite: 'fallback', params: grads, recurrentKey: 'W', fallbackShrink: NaN })).toThrow("clipGradNorm: argument 'options.fallbackShrink': must be a finite number, got NaN");
-    expect(() => clipGradNorm(grads, 1, { nonFinite: 'fallback' })).toThrow("clipGradNorm: argument 'options.params': nonFinite: 'fallback' needs the parameters (it replaces W_rec's gradient by a multiple of W_rec)");
+    expect(() =>
+      clipGradNorm(grads, 1, { nonFinite: 'fallback', params: grads, recurrentKey: 'W', fallbackShrink: NaN }),
+    ).toThrow("clipGradNorm: argument 'options.fallbackShrink': must be a finite number, got NaN");
+    expect(() => clipGradNorm(grads, 1, { nonFinite: 'fallback' })).toThrow(
+      "clipGradNorm: argument 'options.params': nonFinite: 'fallback' needs the parameters (it replaces W_rec's gradient by a multiple of W_rec)",
+    );
   });
 
-  it("rejects fallback params whose structure differs from the grads", () => {
-    expect(() => clipGradNorm({ W_rec: tensor([NaN]) }, 1, { nonFinite: 'fallback', params: { W_rec: tensor([1, 2]) } })).toThrow(ShapeError);
+  it('rejects fallback params whose structure differs from the grads', () => {
+    expect(() =>
+      clipGradNorm({ W_rec: tensor([NaN]) }, 1, { nonFinite: 'fallback', params: { W_rec: tensor([1, 2]) } }),
+    ).toThrow(ShapeError);
   });
 });

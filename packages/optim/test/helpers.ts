@@ -2,7 +2,20 @@
  * @file Shared pieces of the optim tests: the paper's RNN transition and a second one, seeded
  * random trajectories, central differences, and the fast-check run count.
  */
-import { Rng, Tensor, add, grad, matmulT, mul, randn, sigmoid, sum, tanh, tensor, type TensorTree } from '@tapegrad/autodiff';
+import {
+  Rng,
+  Tensor,
+  add,
+  grad,
+  matmulT,
+  mul,
+  randn,
+  sigmoid,
+  sum,
+  tanh,
+  tensor,
+  type TensorTree,
+} from '@tapegrad/autodiff';
 
 export { runs } from '../../../test/fast-check.js';
 
@@ -31,7 +44,11 @@ export interface Problem {
 /** Random parameters and an unrelated random trajectory (x, δ), for checks with x and δ held fixed. */
 export function randomProblem(seed: number, n: number, m: number, batch: number, steps: number, scale = 0.8): Problem {
   const rng = new Rng(seed);
-  const params = { W_rec: randn([n, n], rng, 0, scale), W_in: randn([n, m], rng, 0, scale), b: randn([n], rng, 0, 0.3) };
+  const params = {
+    W_rec: randn([n, n], rng, 0, scale),
+    W_in: randn([n, m], rng, 0, scale),
+    b: randn([n], rng, 0, 0.3),
+  };
   const states = Array.from({ length: steps + 1 }, () => randn([batch, n], rng));
   const inputs = Array.from({ length: steps }, () => randn([batch, m], rng));
   const deltas = Array.from({ length: steps }, () => randn([batch, n], rng));
@@ -67,7 +84,12 @@ export function smallestStepRatio(
 }
 
 /** ∂f/∂(params[path]) by central differences: every entry perturbed by ±eps, f re-evaluated. */
-export function centralDifference<P extends Record<string, Tensor>>(f: (p: P) => number, params: P, path: keyof P & string, eps = 1e-6): Float64Array {
+export function centralDifference<P extends Record<string, Tensor>>(
+  f: (p: P) => number,
+  params: P,
+  path: keyof P & string,
+  eps = 1e-6,
+): Float64Array {
   const x = params[path];
   const out = new Float64Array(x.size);
   for (let i = 0; i < x.size; i++) {

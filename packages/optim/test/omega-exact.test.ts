@@ -6,7 +6,21 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Rng, ShapeError, add, concat, liveTapeEntries, matmulT, randn, square, sub, sum, tanh, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
+import {
+  Rng,
+  ShapeError,
+  add,
+  concat,
+  liveTapeEntries,
+  matmulT,
+  randn,
+  square,
+  sub,
+  sum,
+  tanh,
+  valueAndGrad,
+  type Tensor,
+} from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { compareOmegaGradients, trajectorySignals, omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
 import { centralDifference, mismatch, paperTransition, runs, smallestStepRatio, type RnnParams } from './helpers.js';
@@ -14,12 +28,17 @@ import { centralDifference, mismatch, paperTransition, runs, smallestStepRatio, 
 /** A small RNN x_t = W_rec·tanh(x_{t−1}) + W_in·u_t + b with a squared-error loss on W_out·tanh(x_T). */
 function smallRnn(seed: number, n: number, batch: number, steps: number) {
   const rng = new Rng(seed);
-  const params: RnnParams = { W_rec: randn([n, n], rng, 0, 0.9), W_in: randn([n, 2], rng, 0, 0.9), b: randn([n], rng, 0, 0.2) };
+  const params: RnnParams = {
+    W_rec: randn([n, n], rng, 0, 0.9),
+    W_in: randn([n, 2], rng, 0, 0.9),
+    b: randn([n], rng, 0, 0.2),
+  };
   const W_out = randn([1, n], rng, 0, 1);
   const target = randn([batch, 1], rng);
   const x0 = randn([batch, n], rng, 0, 0.5);
   const inputs = Array.from({ length: steps }, () => randn([batch, 2], rng));
-  const loss = (states: readonly Tensor[]) => sum(square(sub(matmulT(tanh(states[states.length - 1]), W_out, false, true), target)));
+  const loss = (states: readonly Tensor[]) =>
+    sum(square(sub(matmulT(tanh(states[states.length - 1]), W_out, false, true), target)));
   const trajectory = (p: RnnParams) => trajectorySignals({ transition: paperTransition, params: p, x0, inputs, loss });
   return { params, x0, inputs, loss, trajectory };
 }
@@ -47,9 +66,13 @@ describe('trajectorySignals', () => {
     const { params, x0, inputs, loss } = smallRnn(2, 3, 2, 2);
     const widen = (x: Tensor, u: Tensor, p: RnnParams) => add(paperTransition(x, u, p), randn([2, 1, 3], 0));
     expect(() => trajectorySignals({ transition: widen, params, x0, inputs, loss })).toThrow(ShapeError);
-    expect(() => trajectorySignals({ transition: widen, params, x0, inputs, loss })).toThrow(/step 1 returned shape \[2, 2, 3\], but x0 has shape \[2, 3\]/);
+    expect(() => trajectorySignals({ transition: widen, params, x0, inputs, loss })).toThrow(
+      /step 1 returned shape \[2, 2, 3\], but x0 has shape \[2, 3\]/,
+    );
     const wider = (x: Tensor, u: Tensor, p: RnnParams) => concat([paperTransition(x, u, p), x], 1);
-    expect(() => trajectorySignals({ transition: wider, params, x0, inputs, loss })).toThrow("trajectorySignals: argument 'transition': step 1 returned shape [2, 6], but x0 has shape [2, 3]");
+    expect(() => trajectorySignals({ transition: wider, params, x0, inputs, loss })).toThrow(
+      "trajectorySignals: argument 'transition': step 1 returned shape [2, 6], but x0 has shape [2, 3]",
+    );
   });
 });
 
@@ -57,23 +80,38 @@ describe("omega with gradient 'exact'", () => {
   for (const form of ['paper', 'summary'] as OmegaForm[]) {
     it(`equals finite differences of the whole pipeline (BPTT redone per perturbed W_rec), form '${form}'`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), (seed, n, batch, steps) => {
-          const { params, inputs, trajectory } = smallRnn(seed, n, batch, steps);
-          if (form === 'summary') {
-            const { states, deltas } = trajectory(params);
-            fc.pre(smallestStepRatio(paperTransition, params, states, inputs, deltas) > 1e-3);
-          }
-          const exact = omega({ transition: paperTransition, params, inputs, trajectory, form, gradient: 'exact', wrt: ['W_rec'] });
-          const pipeline = (p: RnnParams) => {
-            const { states, deltas } = trajectory(p);
-            return omega({ transition: paperTransition, params: p, states, inputs, deltas, form, gradient: 'none' }).value;
-          };
-          expect(exact.value).toBeCloseTo(pipeline(params), 12);
-          const numeric = centralDifference(pipeline, params, 'W_rec');
-          // Ω here is O(1–10) with curvature through two chained backward passes: 1e-6 absolute
-          // plus 1e-5 relative is still far below the size of the δ(θ) part it must capture.
-          expect(mismatch(exact.grad!.W_rec.data, numeric, 1e-6, 1e-5)).toBeLessThan(1);
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 2 ** 31 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 4 }),
+          (seed, n, batch, steps) => {
+            const { params, inputs, trajectory } = smallRnn(seed, n, batch, steps);
+            if (form === 'summary') {
+              const { states, deltas } = trajectory(params);
+              fc.pre(smallestStepRatio(paperTransition, params, states, inputs, deltas) > 1e-3);
+            }
+            const exact = omega({
+              transition: paperTransition,
+              params,
+              inputs,
+              trajectory,
+              form,
+              gradient: 'exact',
+              wrt: ['W_rec'],
+            });
+            const pipeline = (p: RnnParams) => {
+              const { states, deltas } = trajectory(p);
+              return omega({ transition: paperTransition, params: p, states, inputs, deltas, form, gradient: 'none' })
+                .value;
+            };
+            expect(exact.value).toBeCloseTo(pipeline(params), 12);
+            const numeric = centralDifference(pipeline, params, 'W_rec');
+            // Ω here is O(1–10) with curvature through two chained backward passes: 1e-6 absolute
+            // plus 1e-5 relative is still far below the size of the δ(θ) part it must capture.
+            expect(mismatch(exact.grad!.W_rec.data, numeric, 1e-6, 1e-5)).toBeLessThan(1);
+          },
+        ),
         { numRuns: runs(10) },
       );
     });
@@ -122,7 +160,8 @@ describe("omega with gradient 'exact'", () => {
 
   it('rejects a missing trajectory function', () => {
     const { params, inputs } = smallRnn(3, 2, 1, 2);
-    const call = () => omega({ transition: paperTransition, params, inputs, gradient: 'exact', trajectory: undefined as never });
+    const call = () =>
+      omega({ transition: paperTransition, params, inputs, gradient: 'exact', trajectory: undefined as never });
     expect(call).toThrow(/'trajectory'.*got undefined/);
   });
 });

@@ -8,7 +8,16 @@ import fc from 'fast-check';
 import { ShapeError, ValueError, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
-import { centralDifference, mismatch, paperTransition, randomProblem, runs, sigmoidTransition, smallestStepRatio, type RnnParams } from './helpers.js';
+import {
+  centralDifference,
+  mismatch,
+  paperTransition,
+  randomProblem,
+  runs,
+  sigmoidTransition,
+  smallestStepRatio,
+  type RnnParams,
+} from './helpers.js';
 
 const transitions = { paper: paperTransition, sigmoid: sigmoidTransition };
 
@@ -26,7 +35,8 @@ describe('omega: the immediate gradient (x and δ held fixed)', () => {
             (seed, n, m, batch, steps) => {
               const { params, states, inputs, deltas } = randomProblem(seed, n, m, batch, steps);
               if (form === 'summary') fc.pre(smallestStepRatio(transition, params, states, inputs, deltas) > 1e-3);
-              const value = (p: RnnParams) => omega({ transition, params: p, states, inputs, deltas, form, gradient: 'none' }).value;
+              const value = (p: RnnParams) =>
+                omega({ transition, params: p, states, inputs, deltas, form, gradient: 'none' }).value;
               const result = omega({ transition, params, states, inputs, deltas, form });
               expect(result.value).toBe(value(params));
               expect(result.pairs).toBe(batch * steps);
@@ -56,7 +66,15 @@ describe('omega: the immediate gradient (x and δ held fixed)', () => {
     const { params, states, inputs, deltas } = randomProblem(21, 4, 2, 3, 5);
     for (const form of ['paper', 'summary'] as OmegaForm[]) {
       const batched = omega({ transition: sigmoidTransition, params, states, inputs, deltas, form });
-      const stepwise = omega({ transition: sigmoidTransition, params, states, inputs, deltas, form, batchSteps: false });
+      const stepwise = omega({
+        transition: sigmoidTransition,
+        params,
+        states,
+        inputs,
+        deltas,
+        form,
+        batchSteps: false,
+      });
       // Only the order of the sums differs.
       expect(batched.value).toBeCloseTo(stepwise.value, 12);
       expect(mismatch(batched.grad!.W_rec.data, stepwise.grad!.W_rec.data, 1e-13, 1e-12)).toBeLessThan(1);
@@ -89,32 +107,54 @@ describe('omega: closed forms', () => {
    */
   it('the paper form and its gradient match the hand-derived formulas for the tanh RNN', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 2 ** 31 }), fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }), (seed, n, batch, steps) => {
-        const { params, states, inputs, deltas } = randomProblem(seed, n, 2, batch, steps);
-        const W = params.W_rec.data;
-        let total = 0;
-        const G = new Float64Array(n * n);
-        for (let k = 0; k < steps; k++) {
-          for (let e = 0; e < batch; e++) {
-            const d = deltas[k].data.subarray(e * n, (e + 1) * n);
-            const s = Array.from(states[k].data.subarray(e * n, (e + 1) * n), (x) => 1 - Math.tanh(x) ** 2);
-            const v = s.map((sj, j) => sj * d.reduce((acc, di, i) => acc + di * W[i * n + j], 0));
-            const d2 = d.reduce((acc, x) => acc + x * x, 0);
-            const r = v.reduce((acc, x) => acc + x * x, 0) / d2;
-            total += (r - 1) ** 2;
-            for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) G[i * n + j] += ((4 * (r - 1)) / d2) * d[i] * v[j] * s[j];
+      fc.property(
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 1, max: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        (seed, n, batch, steps) => {
+          const { params, states, inputs, deltas } = randomProblem(seed, n, 2, batch, steps);
+          const W = params.W_rec.data;
+          let total = 0;
+          const G = new Float64Array(n * n);
+          for (let k = 0; k < steps; k++) {
+            for (let e = 0; e < batch; e++) {
+              const d = deltas[k].data.subarray(e * n, (e + 1) * n);
+              const s = Array.from(states[k].data.subarray(e * n, (e + 1) * n), (x) => 1 - Math.tanh(x) ** 2);
+              const v = s.map((sj, j) => sj * d.reduce((acc, di, i) => acc + di * W[i * n + j], 0));
+              const d2 = d.reduce((acc, x) => acc + x * x, 0);
+              const r = v.reduce((acc, x) => acc + x * x, 0) / d2;
+              total += (r - 1) ** 2;
+              for (let i = 0; i < n; i++)
+                for (let j = 0; j < n; j++) G[i * n + j] += ((4 * (r - 1)) / d2) * d[i] * v[j] * s[j];
+            }
           }
-        }
-        const count = steps * batch;
-        const result = omega({ transition: paperTransition, params, states, inputs, deltas, form: 'paper', wrt: ['W_rec'] });
-        expect(result.value).toBeCloseTo(total / count, 12);
-        expect(mismatch(result.grad!.W_rec.data, G.map((g) => g / count), 1e-12, 1e-10)).toBeLessThan(1);
-      }),
+          const count = steps * batch;
+          const result = omega({
+            transition: paperTransition,
+            params,
+            states,
+            inputs,
+            deltas,
+            form: 'paper',
+            wrt: ['W_rec'],
+          });
+          expect(result.value).toBeCloseTo(total / count, 12);
+          expect(
+            mismatch(
+              result.grad!.W_rec.data,
+              G.map((g) => g / count),
+              1e-12,
+              1e-10,
+            ),
+          ).toBeLessThan(1);
+        },
+      ),
       { numRuns: runs(25) },
     );
   });
 
-  it('the summary form on one unit: Ω = Σ_k (|w·σ\'(x_k)| − 1)²', () => {
+  it("the summary form on one unit: Ω = Σ_k (|w·σ'(x_k)| − 1)²", () => {
     // One unit, δ = ±1: v = δ·w·tanh'(x_k), ‖v‖/‖δ‖ = |w|·tanh'(x_k). With w = 2 and x_0 = 0,
     // x_1 = atanh(0.6) (tanh' = 1 − 0.36 = 0.64): Ω = (2·1 − 1)² + (2·0.64 − 1)² = 1 + 0.0784.
     // The paper form averages the squared ratios: ((2² − 1)² + (1.28² − 1)²)/2 = (9 + 0.4161...)/2.
@@ -133,12 +173,32 @@ describe('omega: closed forms', () => {
     // both examples at step 1, example 1 at step 2. Ω over all must equal Ω over those pieces.
     const { params, states, inputs, deltas } = randomProblem(11, 3, 2, 2, 2);
     const row = (t: Tensor, e: number) => tensor(t.data.slice(e * t.shape[1], (e + 1) * t.shape[1]), [1, t.shape[1]]);
-    const faded = [deltas[0], tensor(Float64Array.from(deltas[1].data, (x, i) => (i < 3 ? x * 1e-12 : x)), [2, 3])];
+    const faded = [
+      deltas[0],
+      tensor(
+        Float64Array.from(deltas[1].data, (x, i) => (i < 3 ? x * 1e-12 : x)),
+        [2, 3],
+      ),
+    ];
     const F = paperTransition;
     for (const form of ['summary', 'paper'] as OmegaForm[]) {
       const all = omega({ transition: F, params, states, inputs, deltas: faded, form });
-      const step1 = omega({ transition: F, params, states: states.slice(0, 2), inputs: inputs.slice(0, 1), deltas: faded.slice(0, 1), form });
-      const step2 = omega({ transition: F, params, states: [row(states[1], 1), row(states[2], 1)], inputs: [row(inputs[1], 1)], deltas: [row(faded[1], 1)], form });
+      const step1 = omega({
+        transition: F,
+        params,
+        states: states.slice(0, 2),
+        inputs: inputs.slice(0, 1),
+        deltas: faded.slice(0, 1),
+        form,
+      });
+      const step2 = omega({
+        transition: F,
+        params,
+        states: [row(states[1], 1), row(states[2], 1)],
+        inputs: [row(inputs[1], 1)],
+        deltas: [row(faded[1], 1)],
+        form,
+      });
       expect([all.pairs, step1.pairs, step2.pairs]).toEqual([3, 2, 1]);
       // summary: a sum over pairs; paper: a mean, so the pieces are weighted by their counts.
       const combine = (a: number, b: number) => (form === 'summary' ? a + b : (2 * a + b) / 3);
@@ -172,7 +232,9 @@ describe('omega: bad input', () => {
   it('rejects states and deltas of mismatched lengths, naming the counts', () => {
     expect(() => omega({ ...base, states: states.slice(1) })).toThrow(ShapeError);
     expect(() => omega({ ...base, states: states.slice(1) })).toThrow(/got 3 states, 3 inputs, 3 deltas/);
-    expect(() => omega({ ...base, deltas: deltas.slice(1) })).toThrow("omega: argument 'states, inputs, deltas': need states x_0..x_T (T + 1), inputs u_1..u_T (T) and deltas δ_1..δ_T (T); got 4 states, 3 inputs, 2 deltas");
+    expect(() => omega({ ...base, deltas: deltas.slice(1) })).toThrow(
+      "omega: argument 'states, inputs, deltas': need states x_0..x_T (T + 1), inputs u_1..u_T (T) and deltas δ_1..δ_T (T); got 4 states, 3 inputs, 2 deltas",
+    );
   });
 
   it('rejects an error signal shaped unlike its state, naming both shapes', () => {
@@ -187,26 +249,42 @@ describe('omega: bad input', () => {
     bad[2] = zeros([3, 3]);
     expect(() => omega({ ...base, states: bad })).toThrow(/states\[2\].*batch size of states\[0\] \(2\), got \[3, 3\]/);
     bad[2] = zeros([2, 3, 1]);
-    expect(() => omega({ ...base, states: bad })).toThrow("omega: argument 'states[2]': must be [B, n] with the batch size of states[0] (2), got [2, 3, 1]");
+    expect(() => omega({ ...base, states: bad })).toThrow(
+      "omega: argument 'states[2]': must be [B, n] with the batch size of states[0] (2), got [2, 3, 1]",
+    );
     const flatDeltas = [...deltas];
     flatDeltas[0] = zeros([2]);
-    expect(() => omega({ ...base, deltas: flatDeltas })).toThrow("omega: argument 'deltas[0]': δ_1 must have the shape of states[1] [2, 3], got [2]");
+    expect(() => omega({ ...base, deltas: flatDeltas })).toThrow(
+      "omega: argument 'deltas[0]': δ_1 must have the shape of states[1] [2, 3], got [2]",
+    );
   });
 
   it('rejects a transition that is not a function, lists that are not arrays, and an empty wrt', () => {
-    expect(() => omega({ ...base, transition: 'tanh' as never })).toThrow("omega: argument 'transition': must be a function (x, u, params) => Tensor, got string");
+    expect(() => omega({ ...base, transition: 'tanh' as never })).toThrow(
+      "omega: argument 'transition': must be a function (x, u, params) => Tensor, got string",
+    );
     for (const name of ['states', 'inputs', 'deltas'] as const) {
-      expect(() => omega({ ...base, [name]: {} as never })).toThrow(`omega: argument '${name}': must be an array of tensors, got object`);
+      expect(() => omega({ ...base, [name]: {} as never })).toThrow(
+        `omega: argument '${name}': must be an array of tensors, got object`,
+      );
     }
-    expect(() => omega({ ...base, wrt: [] })).toThrow("omega: argument 'wrt': must list paths of params [W_rec, W_in, b], got []");
+    expect(() => omega({ ...base, wrt: [] })).toThrow(
+      "omega: argument 'wrt': must list paths of params [W_rec, W_in, b], got []",
+    );
   });
 
   it('rejects unknown forms, gradients and wrt paths', () => {
     expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(ValueError);
     expect(() => omega({ ...base, form: 'mean' as OmegaForm })).toThrow(/'form'.*got mean/);
-    expect(() => omega({ ...base, gradient: 'total' as 'none' })).toThrow("omega: argument 'gradient': must be 'immediate', 'exact' or 'none', got total");
-    expect(() => omegaTensor({ ...base, form: 'mean' as OmegaForm })).toThrow("omegaTensor: argument 'form': must be 'paper' or 'summary', got mean");
+    expect(() => omega({ ...base, gradient: 'total' as 'none' })).toThrow(
+      "omega: argument 'gradient': must be 'immediate', 'exact' or 'none', got total",
+    );
+    expect(() => omegaTensor({ ...base, form: 'mean' as OmegaForm })).toThrow(
+      "omegaTensor: argument 'form': must be 'paper' or 'summary', got mean",
+    );
     expect(() => omega({ ...base, wrt: ['W'] })).toThrow(/'wrt'.*\[W_rec, W_in, b\], got \[W\]/);
-    expect(() => omega({ ...base, wrt: ['W', 'U'] })).toThrow("omega: argument 'wrt': must list paths of params [W_rec, W_in, b], got [W, U]");
+    expect(() => omega({ ...base, wrt: ['W', 'U'] })).toThrow(
+      "omega: argument 'wrt': must list paths of params [W_rec, W_in, b], got [W, U]",
+    );
   });
 });

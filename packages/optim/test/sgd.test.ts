@@ -21,21 +21,31 @@ describe('schedules', () => {
 
   it('valueAt names the argument and the update when a schedule goes negative or NaN', () => {
     expect(() => valueAt('SGD', 'learningRate', (t) => 1 - t, 2)).toThrow(ValueError);
-    expect(() => valueAt('SGD', 'learningRate', (t) => 1 - t, 2)).toThrow(/'learningRate'.*got -1 from its schedule at update 2/);
+    expect(() => valueAt('SGD', 'learningRate', (t) => 1 - t, 2)).toThrow(
+      /'learningRate'.*got -1 from its schedule at update 2/,
+    );
     expect(() => valueAt('paperStep', 'alpha', () => NaN, 0)).toThrow(/'alpha'.*got NaN/);
   });
 
   it('accepts the boundary values 0 and every = 1, and names a constant without a schedule', () => {
     expect(constant(0)(5)).toBe(0);
     expect(stepDecay(1, { every: 1, factor: 0.5 })(3)).toBe(0.125);
-    expect(() => valueAt('SGD', 'learningRate', -1, 0)).toThrow(/^SGD: argument 'learningRate': must be a finite number ≥ 0, got -1$/);
+    expect(() => valueAt('SGD', 'learningRate', -1, 0)).toThrow(
+      /^SGD: argument 'learningRate': must be a finite number ≥ 0, got -1$/,
+    );
   });
 
   it('rejects bad schedule parameters', () => {
     expect(() => inverseTime(-1, 1)).toThrow("inverseTime: argument 'initial': must be a finite number ≥ 0, got -1");
-    expect(() => stepDecay(-1, { every: 1, factor: 1 })).toThrow("stepDecay: argument 'initial': must be a finite number ≥ 0, got -1");
-    expect(() => stepDecay(1, { every: 0, factor: 1 })).toThrow("stepDecay: argument 'every': must be an integer ≥ 1, got 0");
-    expect(() => stepDecay(1, { every: 2, factor: -0.5 })).toThrow("stepDecay: argument 'factor': must be a finite number ≥ 0, got -0.5");
+    expect(() => stepDecay(-1, { every: 1, factor: 1 })).toThrow(
+      "stepDecay: argument 'initial': must be a finite number ≥ 0, got -1",
+    );
+    expect(() => stepDecay(1, { every: 0, factor: 1 })).toThrow(
+      "stepDecay: argument 'every': must be an integer ≥ 1, got 0",
+    );
+    expect(() => stepDecay(1, { every: 2, factor: -0.5 })).toThrow(
+      "stepDecay: argument 'factor': must be a finite number ≥ 0, got -0.5",
+    );
     expect(() => constant(-1)).toThrow(/constant: argument 'value'.*got -1/);
     expect(() => inverseTime(1, 0)).toThrow(/inverseTime: argument 'tau'.*> 0, got 0/);
     expect(() => stepDecay(1, { every: 0.5, factor: 0.1 })).toThrow(/stepDecay: argument 'every'.*got 0.5/);
@@ -90,7 +100,10 @@ describe('SGD', () => {
   });
 
   it('resumes bit for bit from a state saved through JSON', () => {
-    const grads = (i: number) => ({ W: tensor([[Math.sin(i) * 1e-3, Math.cos(i) / 3]]), nested: [tensor([1 / (i + 7)])] });
+    const grads = (i: number) => ({
+      W: tensor([[Math.sin(i) * 1e-3, Math.cos(i) / 3]]),
+      nested: [tensor([1 / (i + 7)])],
+    });
     const straight = new SGD({ learningRate: inverseTime(0.1, 5), momentum: 0.9, nesterov: true });
     let a = { W: tensor([[0.1, 0.2]]), nested: [tensor([0.3])] };
     for (let i = 0; i < 10; i++) a = straight.step(a, grads(i));
@@ -114,7 +127,9 @@ describe('SGD', () => {
     expect(() => new SGD({ learningRate: -0.1 })).toThrow(ValueError);
     expect(() => new SGD({ learningRate: -0.1 })).toThrow(/SGD: argument 'learningRate'.*got -0.1/);
     expect(() => new SGD({ learningRate: NaN })).toThrow(/'learningRate'.*got NaN/);
-    expect(() => new SGD({ learningRate: 0.1, momentum: 1 })).toThrow(/SGD: argument 'momentum': must be in \[0, 1\), got 1/);
+    expect(() => new SGD({ learningRate: 0.1, momentum: 1 })).toThrow(
+      /SGD: argument 'momentum': must be in \[0, 1\), got 1/,
+    );
     expect(() => new SGD({ learningRate: 0.1, momentum: -0.5 })).toThrow(/got -0.5/);
   });
 
@@ -123,7 +138,9 @@ describe('SGD', () => {
     const params = { W: tensor([[1, 2]]), b: tensor([3]) };
     expect(() => opt.step(params, { W: tensor([[1, 2]]) })).toThrow(ShapeError);
     expect(() => opt.step(params, { W: tensor([[1, 2]]) })).toThrow(/keys differ at the root: missing \[b\]/);
-    expect(() => opt.step(params, { W: tensor([1, 2]), b: tensor([0]) })).toThrow(/shapes differ at 'W': \[1, 2\] vs \[2\]/);
+    expect(() => opt.step(params, { W: tensor([1, 2]), b: tensor([0]) })).toThrow(
+      /shapes differ at 'W': \[1, 2\] vs \[2\]/,
+    );
     expect(opt.updates).toBe(0);
     expect(opt.state().buffers).toEqual({});
   });
@@ -151,26 +168,44 @@ describe('SGD', () => {
   it('rejects a malformed state', () => {
     const opt = new SGD({ learningRate: 0.1 });
     expect(() => opt.loadState({ updates: -1, buffers: {} })).toThrow(/'state.updates'.*got -1/);
-    expect(() => opt.loadState({ updates: 1, buffers: { W: ['x'] as unknown as number[] } })).toThrow(/state.buffers\['W'\]/);
-    expect(() => opt.loadState(null as never)).toThrow("SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got undefined");
-    expect(() => opt.loadState('3' as never)).toThrow("SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got undefined");
-    expect(() => opt.loadState({ updates: 1.5, buffers: {} })).toThrow("SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got 1.5");
-    expect(() => opt.loadState({ updates: 1, buffers: { W: [1, 'x'] as unknown as number[] } })).toThrow("SGD.loadState: argument 'state.buffers['W']': must be an array of numbers");
+    expect(() => opt.loadState({ updates: 1, buffers: { W: ['x'] as unknown as number[] } })).toThrow(
+      /state.buffers\['W'\]/,
+    );
+    expect(() => opt.loadState(null as never)).toThrow(
+      "SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got undefined",
+    );
+    expect(() => opt.loadState('3' as never)).toThrow(
+      "SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got undefined",
+    );
+    expect(() => opt.loadState({ updates: 1.5, buffers: {} })).toThrow(
+      "SGD.loadState: argument 'state.updates': must be an integer ≥ 0, got 1.5",
+    );
+    expect(() => opt.loadState({ updates: 1, buffers: { W: [1, 'x'] as unknown as number[] } })).toThrow(
+      "SGD.loadState: argument 'state.buffers['W']': must be an array of numbers",
+    );
     expect(opt.updates).toBe(0);
   });
 
   it('rejects a saved momentum buffer whose size does not fit the parameter, naming both sizes', () => {
     const opt = new SGD({ learningRate: 0.1, momentum: 0.9 });
     opt.loadState({ updates: 1, buffers: { w: [1, 2] } });
-    expect(() => opt.step({ w: tensor([1]) }, { w: tensor([1]) })).toThrow("SGD.step: argument 'params.w': has 1 elements but its momentum buffer has 2");
+    expect(() => opt.step({ w: tensor([1]) }, { w: tensor([1]) })).toThrow(
+      "SGD.step: argument 'params.w': has 1 elements but its momentum buffer has 2",
+    );
     expect(() => opt.step({ w: tensor([1]) }, { v: tensor([1]) })).toThrow(/^SGD\.step: /);
   });
 
   it('names itself and the update when a learning-rate schedule goes bad, and rejects a momentum that is no number', () => {
     const opt = new SGD({ learningRate: (t) => (t === 0 ? 0.1 : -1) });
     opt.step({ w: tensor([1]) }, { w: tensor([1]) });
-    expect(() => opt.step({ w: tensor([1]) }, { w: tensor([1]) })).toThrow("SGD: argument 'learningRate': must be a finite number ≥ 0, got -1 from its schedule at update 1");
-    expect(() => new SGD({ learningRate: 0.1, momentum: '0.5' as never })).toThrow("SGD: argument 'momentum': must be in [0, 1), got 0.5");
-    expect(() => new SGD({ learningRate: 'fast' as never })).toThrow("SGD: argument 'learningRate': must be a number or a function of the update count, got string");
+    expect(() => opt.step({ w: tensor([1]) }, { w: tensor([1]) })).toThrow(
+      "SGD: argument 'learningRate': must be a finite number ≥ 0, got -1 from its schedule at update 1",
+    );
+    expect(() => new SGD({ learningRate: 0.1, momentum: '0.5' as never })).toThrow(
+      "SGD: argument 'momentum': must be in [0, 1), got 0.5",
+    );
+    expect(() => new SGD({ learningRate: 'fast' as never })).toThrow(
+      "SGD: argument 'learningRate': must be a number or a function of the update count, got string",
+    );
   });
 });

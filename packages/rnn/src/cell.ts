@@ -29,7 +29,11 @@ export const ACTIVATION_GAMMA: Readonly<Record<Activation, number>> = { tanh: 1,
  */
 export function checkActivation(op: string, name: unknown): Activation {
   if (typeof name === 'string' && (ACTIVATIONS as readonly string[]).includes(name)) return name as Activation;
-  throw new ValueError(op, 'activation', `unknown activation ${JSON.stringify(name)}; valid values: ${ACTIVATIONS.join(', ')}`);
+  throw new ValueError(
+    op,
+    'activation',
+    `unknown activation ${JSON.stringify(name)}; valid values: ${ACTIVATIONS.join(', ')}`,
+  );
 }
 
 /**

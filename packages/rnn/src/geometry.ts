@@ -9,7 +9,19 @@
  * The wall these lead to (Hessian and gradient aligned) is in src/wall.ts.
  */
 import {
-  Tensor, ValueError, add, grad, jacobian, mean, mul, scalar, slice, stack, sum, valueAndGrad, vectorNorm,
+  Tensor,
+  ValueError,
+  add,
+  grad,
+  jacobian,
+  mean,
+  mul,
+  scalar,
+  slice,
+  stack,
+  sum,
+  valueAndGrad,
+  vectorNorm,
 } from '@tapegrad/autodiff';
 import { applyActivation, checkActivation, type Activation } from './cell.js';
 import { checkParams, inputSteps, type RnnParams } from './batch.js';
@@ -53,7 +65,11 @@ export function unitDerivatives(options: UnitDerivativesOptions): UnitDerivative
   const op = 'unitDerivatives';
   const { w, b = 0, x0 = SINGLE_UNIT.x0, steps } = options;
   const activation = checkActivation(op, options.activation ?? 'identity');
-  for (const [name, v] of [['w', w], ['b', b], ['x0', x0]] as const) {
+  for (const [name, v] of [
+    ['w', w],
+    ['b', b],
+    ['x0', x0],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isFinite(v)) {
       throw new ValueError(op, `options.${name}`, `must be a finite number, got ${String(v)}`);
     }
@@ -197,9 +213,10 @@ export function gradientGrowth(
   const gradients = jacobian(all)(params.W_rec);
   const m = n * n;
   const row = (t: number): Float64Array => gradients.data.subarray((t - 1) * m, t * m);
-  const v = options.direction === undefined
-    ? unit(op, 'options.direction (default: that of ∂E_T/∂W_rec)', new Tensor(row(T).slice(), [n, n]), [n, n])
-    : unit(op, 'options.direction', options.direction, [n, n]);
+  const v =
+    options.direction === undefined
+      ? unit(op, 'options.direction (default: that of ∂E_T/∂W_rec)', new Tensor(row(T).slice(), [n, n]), [n, n])
+      : unit(op, 'options.direction', options.direction, [n, n]);
   const t = Int32Array.from({ length: T }, (_, i) => i + 1);
   const norms = new Float64Array(T);
   const projections = new Float64Array(T);
@@ -275,7 +292,10 @@ export function unit(op: string, argument: string, x: Tensor, shape: readonly nu
   if (!(length > 0) || !Number.isFinite(length)) {
     throw new ValueError(op, argument, `must be finite and non-zero to give a direction, its norm is ${length}`);
   }
-  return new Tensor(Float64Array.from(x.data, (v) => v / length), shape);
+  return new Tensor(
+    Float64Array.from(x.data, (v) => v / length),
+    shape,
+  );
 }
 
 /** Σ_i a_i·b_i over plain arrays. */

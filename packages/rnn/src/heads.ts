@@ -35,8 +35,13 @@ export type Head = HeadName | PerStepLoss;
  */
 export function checkHead(op: string, head: unknown): Head {
   if (typeof head === 'string' && (HEADS as readonly string[]).includes(head)) return head as HeadName;
-  if (typeof head === 'object' && head !== null && typeof (head as PerStepLoss).perStep === 'function') return head as PerStepLoss;
-  throw new ValueError(op, 'head', `unknown head ${JSON.stringify(head)}; valid values: ${HEADS.join(', ')}, or { perStep(output, step) }`);
+  if (typeof head === 'object' && head !== null && typeof (head as PerStepLoss).perStep === 'function')
+    return head as PerStepLoss;
+  throw new ValueError(
+    op,
+    'head',
+    `unknown head ${JSON.stringify(head)}; valid values: ${HEADS.join(', ')}, or { perStep(output, step) }`,
+  );
 }
 
 /** True when the head needs an output at every step (not only the last). */

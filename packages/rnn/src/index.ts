@@ -25,9 +25,21 @@ export type { InitName, InitOptions } from './init.js';
 export { SINGLE_UNIT, singleUnitLoss, singleUnitPoint, singleUnitSurface } from './single-unit.js';
 export type { SingleUnitSurface } from './single-unit.js';
 export { unitDerivatives, growthRate, gradientGrowth } from './geometry.js';
-export type { UnitDerivatives, UnitDerivativesOptions, GrowthFit, GradientGrowth, GradientGrowthOptions } from './geometry.js';
+export type {
+  UnitDerivatives,
+  UnitDerivativesOptions,
+  GrowthFit,
+  GradientGrowth,
+  GradientGrowthOptions,
+} from './geometry.js';
 export { leadingHessianEigenpair, hessianAlignment, rnnHessianAlignment, singleUnitWallProfile } from './wall.js';
-export type { PowerIterationOptions, HessianEigenpair, AlignmentOptions, StepOutcome, HessianAlignment } from './wall.js';
+export type {
+  PowerIterationOptions,
+  HessianEigenpair,
+  AlignmentOptions,
+  StepOutcome,
+  HessianAlignment,
+} from './wall.js';
 export type { RnnAlignmentOptions, WallProfile, WallProfileOptions } from './wall.js';
 export * from './tasks/index.js';
 export * from './train.js';

@@ -46,14 +46,24 @@ export interface InitOptions {
 export function initRnn(options: InitOptions): { params: RnnParams; activation: Activation } {
   const op = 'initRnn';
   const { nIn, nHidden, nOut, init } = options;
-  for (const [name, v] of [['nIn', nIn], ['nHidden', nHidden], ['nOut', nOut]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new ValueError(op, `options.${name}`, `must be a positive integer, got ${v}`);
+  for (const [name, v] of [
+    ['nIn', nIn],
+    ['nHidden', nHidden],
+    ['nOut', nOut],
+  ] as const) {
+    if (!Number.isInteger(v) || v <= 0)
+      throw new ValueError(op, `options.${name}`, `must be a positive integer, got ${v}`);
   }
   if (!(INITS as readonly unknown[]).includes(init)) {
-    throw new ValueError(op, 'options.init', `unknown initialisation ${JSON.stringify(init)}; valid values: ${INITS.join(', ')}`);
+    throw new ValueError(
+      op,
+      'options.init',
+      `unknown initialisation ${JSON.stringify(init)}; valid values: ${INITS.join(', ')}`,
+    );
   }
   const rng = typeof options.seed === 'number' ? new Rng(options.seed) : options.seed;
-  if (!(rng instanceof Rng)) throw new ValueError(op, 'options.seed', `must be an integer or an Rng, got ${String(options.seed)}`);
+  if (!(rng instanceof Rng))
+    throw new ValueError(op, 'options.seed', `must be an integer or an Rng, got ${String(options.seed)}`);
   const std = init === 'basic-tanh' ? 0.1 : 0.01;
   const W_rec = init === 'smart-tanh' ? smartTanhRecurrent(nHidden, rng) : randn([nHidden, nHidden], rng, 0, std);
   const params: RnnParams = {
@@ -88,6 +98,11 @@ export function smartTanhRecurrent(n: number, rng: Rng): Tensor {
   }
   const W = new Tensor(data, [n, n]);
   const rho = spectralRadius(W);
-  if (!(rho > 0)) throw new ValueError('smartTanhRecurrent', 'W_rec', `drew a matrix with spectral radius ${rho}; cannot rescale it to ${SMART_TANH_RADIUS}`);
+  if (!(rho > 0))
+    throw new ValueError(
+      'smartTanhRecurrent',
+      'W_rec',
+      `drew a matrix with spectral radius ${rho}; cannot rescale it to ${SMART_TANH_RADIUS}`,
+    );
   return mul(W, SMART_TANH_RADIUS / rho);
 }

@@ -41,7 +41,8 @@ export function jacobianProducts(
   const k = options.from ?? 0;
   const example = options.example ?? 0;
   if (T < 0) throw new ValueError(op, 'states', 'needs at least x_0');
-  if (!Number.isInteger(k) || k < 0 || k > T) throw new ValueError(op, 'options.from', `must be an integer in [0, ${T}], got ${k}`);
+  if (!Number.isInteger(k) || k < 0 || k > T)
+    throw new ValueError(op, 'options.from', `must be an integer in [0, ${T}], got ${k}`);
   const B = states[0].shape[0];
   if (!Number.isInteger(example) || example < 0 || example >= B) {
     throw new ValueError(op, 'options.example', `must be an integer in [0, ${B - 1}], got ${example}`);
@@ -115,5 +116,12 @@ export function recurrentConditions(W_rec: Tensor, activation: Activation): Recu
     const message = `${head} > ${bound}: exploding is possible (the necessary condition holds; whether gradients explode depends on the states)`;
     return { lambda1, spectralRadius: rho, gamma, eta, verdict: 'may-explode', message };
   }
-  return { lambda1, spectralRadius: rho, gamma, eta, verdict: 'boundary', message: `${head} = ${bound}: on the boundary, neither condition applies` };
+  return {
+    lambda1,
+    spectralRadius: rho,
+    gamma,
+    eta,
+    verdict: 'boundary',
+    message: `${head} = ${bound}: on the boundary, neither condition applies`,
+  };
 }

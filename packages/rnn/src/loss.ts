@@ -39,6 +39,7 @@ export function rnnLoss(params: RnnParams, batch: SequenceBatch, config: RnnConf
  */
 export function checkFused(op: string, fused: unknown): boolean {
   if (fused === undefined) return true;
-  if (typeof fused !== 'boolean') throw new ValueError(op, 'config.fused', `must be true or false, got ${String(fused)}`);
+  if (typeof fused !== 'boolean')
+    throw new ValueError(op, 'config.fused', `must be true or false, got ${String(fused)}`);
   return fused;
 }

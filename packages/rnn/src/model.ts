@@ -68,7 +68,9 @@ export function stepLoss(params: RnnParams, prepared: PreparedBatch, head: Head,
   }
   if (t !== T) return null;
   const y = outputLayer(params, h);
-  return head === 'softmax-last' ? softmaxCrossEntropyRows(y, prepared.classes!) : squaredErrorRows(y, prepared.target!);
+  return head === 'softmax-last'
+    ? softmaxCrossEntropyRows(y, prepared.classes!)
+    : squaredErrorRows(y, prepared.target!);
 }
 
 /** Adds a list of scalar losses (null entries skipped); 0 when there is none. */
@@ -97,7 +99,11 @@ export function forward(
   const activation = checkActivation('forward', options.activation);
   const every = options.outputs === 'every';
   if (options.outputs !== undefined && options.outputs !== 'last' && !every) {
-    throw new ValueError('forward', 'options.outputs', `unknown value ${JSON.stringify(options.outputs)}; valid values: last, every`);
+    throw new ValueError(
+      'forward',
+      'options.outputs',
+      `unknown value ${JSON.stringify(options.outputs)}; valid values: last, every`,
+    );
   }
   const steps = inputSteps('forward', inputs, sizes.nIn);
   const T = steps.length;
@@ -169,7 +175,8 @@ export function sequenceLossOfPrepared(
     collectStates.push(initialState(params, prepared.batchSize));
     for (let t = 0; t < T; t++) collectStates.push(index(X, t));
   }
-  if (!outputsEveryStep(head)) return stepLoss(params, prepared, head, T, applyActivation(activation, index(X, T - 1)))!;
+  if (!outputsEveryStep(head))
+    return stepLoss(params, prepared, head, T, applyActivation(activation, index(X, T - 1)))!;
   // every step: one output layer over all T·B rows
   const Y = outputLayer(params, reshape(applyActivation(activation, X), [T * prepared.batchSize, n]));
   // the mean over steps of the per-step batch means is the mean over all T·B rows

@@ -66,9 +66,11 @@ export function paperOmega(options: PaperOmegaOptions): PaperOmegaResult {
   const { W_rec, states, deltas } = options;
   const activation = checkActivation(op, options.activation);
   const form = options.form ?? 'paper';
-  if (form !== 'paper' && form !== 'summary') throw new ValueError(op, 'form', `must be 'paper' or 'summary', got ${String(form)}`);
+  if (form !== 'paper' && form !== 'summary')
+    throw new ValueError(op, 'form', `must be 'paper' or 'summary', got ${String(form)}`);
   const gradient = options.gradient ?? 'immediate';
-  if (gradient !== 'immediate' && gradient !== 'none') throw new ValueError(op, 'gradient', `must be 'immediate' or 'none', got ${String(gradient)}`);
+  if (gradient !== 'immediate' && gradient !== 'none')
+    throw new ValueError(op, 'gradient', `must be 'immediate' or 'none', got ${String(gradient)}`);
   const [, n] = checkShapes(op, W_rec, states, deltas);
   // δ_{k+1} pairs with x_k: states x_0..x_{T−1}
   const r = omegaRows({
@@ -88,19 +90,37 @@ export function paperOmega(options: PaperOmegaOptions): PaperOmegaResult {
 }
 
 /** W_rec [n, n], T + 1 states and T deltas, all [B, n]; returns [B, n]. */
-function checkShapes(op: string, W_rec: Tensor, states: readonly Tensor[], deltas: readonly Tensor[]): [number, number] {
+function checkShapes(
+  op: string,
+  W_rec: Tensor,
+  states: readonly Tensor[],
+  deltas: readonly Tensor[],
+): [number, number] {
   if (!(W_rec instanceof Tensor) || W_rec.rank !== 2 || W_rec.shape[0] !== W_rec.shape[1]) {
-    throw new ShapeError(op, 'W_rec', `must be a square [n, n] tensor, got ${W_rec instanceof Tensor ? `[${W_rec.shape.join(', ')}]` : typeof W_rec}`);
+    throw new ShapeError(
+      op,
+      'W_rec',
+      `must be a square [n, n] tensor, got ${W_rec instanceof Tensor ? `[${W_rec.shape.join(', ')}]` : typeof W_rec}`,
+    );
   }
-  if (!Array.isArray(states) || !Array.isArray(deltas)) throw new ValueError(op, 'states, deltas', `must be arrays of tensors, got ${typeof states} and ${typeof deltas}`);
+  if (!Array.isArray(states) || !Array.isArray(deltas))
+    throw new ValueError(op, 'states, deltas', `must be arrays of tensors, got ${typeof states} and ${typeof deltas}`);
   if (states.length !== deltas.length + 1) {
-    throw new ShapeError(op, 'states, deltas', `need states x_0..x_T (T + 1) and deltas δ_1..δ_T (T); got ${states.length} states, ${deltas.length} deltas`);
+    throw new ShapeError(
+      op,
+      'states, deltas',
+      `need states x_0..x_T (T + 1) and deltas δ_1..δ_T (T); got ${states.length} states, ${deltas.length} deltas`,
+    );
   }
   const n = W_rec.shape[0];
   const B = states[0] instanceof Tensor ? states[0].shape[0] : -1;
   const check = (t: Tensor, name: string) => {
     if (!(t instanceof Tensor) || t.rank !== 2 || t.shape[0] !== B || t.shape[1] !== n) {
-      throw new ShapeError(op, name, `must be [B, n] = [${B}, ${n}] (batch of states[0], n of W_rec), got ${t instanceof Tensor ? `[${t.shape.join(', ')}]` : typeof t}`);
+      throw new ShapeError(
+        op,
+        name,
+        `must be [B, n] = [${B}, ${n}] (batch of states[0], n of W_rec), got ${t instanceof Tensor ? `[${t.shape.join(', ')}]` : typeof t}`,
+      );
     }
   };
   states.forEach((x, k) => check(x, `states[${k}]`));

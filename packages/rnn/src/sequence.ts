@@ -30,7 +30,12 @@ import {
   tanh,
   tanhGrad,
 } from '@tapegrad/autodiff';
-import { recurrenceBackward, recurrenceForward, type RecurrenceInputs, type RecurrenceStates } from '@tapegrad/autodiff/kernels';
+import {
+  recurrenceBackward,
+  recurrenceForward,
+  type RecurrenceInputs,
+  type RecurrenceStates,
+} from '@tapegrad/autodiff/kernels';
 import { applyActivation, checkActivation, type Activation } from './cell.js';
 
 const NAMES = ['x0', 'W_rec', 'u', 'W_in', 'b', 'offsets'];
@@ -47,12 +52,29 @@ const NAMES = ['x0', 'W_rec', 'u', 'W_in', 'b', 'offsets'];
  * const X = rnnSequence(zeros([1, 50]), params.W_rec, inputs, params.W_in, params.b, 'tanh');
  * X.shape; // [T, B, 50]; index(X, T − 1) is x_T
  */
-export function rnnSequence(x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Tensor, b: Tensor, activation: Activation, offsets?: Tensor): Tensor {
+export function rnnSequence(
+  x0: Tensor,
+  W_rec: Tensor,
+  inputs: Tensor,
+  W_in: Tensor,
+  b: Tensor,
+  activation: Activation,
+  offsets?: Tensor,
+): Tensor {
   const sigma = checkActivation('rnnSequence', activation);
   const [T, B, n, nIn] = checkShapes(x0, W_rec, inputs, W_in, b, offsets);
   const given: RecurrenceInputs = {
-    T, B, n, nIn, activation: sigma,
-    x0: x0.data, x0Rows: x0.shape[0], W: W_rec.data, Win: W_in.data, b: b.data, U: inputs.data,
+    T,
+    B,
+    n,
+    nIn,
+    activation: sigma,
+    x0: x0.data,
+    x0Rows: x0.shape[0],
+    W: W_rec.data,
+    Win: W_in.data,
+    b: b.data,
+    U: inputs.data,
     ...(offsets === undefined ? {} : { offsets: offsets.data }),
   };
   const states = recurrenceForward(given);
@@ -78,9 +100,21 @@ interface Sizes {
 }
 
 /** Backpropagation through time by the kernels; every result is a constant tensor. */
-function fastVjp(g: Float64Array, needs: readonly boolean[], given: RecurrenceInputs, states: RecurrenceStates): (Tensor | null)[] {
+function fastVjp(
+  g: Float64Array,
+  needs: readonly boolean[],
+  given: RecurrenceInputs,
+  states: RecurrenceStates,
+): (Tensor | null)[] {
   const { T, B, n, nIn } = given;
-  const d = recurrenceBackward(given, states, g, { x0: needs[0], W: needs[1], U: needs[2], Win: needs[3], b: needs[4], D: needs[5] });
+  const d = recurrenceBackward(given, states, g, {
+    x0: needs[0],
+    W: needs[1],
+    U: needs[2],
+    Win: needs[3],
+    b: needs[4],
+    D: needs[5],
+  });
   const tensorOf = (data: Float64Array | null, shape: number[]) => (data === null ? null : new Tensor(data, shape));
   return [
     tensorOf(d.x0, [given.x0Rows, n]),
@@ -93,7 +127,16 @@ function fastVjp(g: Float64Array, needs: readonly boolean[], given: RecurrenceIn
 }
 
 /** The same recursion from differentiable ops, recorded on the active tape (higher order). */
-function recordedVjp(g: Tensor, needs: readonly boolean[], s: Sizes, out: Tensor, x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Tensor): (Tensor | null)[] {
+function recordedVjp(
+  g: Tensor,
+  needs: readonly boolean[],
+  s: Sizes,
+  out: Tensor,
+  x0: Tensor,
+  W_rec: Tensor,
+  inputs: Tensor,
+  W_in: Tensor,
+): (Tensor | null)[] {
   const { T, B, n, nIn, sigma } = s;
   const deltas: Tensor[] = new Array(T);
   let delta = index(g, T - 1);
@@ -141,7 +184,14 @@ function activationVjp(sigma: Activation, x: Tensor, v: Tensor): Tensor {
 const shapeText = (t: unknown): string => (t instanceof Tensor ? `[${t.shape.join(', ')}]` : typeof t);
 
 /** Checks the arguments fit eq. (2) and returns [T, B, n, n_in]. */
-function checkShapes(x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Tensor, b: Tensor, offsets: Tensor | undefined): [number, number, number, number] {
+function checkShapes(
+  x0: Tensor,
+  W_rec: Tensor,
+  inputs: Tensor,
+  W_in: Tensor,
+  b: Tensor,
+  offsets: Tensor | undefined,
+): [number, number, number, number] {
   const op = 'rnnSequence';
   if (!(W_rec instanceof Tensor) || W_rec.rank !== 2 || W_rec.shape[0] !== W_rec.shape[1] || W_rec.shape[0] < 1) {
     throw new ShapeError(op, 'W_rec', `must be a square [n, n] tensor with n ≥ 1, got ${shapeText(W_rec)}`);
@@ -152,14 +202,30 @@ function checkShapes(x0: Tensor, W_rec: Tensor, inputs: Tensor, W_in: Tensor, b:
   }
   const [T, B, nIn] = inputs.shape;
   if (!(W_in instanceof Tensor) || W_in.rank !== 2 || W_in.shape[0] !== n || W_in.shape[1] !== nIn) {
-    throw new ShapeError(op, 'W_in', `must have shape [${n}, ${nIn}] (n of W_rec, n_in of inputs), got ${shapeText(W_in)}`);
+    throw new ShapeError(
+      op,
+      'W_in',
+      `must have shape [${n}, ${nIn}] (n of W_rec, n_in of inputs), got ${shapeText(W_in)}`,
+    );
   }
-  if (!(b instanceof Tensor) || b.rank !== 1 || b.shape[0] !== n) throw new ShapeError(op, 'b', `must have shape [${n}], got ${shapeText(b)}`);
+  if (!(b instanceof Tensor) || b.rank !== 1 || b.shape[0] !== n)
+    throw new ShapeError(op, 'b', `must have shape [${n}], got ${shapeText(b)}`);
   if (!(x0 instanceof Tensor) || x0.rank !== 2 || (x0.shape[0] !== 1 && x0.shape[0] !== B) || x0.shape[1] !== n) {
     throw new ShapeError(op, 'x0', `must have shape [${B}, ${n}] or [1, ${n}], got ${shapeText(x0)}`);
   }
-  if (offsets !== undefined && (!(offsets instanceof Tensor) || offsets.rank !== 3 || offsets.shape[0] !== T || offsets.shape[1] !== B || offsets.shape[2] !== n)) {
-    throw new ShapeError(op, 'offsets', `must have shape [${T}, ${B}, ${n}] (T, B of inputs, n of W_rec), got ${shapeText(offsets)}`);
+  if (
+    offsets !== undefined &&
+    (!(offsets instanceof Tensor) ||
+      offsets.rank !== 3 ||
+      offsets.shape[0] !== T ||
+      offsets.shape[1] !== B ||
+      offsets.shape[2] !== n)
+  ) {
+    throw new ShapeError(
+      op,
+      'offsets',
+      `must have shape [${T}, ${B}, ${n}] (T, B of inputs, n of W_rec), got ${shapeText(offsets)}`,
+    );
   }
   return [T, B, n, nIn];
 }

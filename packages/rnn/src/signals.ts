@@ -64,7 +64,9 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
   const { sizes, activation, head, prepared } = checkCall(op, params, batch, config);
   const fused = checkFused(op, config.fused);
   const T = prepared.length;
-  const offsets = fused ? sharedZeros([T, prepared.batchSize, sizes.nHidden]) : prepared.steps.map(() => zeros([prepared.batchSize, sizes.nHidden]));
+  const offsets = fused
+    ? sharedZeros([T, prepared.batchSize, sizes.nHidden])
+    : prepared.steps.map(() => zeros([prepared.batchSize, sizes.nHidden]));
   const inputs = fused ? sequenceInputs(batch.inputs, prepared) : null;
   let states: Tensor[] = [];
   const { value, grad } = valueAndGrad(
@@ -80,7 +82,8 @@ export function errorSignals(params: RnnParams, batch: SequenceBatch, config: Rn
   if (value.tape === null) states = states.map(detach);
   const [grads, offsetGrads] = grad as [RnnParams, Tensor | Tensor[]];
   // fused, ∂E/∂offsets is one [T, B, n] tensor: its steps (views, on the tape when nested)
-  const deltas = offsetGrads instanceof Tensor ? Array.from({ length: T }, (_, t) => index(offsetGrads, t)) : offsetGrads;
+  const deltas =
+    offsetGrads instanceof Tensor ? Array.from({ length: T }, (_, t) => index(offsetGrads, t)) : offsetGrads;
   // The statistics cost another n² per (step, example); computed on first read, as a training loop needs only δ.
   let stats: SignalStatistics | null = null;
   const finalStates = states;
@@ -115,7 +118,12 @@ function sharedZeros(shape: [number, number, number]): Tensor {
  * @example
  * signalStatistics(params, 'tanh', states, deltas).meanRatios; // < 1 everywhere: shrinking signals
  */
-export function signalStatistics(params: RnnParams, activation: Activation, states: readonly Tensor[], deltas: readonly Tensor[]): SignalStatistics {
+export function signalStatistics(
+  params: RnnParams,
+  activation: Activation,
+  states: readonly Tensor[],
+  deltas: readonly Tensor[],
+): SignalStatistics {
   const n = params.W_rec.shape[0];
   const W = params.W_rec.data;
   const sigma = activationScalar(activation);

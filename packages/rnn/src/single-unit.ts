@@ -33,7 +33,11 @@ export function singleUnitLoss(w: Tensor, b: Tensor, steps: number = SINGLE_UNIT
  * @example
  * singleUnitPoint(5, -2.5); // { loss, dw, db }
  */
-export function singleUnitPoint(w: number, b: number, steps: number = SINGLE_UNIT.steps): { loss: number; dw: number; db: number } {
+export function singleUnitPoint(
+  w: number,
+  b: number,
+  steps: number = SINGLE_UNIT.steps,
+): { loss: number; dw: number; db: number } {
   const { value, grad } = valueAndGrad((wt: Tensor, bt: Tensor) => singleUnitLoss(wt, bt, steps), { argnums: [0, 1] })(
     new Tensor(new Float64Array([w]), []),
     new Tensor(new Float64Array([b]), []),
@@ -69,11 +73,17 @@ export function singleUnitSurface(options: {
   const steps = options.steps ?? SINGLE_UNIT.steps;
   checkSteps(op, steps);
   const [nw, nb] = options.points;
-  for (const [name, v] of [['points[0]', nw], ['points[1]', nb]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new ValueError(op, `options.${name}`, `must be a positive integer, got ${v}`);
+  for (const [name, v] of [
+    ['points[0]', nw],
+    ['points[1]', nb],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new ValueError(op, `options.${name}`, `must be a positive integer, got ${v}`);
   }
   const axis = (range: readonly [number, number], count: number): Float64Array =>
-    Float64Array.from({ length: count }, (_, i) => (count === 1 ? range[0] : range[0] + ((range[1] - range[0]) * i) / (count - 1)));
+    Float64Array.from({ length: count }, (_, i) =>
+      count === 1 ? range[0] : range[0] + ((range[1] - range[0]) * i) / (count - 1),
+    );
   const w = axis(options.w, nw);
   const b = axis(options.b, nb);
   const loss = new Float64Array(nw * nb);
@@ -109,5 +119,6 @@ function singleUnitExact(w: number, b: number, steps: number): [number, number, 
 }
 
 function checkSteps(op: string, steps: number): void {
-  if (!Number.isInteger(steps) || steps < 1) throw new ValueError(op, 'steps', `sequence length must be an integer ≥ 1, got ${steps}`);
+  if (!Number.isInteger(steps) || steps < 1)
+    throw new ValueError(op, 'steps', `sequence length must be an integer ≥ 1, got ${steps}`);
 }

@@ -109,12 +109,17 @@ export const TRAIN_DEFAULTS: Readonly<Omit<ResolvedTrainConfig, 'maxLength'>> = 
 const OP = 'resolveTrainConfig';
 
 function positiveInteger(name: string, value: number): void {
-  if (!Number.isInteger(value) || value <= 0) throw new ValueError(OP, `config.${name}`, `must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new ValueError(OP, `config.${name}`, `must be a positive integer, got ${value}`);
 }
 
 function oneOf<T extends string>(name: string, value: unknown, valid: readonly T[]): void {
   if (!(valid as readonly unknown[]).includes(value)) {
-    throw new ValueError(OP, `config.${name}`, `unknown value ${JSON.stringify(value)}; valid values: ${valid.join(', ')}`);
+    throw new ValueError(
+      OP,
+      `config.${name}`,
+      `unknown value ${JSON.stringify(value)}; valid values: ${valid.join(', ')}`,
+    );
   }
 }
 
@@ -126,14 +131,27 @@ function oneOf<T extends string>(name: string, value: unknown, valid: readonly T
  * resolveTrainConfig({ method: 'adam' }); // ValueError: ... valid values: sgd, sgd-c, sgd-cr, sgd-r
  */
 export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfig {
-  if (typeof config !== 'object' || config === null) throw new ValueError(OP, 'config', `must be an object, got ${String(config)}`);
+  if (typeof config !== 'object' || config === null)
+    throw new ValueError(OP, 'config', `must be an object, got ${String(config)}`);
   const known = new Set(Object.keys(TRAIN_DEFAULTS).concat('maxLength'));
-  const unknown = Object.keys(config).filter((k) => !known.has(k) && (config as Record<string, unknown>)[k] !== undefined);
-  if (unknown.length > 0) throw new ValueError(OP, 'config', `unknown field(s) ${unknown.join(', ')}; valid fields: ${[...known].join(', ')}`);
+  const unknown = Object.keys(config).filter(
+    (k) => !known.has(k) && (config as Record<string, unknown>)[k] !== undefined,
+  );
+  if (unknown.length > 0)
+    throw new ValueError(
+      OP,
+      'config',
+      `unknown field(s) ${unknown.join(', ')}; valid fields: ${[...known].join(', ')}`,
+    );
   const defined = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
   const c = { ...TRAIN_DEFAULTS, ...defined } as ResolvedTrainConfig;
   c.maxLength = config.maxLength ?? c.minLength;
-  if (!isTaskName(c.task)) throw new ValueError(OP, 'config.task', `unknown task ${JSON.stringify(c.task)}; valid values: ${TASK_NAMES.join(', ')}`);
+  if (!isTaskName(c.task))
+    throw new ValueError(
+      OP,
+      'config.task',
+      `unknown task ${JSON.stringify(c.task)}; valid values: ${TASK_NAMES.join(', ')}`,
+    );
   oneOf('init', c.init, INITS);
   oneOf('method', c.method, ALL_TRAIN_METHODS);
   oneOf('validation', c.validation, ['fixed', 'fresh']);
@@ -149,12 +167,18 @@ export function resolveTrainConfig(config: TrainConfig = {}): ResolvedTrainConfi
   if (!Number.isInteger(c.confirmSequences) || c.confirmSequences < 0) {
     throw new ValueError(OP, 'config.confirmSequences', `must be an integer ≥ 0, got ${c.confirmSequences}`);
   }
-  if (!Number.isInteger(c.maxUpdates) || c.maxUpdates < 0) throw new ValueError(OP, 'config.maxUpdates', `must be an integer ≥ 0, got ${c.maxUpdates}`);
+  if (!Number.isInteger(c.maxUpdates) || c.maxUpdates < 0)
+    throw new ValueError(OP, 'config.maxUpdates', `must be an integer ≥ 0, got ${c.maxUpdates}`);
   // The generators are seeded from a signed 32-bit integer: a seed outside would silently repeat one inside.
-  if (!Number.isInteger(c.seed) || c.seed < -(2 ** 31) || c.seed >= 2 ** 31) throw new ValueError(OP, 'config.seed', `must be an integer in [-2147483648, 2147483647], got ${c.seed}`);
-  if (!(c.learningRate > 0) || !Number.isFinite(c.learningRate)) throw new ValueError(OP, 'config.learningRate', `must be a finite number > 0, got ${c.learningRate}`);
-  if (!(c.clipThreshold > 0)) throw new ValueError(OP, 'config.clipThreshold', `must be a number > 0, got ${c.clipThreshold}`);
-  if (!(c.alpha >= 0) || !Number.isFinite(c.alpha)) throw new ValueError(OP, 'config.alpha', `must be a finite number ≥ 0, got ${c.alpha}`);
-  if (typeof c.stopOnSuccess !== 'boolean') throw new ValueError(OP, 'config.stopOnSuccess', `must be true or false, got ${String(c.stopOnSuccess)}`);
+  if (!Number.isInteger(c.seed) || c.seed < -(2 ** 31) || c.seed >= 2 ** 31)
+    throw new ValueError(OP, 'config.seed', `must be an integer in [-2147483648, 2147483647], got ${c.seed}`);
+  if (!(c.learningRate > 0) || !Number.isFinite(c.learningRate))
+    throw new ValueError(OP, 'config.learningRate', `must be a finite number > 0, got ${c.learningRate}`);
+  if (!(c.clipThreshold > 0))
+    throw new ValueError(OP, 'config.clipThreshold', `must be a number > 0, got ${c.clipThreshold}`);
+  if (!(c.alpha >= 0) || !Number.isFinite(c.alpha))
+    throw new ValueError(OP, 'config.alpha', `must be a finite number ≥ 0, got ${c.alpha}`);
+  if (typeof c.stopOnSuccess !== 'boolean')
+    throw new ValueError(OP, 'config.stopOnSuccess', `must be true or false, got ${String(c.stopOnSuccess)}`);
   return c;
 }

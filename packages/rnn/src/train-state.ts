@@ -91,32 +91,54 @@ export function decodeFloat(v: unknown, where: string): number {
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
   if (v === '-0') return -0;
-  throw new ValueError('Trainer.resume', where, `must be a number or one of "NaN", "Infinity", "-Infinity", "-0", got ${JSON.stringify(v)}`);
+  throw new ValueError(
+    'Trainer.resume',
+    where,
+    `must be a number or one of "NaN", "Infinity", "-Infinity", "-0", got ${JSON.stringify(v)}`,
+  );
 }
 
 /** @internal The parameter record as JSON-able tensors. */
 export function encodeParams(params: RnnParams): { [name: string]: EncodedTensor } {
   const out: { [name: string]: EncodedTensor } = {};
-  for (const [name, t] of Object.entries(params)) if (t !== undefined) out[name] = { shape: [...t.shape], data: Array.from(t.data, encodeFloat) };
+  for (const [name, t] of Object.entries(params))
+    if (t !== undefined) out[name] = { shape: [...t.shape], data: Array.from(t.data, encodeFloat) };
   return out;
 }
 
 /** @internal Decodes parameters and checks them against the names and shapes a fresh run would have. */
 export function decodeParams(encoded: unknown, like: RnnParams): RnnParams {
-  if (typeof encoded !== 'object' || encoded === null) throw new ValueError('Trainer.resume', 'state.params', `must be an object, got ${String(encoded)}`);
+  if (typeof encoded !== 'object' || encoded === null)
+    throw new ValueError('Trainer.resume', 'state.params', `must be an object, got ${String(encoded)}`);
   const record = encoded as { [name: string]: EncodedTensor };
   const expected = Object.keys(like).sort().join(', ');
   if (Object.keys(record).sort().join(', ') !== expected) {
-    throw new ValueError('Trainer.resume', 'state.params', `must hold exactly [${expected}], got [${Object.keys(record).sort().join(', ')}]`);
+    throw new ValueError(
+      'Trainer.resume',
+      'state.params',
+      `must hold exactly [${expected}], got [${Object.keys(record).sort().join(', ')}]`,
+    );
   }
   const out: { [name: string]: Tensor } = {};
   for (const [name, template] of Object.entries(like) as [string, Tensor][]) {
     const t = record[name];
     const shape = template.shape;
-    if (!Array.isArray(t?.shape) || t.shape.join() !== shape.join() || !Array.isArray(t.data) || t.data.length !== template.size) {
-      throw new ValueError('Trainer.resume', `state.params.${name}`, `must be shape [${shape.join(', ')}] with ${template.size} values for this configuration, got shape ${JSON.stringify(t?.shape)} with ${Array.isArray(t?.data) ? t.data.length : 'no'} values`);
+    if (
+      !Array.isArray(t?.shape) ||
+      t.shape.join() !== shape.join() ||
+      !Array.isArray(t.data) ||
+      t.data.length !== template.size
+    ) {
+      throw new ValueError(
+        'Trainer.resume',
+        `state.params.${name}`,
+        `must be shape [${shape.join(', ')}] with ${template.size} values for this configuration, got shape ${JSON.stringify(t?.shape)} with ${Array.isArray(t?.data) ? t.data.length : 'no'} values`,
+      );
     }
-    out[name] = new Tensor(Float64Array.from(t.data, (v, i) => decodeFloat(v, `state.params.${name}.data[${i}]`)), [...shape]);
+    out[name] = new Tensor(
+      Float64Array.from(t.data, (v, i) => decodeFloat(v, `state.params.${name}.data[${i}]`)),
+      [...shape],
+    );
   }
   return out as unknown as RnnParams;
 }
@@ -125,7 +147,11 @@ export function decodeParams(encoded: unknown, like: RnnParams): RnnParams {
  * The values of fields that states saved before the field existed ran with: the autodiff Ω before
  * `omegaImpl`, a fixed validation set without confirmation before `validation` and `confirmSequences`.
  */
-const LEGACY_FIELDS: Readonly<Record<string, unknown>> = { omegaImpl: 'autodiff', validation: 'fixed', confirmSequences: 0 };
+const LEGACY_FIELDS: Readonly<Record<string, unknown>> = {
+  omegaImpl: 'autodiff',
+  validation: 'fixed',
+  confirmSequences: 0,
+};
 
 /** @internal A saved configuration with the fields it predates filled in as it ran. */
 export function withLegacyFields(config: unknown): Record<string, unknown> | undefined {
@@ -137,9 +163,11 @@ export function withLegacyFields(config: unknown): Record<string, unknown> | und
 /** @internal Checks the envelope of a state (format, version, config, counters) and returns its resolved config. */
 export function checkStateEnvelope(state: unknown): ResolvedTrainConfig {
   const op = 'Trainer.resume';
-  if (typeof state !== 'object' || state === null) throw new ValueError(op, 'state', `must be an object from Trainer.state(), got ${String(state)}`);
+  if (typeof state !== 'object' || state === null)
+    throw new ValueError(op, 'state', `must be an object from Trainer.state(), got ${String(state)}`);
   const s = state as Partial<TrainState>;
-  if (s.format !== 'tapegrad-train-state') throw new ValueError(op, 'state.format', `must be "tapegrad-train-state", got ${JSON.stringify(s.format)}`);
+  if (s.format !== 'tapegrad-train-state')
+    throw new ValueError(op, 'state.format', `must be "tapegrad-train-state", got ${JSON.stringify(s.format)}`);
   if (s.version !== 1) throw new ValueError(op, 'state.version', `must be 1, got ${JSON.stringify(s.version)}`);
   const saved = withLegacyFields(s.config);
   const config = resolveTrainConfig(saved);
@@ -147,15 +175,25 @@ export function checkStateEnvelope(state: unknown): ResolvedTrainConfig {
   if (Object.keys(resolved).some((k) => JSON.stringify(resolved[k]) !== JSON.stringify(saved?.[k]))) {
     throw new ValueError(op, 'state.config', 'is incomplete: a saved configuration lists every field');
   }
-  if (!Number.isInteger(s.updates) || (s.updates as number) < 0) throw new ValueError(op, 'state.updates', `must be an integer ≥ 0, got ${String(s.updates)}`);
+  if (!Number.isInteger(s.updates) || (s.updates as number) < 0)
+    throw new ValueError(op, 'state.updates', `must be an integer ≥ 0, got ${String(s.updates)}`);
   if (s.optimizer?.updates !== s.updates) {
-    throw new ValueError(op, 'state.optimizer.updates', `must equal state.updates = ${s.updates}, got ${String(s.optimizer?.updates)}`);
+    throw new ValueError(
+      op,
+      'state.optimizer.updates',
+      `must equal state.updates = ${s.updates}, got ${String(s.optimizer?.updates)}`,
+    );
   }
   const statuses: TrainStatus[] = ['running', 'success', 'budget', 'diverged', 'stopped'];
-  if (!statuses.includes(s.status as TrainStatus)) throw new ValueError(op, 'state.status', `must be one of ${statuses.join(', ')}, got ${JSON.stringify(s.status)}`);
+  if (!statuses.includes(s.status as TrainStatus))
+    throw new ValueError(op, 'state.status', `must be one of ${statuses.join(', ')}, got ${JSON.stringify(s.status)}`);
   if (typeof s.window !== 'object' || s.window === null) throw new ValueError(op, 'state.window', 'is missing');
   if (s.validationRng !== undefined && !Array.isArray(s.validationRng)) {
-    throw new ValueError(op, 'state.validationRng', `must be an array from Rng.state(), got ${JSON.stringify(s.validationRng)}`);
+    throw new ValueError(
+      op,
+      'state.validationRng',
+      `must be an array from Rng.state(), got ${JSON.stringify(s.validationRng)}`,
+    );
   }
   return config;
 }

@@ -6,7 +6,15 @@
  * the same sequences as an uninterrupted one.
  */
 import { Rng } from '@tapegrad/autodiff';
-import { evaluateBatches, evaluateTask, makeBatches, type Batch, type Evaluation, type Predict, type Task } from './tasks/index.js';
+import {
+  evaluateBatches,
+  evaluateTask,
+  makeBatches,
+  type Batch,
+  type Evaluation,
+  type Predict,
+  type Task,
+} from './tasks/index.js';
 import type { ResolvedTrainConfig } from './train-config.js';
 
 /** Sequences per generated batch of validation data: large enough to amortise, small enough to stay in cache. */
@@ -34,13 +42,19 @@ export class Validation {
   /** The error on the fixed set, or on `validationSequences` fresh sequences. */
   measure(predict: Predict): Evaluation {
     if (this.fixedSet !== null) return evaluateBatches(this.fixedSet, predict);
-    return evaluateTask(this.task, predict, { sequences: this.config.validationSequences, batchSize: VALIDATION_BATCH, rng: this.rng });
+    return evaluateTask(this.task, predict, {
+      sequences: this.config.validationSequences,
+      batchSize: VALIDATION_BATCH,
+      rng: this.rng,
+    });
   }
 
   /** The error on `confirmSequences` fresh sequences, or null when the run confirms nothing. */
   confirm(predict: Predict): Evaluation | null {
     const n = this.config.confirmSequences;
-    return n === 0 ? null : evaluateTask(this.task, predict, { sequences: n, batchSize: VALIDATION_BATCH, rng: this.rng });
+    return n === 0
+      ? null
+      : evaluateTask(this.task, predict, { sequences: n, batchSize: VALIDATION_BATCH, rng: this.rng });
   }
 
   /** The stream's state, for a checkpoint. */

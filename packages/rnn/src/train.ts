@@ -49,7 +49,16 @@ interface Window {
   stepsInPastCount: number;
 }
 
-const emptyWindow = (): Window => ({ updates: 0, loss: 0, gradNorm: 0, clipped: 0, omega: 0, omegaCount: 0, stepsInPast: 0, stepsInPastCount: 0 });
+const emptyWindow = (): Window => ({
+  updates: 0,
+  loss: 0,
+  gradNorm: 0,
+  clipped: 0,
+  omega: 0,
+  omegaCount: 0,
+  stepsInPast: 0,
+  stepsInPastCount: 0,
+});
 
 /** paperOmega's ∂Ω/∂W_rec as a gradient of every parameter (zeros elsewhere), the shape paperStep adds to ∇E. */
 function onRecurrentWeights(params: RnnParams, r: PaperOmegaResult): OmegaResult<RnnParams> {
@@ -98,7 +107,13 @@ export class Trainer {
     const c = this.config;
     this.task = makeTask(c.task, { minLength: c.minLength, maxLength: c.maxLength });
     const rngs = streams(c.seed);
-    const { params, activation } = initRnn({ nIn: this.task.nIn, nHidden: c.hidden, nOut: this.task.nOut, init: c.init, seed: rngs.init });
+    const { params, activation } = initRnn({
+      nIn: this.task.nIn,
+      nHidden: c.hidden,
+      nOut: this.task.nOut,
+      init: c.init,
+      seed: rngs.init,
+    });
     this.currentParams = params;
     this.activation = activation;
     this.rng = rngs.data;
@@ -116,7 +131,10 @@ export class Trainer {
    */
   static resume(state: TrainState, overrides: { maxUpdates?: number } = {}): Trainer {
     const config = checkStateEnvelope(state);
-    const trainer = new Trainer({ ...config, ...(overrides.maxUpdates === undefined ? {} : { maxUpdates: overrides.maxUpdates }) });
+    const trainer = new Trainer({
+      ...config,
+      ...(overrides.maxUpdates === undefined ? {} : { maxUpdates: overrides.maxUpdates }),
+    });
     trainer.currentParams = decodeParams(state.params, trainer.currentParams);
     trainer.optimizer.loadState(state.optimizer);
     trainer.rng = Rng.fromState(state.rng);
@@ -160,7 +178,11 @@ export class Trainer {
    */
   step(): UpdateMetrics {
     if (this.currentStatus === 'diverged') {
-      throw new ValueError('Trainer.step', 'this', `the run diverged at update ${this.divergence?.update}; there is nothing to continue`);
+      throw new ValueError(
+        'Trainer.step',
+        'this',
+        `the run diverged at update ${this.divergence?.update}; there is nothing to continue`,
+      );
     }
     const c = this.config;
     const params = this.currentParams;
@@ -181,7 +203,17 @@ export class Trainer {
       const gradient = regularize ? 'immediate' : 'none';
       om =
         c.omegaImpl === 'closed-form'
-          ? onRecurrentWeights(params, paperOmega({ W_rec: params.W_rec, activation: this.activation, states: s.states, deltas: s.deltas, form: c.omegaForm, gradient }))
+          ? onRecurrentWeights(
+              params,
+              paperOmega({
+                W_rec: params.W_rec,
+                activation: this.activation,
+                states: s.states,
+                deltas: s.deltas,
+                form: c.omegaForm,
+                gradient,
+              }),
+            )
           : omega({
               transition: transition(this.activation),
               params,
@@ -204,7 +236,9 @@ export class Trainer {
     // Without clipping there is no guard: a non-finite ∇E (or ∇Ω) would be applied as it is.
     const rawNorm = method.clips ? 0 : Math.max(globalNorm(grads), om?.grad ? globalNorm(om.grad) : 0);
     if (!Number.isFinite(loss) || !Number.isFinite(rawNorm)) {
-      const reason = !Number.isFinite(loss) ? `the loss is ${loss}` : `the gradient norm is ${rawNorm} and ${c.method} has no clipping to guard it`;
+      const reason = !Number.isFinite(loss)
+        ? `the loss is ${loss}`
+        : `the gradient norm is ${rawNorm} and ${c.method} has no clipping to guard it`;
       this.divergence = { update, loss: encodeFloat(loss), gradNorm: encodeFloat(rawNorm), reason };
       this.currentStatus = 'diverged';
       return { ...base, gradNorm: rawNorm, clipped: false, action: 'none', diverged: true };
@@ -217,7 +251,13 @@ export class Trainer {
       optimizer: this.optimizer,
     });
     this.currentParams = r.params;
-    const metrics: UpdateMetrics = { ...base, gradNorm: r.gradNorm, clipped: r.clipped, action: r.action, diverged: false };
+    const metrics: UpdateMetrics = {
+      ...base,
+      gradNorm: r.gradNorm,
+      clipped: r.clipped,
+      action: r.action,
+      diverged: false,
+    };
     this.accumulate(metrics);
     return metrics;
   }
@@ -229,7 +269,8 @@ export class Trainer {
     w.gradNorm += m.gradNorm;
     w.clipped += m.clipped ? 1 : 0;
     if (m.omega !== null) [w.omega, w.omegaCount] = [w.omega + m.omega, w.omegaCount + 1];
-    if (m.stepsInPast !== null) [w.stepsInPast, w.stepsInPastCount] = [w.stepsInPast + m.stepsInPast, w.stepsInPastCount + 1];
+    if (m.stepsInPast !== null)
+      [w.stepsInPast, w.stepsInPastCount] = [w.stepsInPast + m.stepsInPast, w.stepsInPastCount + 1];
   }
 
   /**
@@ -241,7 +282,10 @@ export class Trainer {
    */
   predict(batch: Batch): Tensor {
     const every = this.task.head === 'softmax-every';
-    const { outputs } = forward(this.currentParams, batch.inputs, { activation: this.activation, outputs: every ? 'every' : 'last' });
+    const { outputs } = forward(this.currentParams, batch.inputs, {
+      activation: this.activation,
+      outputs: every ? 'every' : 'last',
+    });
     if (!every) return outputs[0];
     const [rows, width] = outputs[0].shape;
     const data = new Float64Array(outputs.length * rows * width);
@@ -272,7 +316,8 @@ export class Trainer {
       meanStepsInPast: w.stepsInPastCount > 0 ? w.stepsInPast / w.stepsInPastCount : null,
     };
     this.window = emptyWindow();
-    if (this.best === null || v.errorRate < this.best.errorRate) this.best = { update: v.update, errorRate: v.errorRate };
+    if (this.best === null || v.errorRate < this.best.errorRate)
+      this.best = { update: v.update, errorRate: v.errorRate };
     this.lastValidation = v;
     return v;
   }
@@ -311,7 +356,14 @@ export class Trainer {
 
   /** Where the run stands, as {@link Trainer.run} returns it. */
   result(): TrainResult {
-    return { status: this.currentStatus, updates: this.updates, params: this.currentParams, best: this.best, divergence: this.divergence, validation: this.lastValidation };
+    return {
+      status: this.currentStatus,
+      updates: this.updates,
+      params: this.currentParams,
+      best: this.best,
+      divergence: this.divergence,
+      validation: this.lastValidation,
+    };
   }
 
   /** The complete state as JSON-able data (see {@link TrainState}). */

@@ -42,13 +42,22 @@ export function checkTruncation(op: string, truncation: Truncation): void {
  * const J = (p: RnnParams) => truncatedLoss(p, anchors, batch, { activation: 'tanh', head: 'softmax-every', truncation: { k1: 5, k2: 10 } });
  * gradCheck((...leaves) => J(rebuild(leaves)), leaves); // TBPTT gradient = finite differences of J
  */
-export function truncatedLoss(params: RnnParams, anchors: readonly Tensor[] | null, batch: SequenceBatch, config: RnnConfig): Tensor {
+export function truncatedLoss(
+  params: RnnParams,
+  anchors: readonly Tensor[] | null,
+  batch: SequenceBatch,
+  config: RnnConfig,
+): Tensor {
   const op = 'truncatedLoss';
   const { activation, head, prepared } = checkCall(op, params, batch, config);
   if (config.truncation === undefined) throw new ValueError(op, 'config.truncation', 'is required: { k1, k2 }');
   checkTruncation(op, config.truncation);
   if (anchors !== null && (!Array.isArray(anchors) || anchors.length !== prepared.length + 1)) {
-    throw new ValueError(op, 'anchors', `must hold the T + 1 = ${prepared.length + 1} states x_0..x_T, got ${Array.isArray(anchors) ? anchors.length : typeof anchors}`);
+    throw new ValueError(
+      op,
+      'anchors',
+      `must hold the T + 1 = ${prepared.length + 1} states x_0..x_T, got ${Array.isArray(anchors) ? anchors.length : typeof anchors}`,
+    );
   }
   return truncatedLossOfPrepared(params, anchors, prepared, activation, head, config.truncation);
 }
@@ -63,11 +72,13 @@ export function truncatedLossOfPrepared(
   { k1, k2 }: Truncation,
 ): Tensor {
   const T = prepared.length;
-  const fixed = anchors ?? noGrad(() => {
-    const states: Tensor[] = [];
-    lossOfPrepared(params, prepared, activation, head, null, states);
-    return states;
-  });
+  const fixed =
+    anchors ??
+    noGrad(() => {
+      const states: Tensor[] = [];
+      lossOfPrepared(params, prepared, activation, head, null, states);
+      return states;
+    });
   const losses: Tensor[] = [];
   for (let end = Math.min(k1, T), last = 0; last < T; last = end, end = Math.min(end + k1, T)) {
     const start = Math.max(0, end - k2);

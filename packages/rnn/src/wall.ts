@@ -9,7 +9,17 @@
  * and to the network of eq. (2).
  */
 import {
-  Tensor, ValueError, add, hessianVectorProduct, index, mul, noGrad, randn, tensor, valueAndGrad, vectorNorm,
+  Tensor,
+  ValueError,
+  add,
+  hessianVectorProduct,
+  index,
+  mul,
+  noGrad,
+  randn,
+  tensor,
+  valueAndGrad,
+  vectorNorm,
 } from '@tapegrad/autodiff';
 import { clipGradNorm } from '@tapegrad/optim';
 import type { Activation } from './cell.js';
@@ -72,7 +82,12 @@ export function leadingHessianEigenpair(
       throw new ValueError(op, 'f', `the Hessian-vector product is not finite at θ (iteration ${k})`);
     }
     value = dotData(v.data, Hv.data);
-    const r = vectorNorm(new Tensor(Float64Array.from(Hv.data, (h, i) => h - value * v.data[i]), [Hv.size]));
+    const r = vectorNorm(
+      new Tensor(
+        Float64Array.from(Hv.data, (h, i) => h - value * v.data[i]),
+        [Hv.size],
+      ),
+    );
     residual = r === 0 ? 0 : r / Math.abs(value);
     if (residual <= tolerance) return { value, vector: v, iterations: k, residual, converged: true };
     v = unit(op, 'f', Hv, theta.shape);
@@ -139,13 +154,21 @@ export function hessianAlignment(
   const { value, grad: g } = valueAndGrad(f)(theta);
   const gradNorm = vectorNorm(g);
   if (!Number.isFinite(gradNorm) || gradNorm === 0) {
-    throw new ValueError(op, 'theta', `needs a finite, non-zero gradient to compare directions, its norm is ${gradNorm}`);
+    throw new ValueError(
+      op,
+      'theta',
+      `needs a finite, non-zero gradient to compare directions, its norm is ${gradNorm}`,
+    );
   }
   const found = leadingHessianEigenpair(f, theta, options);
   const v = dotData(g.data, found.vector.data) < 0 ? mul(found.vector, -1) : found.vector;
   const eigenpair = { ...found, vector: v };
   if (eigenpair.value === 0) {
-    throw new ValueError(op, 'f', 'has zero curvature along its leading eigenvector: there is no Newton step to compare');
+    throw new ValueError(
+      op,
+      'f',
+      'has zero curvature along its leading eigenvector: there is no Newton step to compare',
+    );
   }
   const along = dotData(g.data, v.data);
   const gHat = mul(g, 1 / gradNorm);
@@ -239,14 +262,26 @@ export function singleUnitWallProfile(options: WallProfileOptions): WallProfile 
   const { w, points, steps = SINGLE_UNIT.steps } = options;
   checkInteger(op, 'options.points', points, 1);
   const [lo, hi] = options.b;
-  for (const [name, x] of [['w', w], ['b[0]', lo], ['b[1]', hi]] as const) {
+  for (const [name, x] of [
+    ['w', w],
+    ['b[0]', lo],
+    ['b[1]', hi],
+  ] as const) {
     if (!Number.isFinite(x)) throw new ValueError(op, `options.${name}`, `must be a finite number, got ${x}`);
   }
   const f = (theta: Tensor): Tensor => singleUnitLoss(index(theta, 0), index(theta, 1), steps);
   const column = (): Float64Array => new Float64Array(points);
   const p: WallProfile = {
-    w, b: column(), loss: column(), gradNorm: column(), eigenvalue: column(), cosine: column(), converged: [],
-    gradientStep: column(), clippedStep: column(), newtonStep: column(),
+    w,
+    b: column(),
+    loss: column(),
+    gradNorm: column(),
+    eigenvalue: column(),
+    cosine: column(),
+    converged: [],
+    gradientStep: column(),
+    clippedStep: column(),
+    newtonStep: column(),
   };
   for (let j = 0; j < points; j++) {
     const b = points === 1 ? lo : lo + ((hi - lo) * j) / (points - 1);

@@ -8,7 +8,16 @@ import fc from 'fast-check';
 import { ValueError, largestSingularValue, mean, mul, square, spectralRadius, tensor, zeros } from '@tapegrad/autodiff';
 import { gradientGrowth, growthRate, rnnHessianAlignment } from '@tapegrad/rnn';
 import {
-  fcSeed, flat, leadingDirection, linearGradient, linearNetwork, linearParams, plainStepGradients, relativeError, runs, tanhNetwork,
+  fcSeed,
+  flat,
+  leadingDirection,
+  linearGradient,
+  linearNetwork,
+  linearParams,
+  plainStepGradients,
+  relativeError,
+  runs,
+  tanhNetwork,
 } from './geometry-helpers.js';
 
 const T = 50;
@@ -32,12 +41,17 @@ describe('eq. 14 for a linear network with W_rec = Q·diag(λ)·Qᵀ (closed for
         for (let t = 1; t <= T; t++) {
           const exact = flat(linearGradient(net, t));
           // the tape and the closed form sum the same t terms in different orders: rounding only
-          expect(relativeError(g.gradients.data.subarray((t - 1) * n * n, t * n * n), exact), `∂E_${t}/∂W`).toBeLessThan(1e-11);
+          expect(
+            relativeError(g.gradients.data.subarray((t - 1) * n * n, t * n * n), exact),
+            `∂E_${t}/∂W`,
+          ).toBeLessThan(1e-11);
           // eq. 14 with α = |λ_1|: ∂E_t/∂W·v = ĉ_1x̂_1·t·λ_1^{t−1}, at least C·|λ_1|^t with C = |ĉ_1x̂_1|/|λ_1|
           expect(Math.abs(g.projections[t - 1] / (c * t * l1 ** (t - 1)) - 1)).toBeLessThan(1e-11);
         }
         // The projections' fitted rate is |λ_1| times the drift of the factor t, exactly.
-        expect(Math.abs(growthRate(g.t, g.projections, { from: 25, to: T }).alpha / (l1 * tDrift(25, T)) - 1)).toBeLessThan(1e-10);
+        expect(
+          Math.abs(growthRate(g.t, g.projections, { from: 25, to: T }).alpha / (l1 * tDrift(25, T)) - 1),
+        ).toBeLessThan(1e-10);
         // The norms' rate (the default fit, t ∈ [25, 50]) is the same up to the terms off q_1q_1ᵀ,
         // which fade like 1/t (below); 1% covers them (largest seen over 200 draws: 0.30%).
         expect(Math.abs(g.fit.alpha / (l1 * tDrift(25, T)) - 1)).toBeLessThan(0.01);
@@ -60,7 +74,12 @@ describe('eq. 14 for a linear network with W_rec = Q·diag(λ)·Qᵀ (closed for
     const last = gradientGrowth(params, inputs, { activation: 'identity' });
     const exactT = flat(linearGradient(net, T));
     const norm = Math.hypot(...exactT);
-    expect(relativeError(last.direction.data, exactT.map((x) => x / norm))).toBeLessThan(1e-11);
+    expect(
+      relativeError(
+        last.direction.data,
+        exactT.map((x) => x / norm),
+      ),
+    ).toBeLessThan(1e-11);
     expect(last.cosines[T - 1]).toBeCloseTo(1, 14);
     expect(last.bound.alpha).toBe(last.fit.alpha);
     // eq. 14 on the window: projections ≥ C·α^t, with equality somewhere
@@ -76,7 +95,9 @@ describe('eq. 14 for a non-normal linear network: the rate is ρ(W_rec), the dir
       const { params, inputs } = linearParams(net, T);
       const g = gradientGrowth(params, inputs, { activation: 'identity', direction: tensor(leadingDirection(net)) });
       for (const t of [1, 10, 30, 50]) {
-        expect(relativeError(g.gradients.data.subarray((t - 1) * 16, t * 16), flat(linearGradient(net, t)))).toBeLessThan(1e-10);
+        expect(
+          relativeError(g.gradients.data.subarray((t - 1) * 16, t * 16), flat(linearGradient(net, t))),
+        ).toBeLessThan(1e-10);
       }
       const rho = spectralRadius(params.W_rec);
       expect(rho).toBeCloseTo(Math.abs(net.lambda[0]), 10);
@@ -103,12 +124,18 @@ describe('eq. 14 for a non-normal linear network: the rate is ρ(W_rec), the dir
 
 describe('eq. 14 for the tanh network', () => {
   it('∂E_t/∂W_rec for every t equals a plain-loop BPTT (tanh and identity, with inputs)', () => {
-    for (const [activation, lambda1] of [['tanh', 6], ['identity', 1.3]] as const) {
+    for (const [activation, lambda1] of [
+      ['tanh', 6],
+      ['identity', 1.3],
+    ] as const) {
       const { params, inputs } = tanhNetwork(7, 6, lambda1, 25);
       const g = gradientGrowth(params, inputs, { activation });
       const plain = plainStepGradients(params, inputs, activation);
       plain.forEach((G, i) => {
-        expect(relativeError(g.gradients.data.subarray(i * 36, (i + 1) * 36), G), `${activation} t = ${i + 1}`).toBeLessThan(1e-11);
+        expect(
+          relativeError(g.gradients.data.subarray(i * 36, (i + 1) * 36), G),
+          `${activation} t = ${i + 1}`,
+        ).toBeLessThan(1e-11);
       });
       plain.forEach((G, i) => expect(g.norms[i] / Math.hypot(...G) - 1).toBeLessThan(1e-12));
     }
@@ -159,16 +186,25 @@ describe('gradientGrowth options and errors', () => {
   it('stepLoss and fitFrom are used: a scaled loss scales every gradient, the window moves', () => {
     const base = gradientGrowth(params, inputs, { activation: 'tanh' });
     const scaled = gradientGrowth(params, inputs, { activation: 'tanh', stepLoss: (y) => mul(mean(y), 3), fitFrom: 3 });
-    expect(relativeError(scaled.gradients.data, base.gradients.data.map((x) => 3 * x))).toBeLessThan(1e-14);
+    expect(
+      relativeError(
+        scaled.gradients.data,
+        base.gradients.data.map((x) => 3 * x),
+      ),
+    ).toBeLessThan(1e-14);
     expect([base.fit.from, scaled.fit.from, scaled.fit.to]).toEqual([6, 3, 12]);
     const squared = gradientGrowth(params, inputs, { activation: 'tanh', stepLoss: (y) => mean(square(y)) });
     expect(squared.norms[11]).not.toBeCloseTo(base.norms[11], 3);
   });
 
   it('rejects a direction of the wrong shape or zero, short sequences, bad windows and non-scalar losses', () => {
-    const run = (options: Partial<Parameters<typeof gradientGrowth>[2]>, x = inputs) => () =>
-      gradientGrowth(params, x, { activation: 'tanh', ...options });
-    expect(run({ direction: zeros([4]) })).toThrow(/gradientGrowth: argument 'options.direction': must be a tensor of shape \[4, 4\], got \[4\]/);
+    const run =
+      (options: Partial<Parameters<typeof gradientGrowth>[2]>, x = inputs) =>
+      () =>
+        gradientGrowth(params, x, { activation: 'tanh', ...options });
+    expect(run({ direction: zeros([4]) })).toThrow(
+      /gradientGrowth: argument 'options.direction': must be a tensor of shape \[4, 4\], got \[4\]/,
+    );
     expect(run({ direction: zeros([4, 4]) })).toThrow(/non-zero.*norm is 0/);
     expect(run({}, zeros([1, 1, 2]))).toThrow(/at least 2 steps, got 1/);
     expect(run({ fitFrom: 12 })).toThrow(/options.fitFrom': must be an integer in \[1, 11\], got 12/);

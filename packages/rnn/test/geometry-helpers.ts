@@ -20,10 +20,12 @@ export const fcSeed = (fallback: number): number | undefined =>
   process.env.TAPEGRAD_FC_SEED ? sharedSeed() : fallback;
 
 type Matrix = number[][];
-const matmul = (A: Matrix, B: Matrix): Matrix => A.map((row) => B[0].map((_, j) => row.reduce((s, a, k) => s + a * B[k][j], 0)));
+const matmul = (A: Matrix, B: Matrix): Matrix =>
+  A.map((row) => B[0].map((_, j) => row.reduce((s, a, k) => s + a * B[k][j], 0)));
 const transpose = (A: Matrix): Matrix => A[0].map((_, j) => A.map((row) => row[j]));
 const apply = (A: Matrix, x: readonly number[]): number[] => A.map((row) => row.reduce((s, a, k) => s + a * x[k], 0));
-const identity = (n: number): Matrix => Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
+const identity = (n: number): Matrix =>
+  Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
 
 /** I − 2uuᵀ/‖u‖²: an orthogonal reflection. */
 function reflection(u: readonly number[]): Matrix {
@@ -69,7 +71,9 @@ export function linearNetwork(seed: number, n: number, options: LinearNetworkOpt
     Rinv = transpose(R);
   } else {
     const stretch = options.stretch ?? 1;
-    const N = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (j > i ? (rng.uniform() - 0.5) * stretch : 0)));
+    const N = Array.from({ length: n }, (_, i) =>
+      Array.from({ length: n }, (_, j) => (j > i ? (rng.uniform() - 0.5) * stretch : 0)),
+    );
     R = identity(n).map((row, i) => row.map((v, j) => v + N[i][j]));
     // (I + N)⁻¹ = Σ_k (−N)^k, a finite sum since N is nilpotent
     Rinv = identity(n);
@@ -81,10 +85,19 @@ export function linearNetwork(seed: number, n: number, options: LinearNetworkOpt
   }
   const l1 = options.leading ?? (rng.uniform() < 0.5 ? -1 : 1) * (1.2 + 0.8 * rng.uniform());
   const lambda = [l1, ...Array.from({ length: n - 1 }, () => (2 * rng.uniform() - 1) * gap * Math.abs(l1))];
-  const lead = (): number[] => [0.5 + 0.5 * rng.uniform(), ...Array.from({ length: n - 1 }, () => 2 * rng.uniform() - 1)];
+  const lead = (): number[] => [
+    0.5 + 0.5 * rng.uniform(),
+    ...Array.from({ length: n - 1 }, () => 2 * rng.uniform() - 1),
+  ];
   const cHat = lead();
   const xHat = lead();
-  const W = matmul(matmul(R, lambda.map((l, i) => lambda.map((_, j) => (i === j ? l : 0)))), Rinv);
+  const W = matmul(
+    matmul(
+      R,
+      lambda.map((l, i) => lambda.map((_, j) => (i === j ? l : 0))),
+    ),
+    Rinv,
+  );
   return { n, lambda, R, Rinv, cHat, xHat, W, c: apply(transpose(Rinv), cHat), x0: apply(R, xHat) };
 }
 
@@ -135,7 +148,12 @@ const SIGMA: Record<'tanh' | 'identity', (v: number) => [number, number]> = {
  * by a plain forward loop and the BPTT recursion δ_{k−1} = (W_recᵀ·δ_k) ⊙ σ'(x_{k−1}); W_rec may
  * be given to override params.W_rec. Returns T flat row-major [n·n] arrays.
  */
-export function plainStepGradients(params: RnnParams, inputs: Tensor, activation: Activation, W?: Float64Array): Float64Array[] {
+export function plainStepGradients(
+  params: RnnParams,
+  inputs: Tensor,
+  activation: Activation,
+  W?: Float64Array,
+): Float64Array[] {
   if (activation !== 'tanh' && activation !== 'identity') throw new Error('plainStepGradients: tanh or identity only');
   const sigma = SIGMA[activation];
   const n = params.W_rec.shape[0];
@@ -145,12 +163,14 @@ export function plainStepGradients(params: RnnParams, inputs: Tensor, activation
   const xs: number[][] = [params.x0 === undefined ? new Array<number>(n).fill(0) : Array.from(params.x0.data)];
   for (let t = 1; t <= T; t++) {
     const h = xs[t - 1].map((v) => sigma(v)[0]);
-    xs.push(Array.from({ length: n }, (_, i) => {
-      let s = params.b.data[i];
-      for (let j = 0; j < n; j++) s += Wr[i * n + j] * h[j];
-      for (let j = 0; j < m; j++) s += params.W_in.data[i * m + j] * inputs.data[(t - 1) * m + j];
-      return s;
-    }));
+    xs.push(
+      Array.from({ length: n }, (_, i) => {
+        let s = params.b.data[i];
+        for (let j = 0; j < n; j++) s += Wr[i * n + j] * h[j];
+        for (let j = 0; j < m; j++) s += params.W_in.data[i * m + j] * inputs.data[(t - 1) * m + j];
+        return s;
+      }),
+    );
   }
   const out: Float64Array[] = [];
   for (let t = 1; t <= T; t++) {
@@ -171,7 +191,12 @@ export function plainStepGradients(params: RnnParams, inputs: Tensor, activation
 }
 
 /** A random tanh network: W_rec ~ N(0, 1) rescaled to largest singular value λ1, one example. */
-export function tanhNetwork(seed: number, n: number, lambda1: number, steps: number): { params: RnnParams; inputs: Tensor } {
+export function tanhNetwork(
+  seed: number,
+  n: number,
+  lambda1: number,
+  steps: number,
+): { params: RnnParams; inputs: Tensor } {
   const rng = new Rng(seed);
   const W = randn([n, n], rng);
   const params: RnnParams = {

@@ -10,7 +10,8 @@ import { SINGLE_UNIT, growthRate, unitDerivatives } from '@tapegrad/rnn';
 import { fcSeed, runs } from './geometry-helpers.js';
 
 /** |a − b| ≤ tol·|b|, or a = b exactly when b is 0 (∂²x_1/∂w² = 0 has no relative error). */
-const relClose = (a: number, b: number, tol: number): boolean => (b === 0 ? a === 0 : Math.abs(a - b) <= tol * Math.abs(b));
+const relClose = (a: number, b: number, tol: number): boolean =>
+  b === 0 ? a === 0 : Math.abs(a - b) <= tol * Math.abs(b);
 
 describe('eqs. 12–13: x_t = x_0·w^t and its derivatives in w, by grad of grad on the tape', () => {
   it('match t·x_0·w^{t−1} and t(t−1)·x_0·w^{t−2} to 1e-12 for t ≤ 50, w on both sides of 1', () => {
@@ -49,7 +50,11 @@ describe('eqs. 12–13: x_t = x_0·w^t and its derivatives in w, by grad of grad
     // derivative, and that as the finite difference of x_t. At the paper's wall (w = 4.5,
     // b = −2.303, sigmoid) both derivatives explode with t as in the linear case.
     const h = 1e-6;
-    for (const [w, b, activation] of [[4.5, -2.303, 'sigmoid'], [1.3, 0.2, 'tanh'], [1.1, -0.3, 'identity']] as const) {
+    for (const [w, b, activation] of [
+      [4.5, -2.303, 'sigmoid'],
+      [1.3, 0.2, 'tanh'],
+      [1.1, -0.3, 'identity'],
+    ] as const) {
       const d = unitDerivatives({ w, b, activation, steps: 30 });
       const up = unitDerivatives({ w: w + h, b, activation, steps: 30 });
       const down = unitDerivatives({ w: w - h, b, activation, steps: 30 });
@@ -57,8 +62,14 @@ describe('eqs. 12–13: x_t = x_0·w^t and its derivatives in w, by grad of grad
         // central differences: error ~h²·f''' plus rounding ~ε·|f|/h; 1e-6 relative covers both here
         const scale1 = Math.max(Math.abs(d.dx[t - 1]), 1);
         const scale2 = Math.max(Math.abs(d.d2x[t - 1]), 1);
-        expect(Math.abs((up.x[t - 1] - down.x[t - 1]) / (2 * h) - d.dx[t - 1]) / scale1, `${activation} ∂x_${t}`).toBeLessThan(1e-6);
-        expect(Math.abs((up.dx[t - 1] - down.dx[t - 1]) / (2 * h) - d.d2x[t - 1]) / scale2, `${activation} ∂²x_${t}`).toBeLessThan(1e-6);
+        expect(
+          Math.abs((up.x[t - 1] - down.x[t - 1]) / (2 * h) - d.dx[t - 1]) / scale1,
+          `${activation} ∂x_${t}`,
+        ).toBeLessThan(1e-6);
+        expect(
+          Math.abs((up.dx[t - 1] - down.dx[t - 1]) / (2 * h) - d.d2x[t - 1]) / scale2,
+          `${activation} ∂²x_${t}`,
+        ).toBeLessThan(1e-6);
       }
     }
     const wall = unitDerivatives({ w: 4.5, b: -2.303, activation: 'sigmoid', steps: 50 });
@@ -71,24 +82,33 @@ describe('eqs. 12–13: x_t = x_0·w^t and its derivatives in w, by grad of grad
 
   it('rejects bad options, naming them', () => {
     expect(() => unitDerivatives({ w: 1, steps: 0 })).toThrow(ValueError);
-    expect(() => unitDerivatives({ w: 1, steps: 2.5 })).toThrow(/unitDerivatives: argument 'options.steps': .*\[1, ∞\], got 2.5/);
+    expect(() => unitDerivatives({ w: 1, steps: 2.5 })).toThrow(
+      /unitDerivatives: argument 'options.steps': .*\[1, ∞\], got 2.5/,
+    );
     expect(() => unitDerivatives({ w: NaN, steps: 3 })).toThrow(/options.w.*finite number, got NaN/);
-    expect(() => unitDerivatives({ w: 1, steps: 3, activation: 'softsign' as 'tanh' })).toThrow(/valid values: tanh, sigmoid, identity, relu/);
+    expect(() => unitDerivatives({ w: 1, steps: 3, activation: 'softsign' as 'tanh' })).toThrow(
+      /valid values: tanh, sigmoid, identity, relu/,
+    );
   });
 });
 
 describe('growthRate: |y_t| ≈ C·α^t by least squares on logs', () => {
   it('recovers α and C of an exact geometric series, and C·α^t ≤ |y_t| on the window', () => {
     fc.assert(
-      fc.property(fc.double({ min: 0.2, max: 3, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }), fc.boolean(), (alpha, C, flip) => {
-        const t = Float64Array.from({ length: 40 }, (_, i) => i + 1);
-        const y = t.map((s) => (flip && s % 2 ? -1 : 1) * C * alpha ** s);
-        const fit = growthRate(t, y, { from: 5, to: 35 });
-        expect(Math.abs(fit.alpha / alpha - 1)).toBeLessThan(1e-12);
-        expect(Math.abs(fit.C / C - 1)).toBeLessThan(1e-10);
-        expect(fit.rms).toBeLessThan(1e-10);
-        expect([fit.from, fit.to]).toEqual([5, 35]);
-      }),
+      fc.property(
+        fc.double({ min: 0.2, max: 3, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e3, noNaN: true }),
+        fc.boolean(),
+        (alpha, C, flip) => {
+          const t = Float64Array.from({ length: 40 }, (_, i) => i + 1);
+          const y = t.map((s) => (flip && s % 2 ? -1 : 1) * C * alpha ** s);
+          const fit = growthRate(t, y, { from: 5, to: 35 });
+          expect(Math.abs(fit.alpha / alpha - 1)).toBeLessThan(1e-12);
+          expect(Math.abs(fit.C / C - 1)).toBeLessThan(1e-10);
+          expect(fit.rms).toBeLessThan(1e-10);
+          expect([fit.from, fit.to]).toEqual([5, 35]);
+        },
+      ),
       { numRuns: runs(30), seed: fcSeed(14) },
     );
   });
@@ -103,7 +123,9 @@ describe('growthRate: |y_t| ≈ C·α^t by least squares on logs', () => {
   });
 
   it('rejects zeros, mismatched lengths and windows with fewer than two points', () => {
-    expect(() => growthRate([1, 2, 3], [1, 0, 2])).toThrow(/growthRate: argument 'y': needs finite non-zero values.*got 0 at t = 2/);
+    expect(() => growthRate([1, 2, 3], [1, 0, 2])).toThrow(
+      /growthRate: argument 'y': needs finite non-zero values.*got 0 at t = 2/,
+    );
     expect(() => growthRate([1, 2], [1])).toThrow(/one value per t \(2\), got 1/);
     expect(() => growthRate([1, 2, 3], [1, 2, 4], { from: 3 })).toThrow(/at least two points in \[3, 3\], got 1/);
   });

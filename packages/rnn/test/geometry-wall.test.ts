@@ -8,12 +8,37 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Tensor, ValueError, hessianVectorProduct, index, mul, sum, tensor, valueAndGrad, type Tensor as T } from '@tapegrad/autodiff';
 import {
-  forward, hessianAlignment, leadingHessianEigenpair, rnnHessianAlignment, singleUnitLoss, singleUnitSurface, singleUnitWallProfile,
+  Tensor,
+  ValueError,
+  hessianVectorProduct,
+  index,
+  mul,
+  sum,
+  tensor,
+  valueAndGrad,
+  type Tensor as T,
+} from '@tapegrad/autodiff';
+import {
+  forward,
+  hessianAlignment,
+  leadingHessianEigenpair,
+  rnnHessianAlignment,
+  singleUnitLoss,
+  singleUnitSurface,
+  singleUnitWallProfile,
 } from '@tapegrad/rnn';
 import {
-  fcSeed, flat, leadingDirection, linearGradient, linearNetwork, linearParams, plainStepGradients, relativeError, runs, tanhNetwork,
+  fcSeed,
+  flat,
+  leadingDirection,
+  linearGradient,
+  linearNetwork,
+  linearParams,
+  plainStepGradients,
+  relativeError,
+  runs,
+  tanhNetwork,
 } from './geometry-helpers.js';
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => Array.from(a).reduce((s, x, i) => s + x * b[i], 0);
@@ -29,7 +54,14 @@ describe('leadingHessianEigenpair: power iteration on hessianVectorProduct', () 
         expect(e.converged).toBe(true);
         // residual ≤ 1e-8·|λ| bounds the angle to q_1 by 1e-8·|λ_1|/gap with gap ≥ 0.4|λ_1|
         expect(Math.abs(e.value / net.lambda[0] - 1)).toBeLessThan(1e-9);
-        expect(Math.abs(dot(e.vector.data, net.R.map((row) => row[0])))).toBeGreaterThan(1 - 1e-12);
+        expect(
+          Math.abs(
+            dot(
+              e.vector.data,
+              net.R.map((row) => row[0]),
+            ),
+          ),
+        ).toBeGreaterThan(1 - 1e-12);
       }),
       { numRuns: runs(12), seed: fcSeed(3301) },
     );
@@ -53,9 +85,13 @@ describe('leadingHessianEigenpair: power iteration on hessianVectorProduct', () 
 
   it('rejects bad options and a non-finite Hessian', () => {
     const f = (x: T): T => sum(mul(x, x));
-    expect(() => leadingHessianEigenpair(f, tensor([1]), { maxIterations: 0 })).toThrow(/options.maxIterations': .*, got 0/);
+    expect(() => leadingHessianEigenpair(f, tensor([1]), { maxIterations: 0 })).toThrow(
+      /options.maxIterations': .*, got 0/,
+    );
     expect(() => leadingHessianEigenpair(f, tensor([1]), { tolerance: 0 })).toThrow(ValueError);
-    expect(() => leadingHessianEigenpair((x: T) => sum(mul(mul(x, x), Infinity)), tensor([1]))).toThrow(/Hessian-vector product is not finite/);
+    expect(() => leadingHessianEigenpair((x: T) => sum(mul(mul(x, x), Infinity)), tensor([1]))).toThrow(
+      /Hessian-vector product is not finite/,
+    );
   });
 });
 
@@ -73,7 +109,12 @@ describe('the wall of a linear network (W_rec = Q·diag(λ)·Qᵀ, E_T = cᵀx_T
       const { params, inputs } = linearParams(net, T);
       const f = (W: T): T => sum(forward({ ...params, W_rec: W }, inputs, { activation: 'identity' }).outputs[0]);
       const HW = hessianVectorProduct(f, params.W_rec, params.W_rec);
-      expect(relativeError(HW.data, flat(linearGradient(net, T)).map((g) => (T - 1) * g))).toBeLessThan(1e-11);
+      expect(
+        relativeError(
+          HW.data,
+          flat(linearGradient(net, T)).map((g) => (T - 1) * g),
+        ),
+      ).toBeLessThan(1e-11);
     }
   });
 
@@ -89,8 +130,9 @@ describe('the wall of a linear network (W_rec = Q·diag(λ)·Qᵀ, E_T = cᵀx_T
     expect(vHv / (c * T * (T - 1) * l1 ** (T - 2)) - 1).toBeCloseTo(0, 11);
     // ... and by central differences of the closed-form gradient: W + εv only moves λ_1 by ε
     const eps = 1e-6 * Math.abs(l1);
-    const along = (d: number): number => dot(flat(linearGradient({ ...net, lambda: [l1 + d, ...net.lambda.slice(1)] }, T)), v.data);
-    expect(((along(eps) - along(-eps)) / (2 * eps)) / vHv - 1).toBeCloseTo(0, 6);
+    const along = (d: number): number =>
+      dot(flat(linearGradient({ ...net, lambda: [l1 + d, ...net.lambda.slice(1)] }, T)), v.data);
+    expect((along(eps) - along(-eps)) / (2 * eps) / vHv - 1).toBeCloseTo(0, 6);
   });
 
   it('the Hessian’s leading eigenvector is aligned with the gradient; the Newton step along it is ≈ |λ_1|/(T − 1)', () => {
@@ -169,16 +211,27 @@ describe('the wall of the single unit (w = 4.5, b ≈ −2.303)', () => {
 
 describe('the wall of the tanh network', () => {
   it('the Hessian-vector product equals central differences of a plain-loop BPTT gradient', () => {
-    for (const [seed, lambda1, steps, rel] of [[3, 3, 15, 1e-7], [4, 8, 25, 1e-5]] as const) {
+    for (const [seed, lambda1, steps, rel] of [
+      [3, 3, 15, 1e-7],
+      [4, 8, 25, 1e-5],
+    ] as const) {
       // rel: central differences with ε = 1e-6·‖W‖ leave ~ε²·f''' of truncation; the exploding
       // case (λ1 = 8) has larger third derivatives, hence its looser bound
       const { params, inputs } = tanhNetwork(seed, 6, lambda1, steps);
       const f = (W: T): T => sum(forward({ ...params, W_rec: W }, inputs, { activation: 'tanh' }).outputs[0]);
-      const v = tensor(Array.from({ length: 36 }, (_, i) => Math.sin(i + seed)), [6, 6]);
+      const v = tensor(
+        Array.from({ length: 36 }, (_, i) => Math.sin(i + seed)),
+        [6, 6],
+      );
       const Hv = hessianVectorProduct(f, params.W_rec, v);
       const eps = 1e-6;
       const gradAt = (s: number): Float64Array =>
-        plainStepGradients(params, inputs, 'tanh', params.W_rec.data.map((w, i) => w + s * v.data[i]))[steps - 1];
+        plainStepGradients(
+          params,
+          inputs,
+          'tanh',
+          params.W_rec.data.map((w, i) => w + s * v.data[i]),
+        )[steps - 1];
       const fd = gradAt(eps).map((g, i) => (g - gradAt(-eps)[i]) / (2 * eps));
       expect(relativeError(Hv.data, fd), `λ1 = ${lambda1}`).toBeLessThan(rel);
     }
@@ -202,13 +255,19 @@ describe('the wall of the tanh network', () => {
 describe('hessianAlignment errors', () => {
   const f = (x: T): T => sum(mul(x, mul(x, x)));
   it('names bad options and the cases with nothing to compare', () => {
-    expect(() => hessianAlignment(f, tensor([1, 2]), { learningRate: 0 })).toThrow(/hessianAlignment: argument 'options.learningRate': .*> 0, got 0/);
+    expect(() => hessianAlignment(f, tensor([1, 2]), { learningRate: 0 })).toThrow(
+      /hessianAlignment: argument 'options.learningRate': .*> 0, got 0/,
+    );
     expect(() => hessianAlignment(f, tensor([1, 2]), { threshold: -1 })).toThrow(/options.threshold/);
     expect(() => hessianAlignment(f, tensor([0, 0]))).toThrow(/non-zero gradient.*norm is 0/);
     expect(() => hessianAlignment((x: T) => sum(x), tensor([1, 2]))).toThrow(/zero curvature/);
     const { params, inputs } = tanhNetwork(1, 3, 2, 5);
-    expect(() => rnnHessianAlignment(params, inputs, { activation: 'tanh', horizon: 6 })).toThrow(/options.horizon': .*\[1, 5\], got 6/);
+    expect(() => rnnHessianAlignment(params, inputs, { activation: 'tanh', horizon: 6 })).toThrow(
+      /options.horizon': .*\[1, 5\], got 6/,
+    );
     expect(() => singleUnitWallProfile({ w: 4.5, b: [-2.4, -2.2], points: 0 })).toThrow(/options.points': .*, got 0/);
-    expect(() => singleUnitWallProfile({ w: NaN, b: [-2.4, -2.2], points: 3 })).toThrow(/options.w': must be a finite number, got NaN/);
+    expect(() => singleUnitWallProfile({ w: NaN, b: [-2.4, -2.2], points: 3 })).toThrow(
+      /options.w': must be a finite number, got NaN/,
+    );
   });
 });

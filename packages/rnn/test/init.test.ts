@@ -70,7 +70,11 @@ describe('initialisations', () => {
   });
 
   it("draws the paper's standard deviations, biases 0, and the matching activation", () => {
-    const cases: [InitName, number, string][] = [['sigmoid', 0.01, 'sigmoid'], ['basic-tanh', 0.1, 'tanh'], ['smart-tanh', 0.01, 'tanh']];
+    const cases: [InitName, number, string][] = [
+      ['sigmoid', 0.01, 'sigmoid'],
+      ['basic-tanh', 0.1, 'tanh'],
+      ['smart-tanh', 0.01, 'tanh'],
+    ];
     for (const [init, s, act] of cases) {
       const { params, activation } = initRnn({ nIn: 40, nHidden: 100, nOut: 40, init, seed: 7 });
       expect(activation).toBe(act);
@@ -96,8 +100,12 @@ describe('initialisations', () => {
 
   it('rejects unknown names and non-positive sizes, listing what is valid', () => {
     expect(() => initRnn({ nIn: 6, nHidden: 5, nOut: 4, init: 'xavier' as InitName, seed: 1 })).toThrow(ValueError);
-    expect(() => initRnn({ nIn: 6, nHidden: 5, nOut: 4, init: 'xavier' as InitName, seed: 1 })).toThrow(/initRnn: argument 'options.init': unknown initialisation "xavier"; valid values: sigmoid, basic-tanh, smart-tanh/);
-    expect(() => initRnn({ nIn: 6, nHidden: 0, nOut: 4, init: 'sigmoid', seed: 1 })).toThrow(/initRnn: argument 'options.nHidden': must be a positive integer, got 0/);
+    expect(() => initRnn({ nIn: 6, nHidden: 5, nOut: 4, init: 'xavier' as InitName, seed: 1 })).toThrow(
+      /initRnn: argument 'options.init': unknown initialisation "xavier"; valid values: sigmoid, basic-tanh, smart-tanh/,
+    );
+    expect(() => initRnn({ nIn: 6, nHidden: 0, nOut: 4, init: 'sigmoid', seed: 1 })).toThrow(
+      /initRnn: argument 'options.nHidden': must be a positive integer, got 0/,
+    );
     expect(() => initRnn({ nIn: 6, nHidden: -3, nOut: 4, init: 'sigmoid', seed: 1 })).toThrow(ValueError);
   });
 });

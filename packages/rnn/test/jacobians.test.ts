@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng, Tensor, eye, jacobian, largestSingularValue, mul, randn, reshape, tensor } from '@tapegrad/autodiff';
-import { ACTIVATION_GAMMA, forward, initRnn, jacobianProducts, recurrentConditions, transition, type Activation, type RnnParams } from '@tapegrad/rnn';
+import {
+  ACTIVATION_GAMMA,
+  forward,
+  initRnn,
+  jacobianProducts,
+  recurrentConditions,
+  transition,
+  type Activation,
+  type RnnParams,
+} from '@tapegrad/rnn';
 import { randomProblem, runs } from './rnn-helpers.js';
 
 /** A one-example network whose W_rec is a random matrix scaled to largest singular value λ1. */
@@ -22,7 +31,16 @@ function networkWithLambda1(seed: number, n: number, lambda1: number, activation
 describe('eq. (7): the explicit Jacobian products', () => {
   it('equal the autodiff Jacobian ∂x_t/∂x_k of the unrolled steps', () => {
     for (const activation of ['tanh', 'sigmoid', 'identity', 'relu'] as const) {
-      const { params, batch } = randomProblem({ seed: 21, n: 4, nIn: 2, nOut: 2, T: 8, B: 1, activation, head: 'softmax-last' });
+      const { params, batch } = randomProblem({
+        seed: 21,
+        n: 4,
+        nIn: 2,
+        nOut: 2,
+        T: 8,
+        B: 1,
+        activation,
+        head: 'softmax-last',
+      });
       const { states } = forward(params, batch.inputs, { activation });
       const x = batch.inputs as Tensor;
       const F = transition(activation);
@@ -55,18 +73,24 @@ describe("the paper's conditions, as properties", () => {
 
   it('λ1 < 1/γ ⇒ ‖∂x_t/∂x_k‖ ≤ η^{t−k} with η = λ1·γ, for all t > k (eq. 10)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.05, max: 0.999, noNaN: true }), acts, (seed, n, c, activation) => {
-        const gamma = ACTIVATION_GAMMA[activation];
-        const { params, states } = networkWithLambda1(seed, n, c / gamma, activation, 25);
-        const conditions = recurrentConditions(params.W_rec, activation);
-        expect(conditions.verdict).toBe('vanish');
-        expect(conditions.eta).toBeCloseTo(c, 12);
-        for (const k of [0, 7, 20]) {
-          const { norms } = jacobianProducts(params, activation, states, { from: k });
-          // 1e-12 relative slack: the product and its SVD round; the bound itself is exact
-          norms.forEach((v, d) => expect(v).toBeLessThanOrEqual(conditions.eta ** d * (1 + 1e-12) + 1e-300));
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.double({ min: 0.05, max: 0.999, noNaN: true }),
+        acts,
+        (seed, n, c, activation) => {
+          const gamma = ACTIVATION_GAMMA[activation];
+          const { params, states } = networkWithLambda1(seed, n, c / gamma, activation, 25);
+          const conditions = recurrentConditions(params.W_rec, activation);
+          expect(conditions.verdict).toBe('vanish');
+          expect(conditions.eta).toBeCloseTo(c, 12);
+          for (const k of [0, 7, 20]) {
+            const { norms } = jacobianProducts(params, activation, states, { from: k });
+            // 1e-12 relative slack: the product and its SVD round; the bound itself is exact
+            norms.forEach((v, d) => expect(v).toBeLessThanOrEqual(conditions.eta ** d * (1 + 1e-12) + 1e-300));
+          }
+        },
+      ),
       { numRuns: runs(40) },
     );
   });
@@ -74,16 +98,22 @@ describe("the paper's conditions, as properties", () => {
   it('whenever the products grow without bound, λ1 > 1/γ held', () => {
     let grew = 0;
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 1, max: 6 }), fc.double({ min: 0.2, max: 4, noNaN: true }), acts, (seed, n, c, activation) => {
-        const gamma = ACTIVATION_GAMMA[activation];
-        const { params, states } = networkWithLambda1(seed, n, c / gamma, activation, 60);
-        const { norms } = jacobianProducts(params, activation, states);
-        // "without bound": still growing geometrically at the end, far above 1
-        if (norms[60] > 1e4 && norms[60] > 10 * norms[40]) {
-          grew++;
-          expect(recurrentConditions(params.W_rec, activation).lambda1 * gamma).toBeGreaterThan(1);
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.double({ min: 0.2, max: 4, noNaN: true }),
+        acts,
+        (seed, n, c, activation) => {
+          const gamma = ACTIVATION_GAMMA[activation];
+          const { params, states } = networkWithLambda1(seed, n, c / gamma, activation, 60);
+          const { norms } = jacobianProducts(params, activation, states);
+          // "without bound": still growing geometrically at the end, far above 1
+          if (norms[60] > 1e4 && norms[60] > 10 * norms[40]) {
+            grew++;
+            expect(recurrentConditions(params.W_rec, activation).lambda1 * gamma).toBeGreaterThan(1);
+          }
+        },
+      ),
       { numRuns: runs(60) },
     );
     expect(grew).toBeGreaterThan(0); // the property was exercised, not vacuous
@@ -99,7 +129,9 @@ describe("the paper's conditions, as properties", () => {
     expect(smart.verdict).toBe('may-explode');
     const half = recurrentConditions(mul(params.W_rec, 0.5), 'tanh');
     expect(half.verdict).toBe('vanish');
-    expect(half.message).toBe(`λ1 = ${half.lambda1.toPrecision(4)} < 1/γ = 1.000: long-term components must vanish (bound η^{t−k} with η = λ1·γ = ${half.lambda1.toPrecision(4)})`);
+    expect(half.message).toBe(
+      `λ1 = ${half.lambda1.toPrecision(4)} < 1/γ = 1.000: long-term components must vanish (bound η^{t−k} with η = λ1·γ = ${half.lambda1.toPrecision(4)})`,
+    );
     const big = recurrentConditions(mul(params.W_rec, 5), 'tanh');
     expect(big.verdict).toBe('may-explode');
     expect(big.message).toMatch(/λ1 = .* > 1\/γ = 1\.000: exploding is possible/);

@@ -38,7 +38,16 @@ describe('full BPTT through the tape', () => {
   }
 
   it('gives the same loss for a [T, B, n_in] tensor and an array of T [B, n_in] tensors', () => {
-    const { params, batch, config } = randomProblem({ seed: 3, n: 4, nIn: 2, nOut: 3, T: 7, B: 2, activation: 'tanh', head: 'softmax-every' });
+    const { params, batch, config } = randomProblem({
+      seed: 3,
+      n: 4,
+      nIn: 2,
+      nOut: 3,
+      T: 7,
+      B: 2,
+      activation: 'tanh',
+      head: 'softmax-every',
+    });
     const x = batch.inputs as Tensor;
     const steps = Array.from({ length: 7 }, (_, t) => tensor(x.data.slice(t * 4, (t + 1) * 4), [2, 2]));
     expect(rnnLoss(params, { ...batch, inputs: steps }, config).item()).toBe(rnnLoss(params, batch, config).item());
@@ -46,20 +55,45 @@ describe('full BPTT through the tape', () => {
 
   it('matches a hand computation for one unit and one step', () => {
     // x_1 = w·σ(0) + v·u + b = 0.5·0 + 2·1 + 0.5 = 2.5 (tanh(0) = 0); y = 3·tanh(2.5) − 1; E = (y − 1)²
-    const params: RnnParams = { W_rec: tensor([[0.5]]), W_in: tensor([[2]]), b: tensor([0.5]), W_out: tensor([[3]]), b_out: tensor([-1]) };
-    const loss = rnnLoss(params, { inputs: tensor([[[1]]]), targets: tensor([[1]]) }, { activation: 'tanh', head: 'linear-last' });
+    const params: RnnParams = {
+      W_rec: tensor([[0.5]]),
+      W_in: tensor([[2]]),
+      b: tensor([0.5]),
+      W_out: tensor([[3]]),
+      b_out: tensor([-1]),
+    };
+    const loss = rnnLoss(
+      params,
+      { inputs: tensor([[[1]]]), targets: tensor([[1]]) },
+      { activation: 'tanh', head: 'linear-last' },
+    );
     expect(loss.item()).toBeCloseTo((3 * Math.tanh(2.5) - 2) ** 2, 14);
   });
 
   it('starts sigmoid networks from σ(x_0) = 0.5, not 0', () => {
     // x_1 = W_rec·σ(0) = 2·0.5 = 1 with no input and no bias
-    const params: RnnParams = { W_rec: tensor([[2]]), W_in: tensor([[0]]), b: tensor([0]), W_out: tensor([[1]]), b_out: tensor([0]) };
+    const params: RnnParams = {
+      W_rec: tensor([[2]]),
+      W_in: tensor([[0]]),
+      b: tensor([0]),
+      W_out: tensor([[1]]),
+      b_out: tensor([0]),
+    };
     const { states } = forward(params, zeros([1, 1, 1]), { activation: 'sigmoid' });
     expect(states[1].item()).toBe(1);
   });
 
   it('averages softmax-every over steps and batch, and softmax-last over the batch', () => {
-    const { params, batch } = randomProblem({ seed: 9, n: 3, nIn: 2, nOut: 4, T: 5, B: 2, activation: 'tanh', head: 'softmax-every' });
+    const { params, batch } = randomProblem({
+      seed: 9,
+      n: 3,
+      nIn: 2,
+      nOut: 4,
+      T: 5,
+      B: 2,
+      activation: 'tanh',
+      head: 'softmax-every',
+    });
     const { outputs } = forward(params, batch.inputs, { activation: 'tanh', outputs: 'every' });
     const classes = batch.targets as Int32Array;
     let expected = 0;
@@ -74,7 +108,17 @@ describe('full BPTT through the tape', () => {
   });
 
   it('forward states follow the exported transition', () => {
-    const { params, batch } = randomProblem({ seed: 4, n: 3, nIn: 2, nOut: 2, T: 4, B: 3, activation: 'sigmoid', head: 'softmax-last', learnX0: true });
+    const { params, batch } = randomProblem({
+      seed: 4,
+      n: 3,
+      nIn: 2,
+      nOut: 2,
+      T: 4,
+      B: 3,
+      activation: 'sigmoid',
+      head: 'softmax-last',
+      learnX0: true,
+    });
     const { states } = forward(params, batch.inputs, { activation: 'sigmoid' });
     const F = transition('sigmoid');
     const x = batch.inputs as Tensor;
@@ -85,8 +129,16 @@ describe('full BPTT through the tape', () => {
   });
 
   it('keeps softmax cross-entropy finite for logits of size 1000', () => {
-    const params: RnnParams = { W_rec: tensor([[0]]), W_in: tensor([[0]]), b: tensor([1]), W_out: tensor([[1000], [-1000]]), b_out: tensor([0, 0]) };
-    const { value, grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, { inputs: zeros([1, 1, 1]), targets: [1] }, { activation: 'identity', head: 'softmax-last' }))(params);
+    const params: RnnParams = {
+      W_rec: tensor([[0]]),
+      W_in: tensor([[0]]),
+      b: tensor([1]),
+      W_out: tensor([[1000], [-1000]]),
+      b_out: tensor([0, 0]),
+    };
+    const { value, grad } = valueAndGrad((p: RnnParams) =>
+      rnnLoss(p, { inputs: zeros([1, 1, 1]), targets: [1] }, { activation: 'identity', head: 'softmax-last' }),
+    )(params);
     expect(value.item()).toBeCloseTo(2000, 9);
     expect(Number.isFinite(grad.W_out.data[0])).toBe(true);
   });
@@ -105,7 +157,17 @@ describe('truncated BPTT(k1, k2)', () => {
   it('its gradient equals finite differences of its own objective J(θ; anchors)', () => {
     fc.assert(
       fc.property(dims, ({ seed, T, k1, extra, head, learnX0 }) => {
-        const { params, batch, config } = randomProblem({ seed, n: 3, nIn: 2, nOut: 2, T, B: 2, activation: 'tanh', head, learnX0 });
+        const { params, batch, config } = randomProblem({
+          seed,
+          n: 3,
+          nIn: 2,
+          nOut: 2,
+          T,
+          B: 2,
+          activation: 'tanh',
+          head,
+          learnX0,
+        });
         const truncated = { ...config, truncation: { k1, k2: k1 + extra } };
         const anchors = noGrad(() => forward(params, batch.inputs, { activation: 'tanh' }).states);
         const J = (...leaves: Tensor[]) => truncatedLoss(rebuild(params, leaves), anchors, batch, truncated);
@@ -124,10 +186,24 @@ describe('truncated BPTT(k1, k2)', () => {
   });
 
   it('equals full BPTT when k2 ≥ T, and differs from it when long-range paths are cut', () => {
-    const { params, batch, config } = randomProblem({ seed: 11, n: 4, nIn: 2, nOut: 3, T: 12, B: 2, activation: 'tanh', head: 'softmax-every', scale: 0.8 });
+    const { params, batch, config } = randomProblem({
+      seed: 11,
+      n: 4,
+      nIn: 2,
+      nOut: 3,
+      T: 12,
+      B: 2,
+      activation: 'tanh',
+      head: 'softmax-every',
+      scale: 0.8,
+    });
     const full = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params).grad;
-    const long = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, truncation: { k1: 3, k2: 12 } }))(params).grad;
-    const short = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, truncation: { k1: 3, k2: 3 } }))(params).grad;
+    const long = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, truncation: { k1: 3, k2: 12 } }))(
+      params,
+    ).grad;
+    const short = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, truncation: { k1: 3, k2: 3 } }))(
+      params,
+    ).grad;
     long.W_rec.data.forEach((v, i) => expect(v).toBeCloseTo(full.W_rec.data[i], 12));
     const gap = Math.max(...short.W_rec.data.map((v, i) => Math.abs(v - full.W_rec.data[i])));
     expect(gap).toBeGreaterThan(1e-6);

@@ -10,7 +10,15 @@ import { describe, expect, it } from 'vitest';
 import { Rng, ShapeError, Tensor, ValueError, mul, randn, record, tensor, zeros } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { omega, type OmegaForm } from '@tapegrad/optim';
-import { Trainer, errorSignals, paperOmega, transition, type Activation, type TrainConfig, type TrainState } from '@tapegrad/rnn';
+import {
+  Trainer,
+  errorSignals,
+  paperOmega,
+  transition,
+  type Activation,
+  type TrainConfig,
+  type TrainState,
+} from '@tapegrad/rnn';
 import { ACTS, randomProblem, runs } from './rnn-helpers.js';
 
 const FORMS: readonly OmegaForm[] = ['paper', 'summary'];
@@ -37,10 +45,17 @@ function problem(seed: number, n: number, B: number, T: number, faded: readonly 
   const deltas = Array.from({ length: T }, () => randn([B, n], rng));
   faded.forEach((kb, i) => {
     const k = Math.floor(kb / B) % T;
-    const row = deltas[k].data.subarray((kb % B) * n, (kb % B + 1) * n);
+    const row = deltas[k].data.subarray((kb % B) * n, ((kb % B) + 1) * n);
     for (let j = 0; j < n; j++) row[j] = i % 2 === 0 ? 0 : row[j] * 1e-12;
   });
-  return { W_rec, W_in: zeros([n, 1]), b: zeros([n]), states, inputs: Array.from({ length: T }, () => zeros([B, 1])), deltas };
+  return {
+    W_rec,
+    W_in: zeros([n, 1]),
+    b: zeros([n]),
+    states,
+    inputs: Array.from({ length: T }, () => zeros([B, 1])),
+    deltas,
+  };
 }
 
 /** max |a − b| / max |b| (or |a − b| when b is all zeros). */
@@ -69,11 +84,22 @@ describe('paperOmega equals the generic autodiff Ω', () => {
       fc.assert(
         fc.property(arbCase, ({ seed, n, B, T, activation, faded }) => {
           const { W_rec, W_in, b, states, inputs, deltas } = problem(seed, n, B, T, faded);
-          const reference = omega({ transition: transition(activation), params: { W_rec, W_in, b, W_out: zeros([1, n]), b_out: zeros([1]) }, states, inputs, deltas, form, wrt: ['W_rec'], gradient: 'immediate' });
+          const reference = omega({
+            transition: transition(activation),
+            params: { W_rec, W_in, b, W_out: zeros([1, n]), b_out: zeros([1]) },
+            states,
+            inputs,
+            deltas,
+            form,
+            wrt: ['W_rec'],
+            gradient: 'immediate',
+          });
           const fast = paperOmega({ W_rec, activation, states, deltas, form });
           expect(fast.pairs).toBe(reference.pairs);
           // Only the order of the sums differs (T·B·n terms): rounding far below 1e-12 relative.
-          expect(Math.abs(fast.value - reference.value)).toBeLessThanOrEqual(1e-12 * Math.max(Math.abs(reference.value), 1e-300));
+          expect(Math.abs(fast.value - reference.value)).toBeLessThanOrEqual(
+            1e-12 * Math.max(Math.abs(reference.value), 1e-300),
+          );
           expect(relativeError(fast.grad!.data, reference.grad!.W_rec.data)).toBeLessThan(1e-12);
           const valueOnly = paperOmega({ W_rec, activation, states, deltas, form, gradient: 'none' });
           expect([valueOnly.value, valueOnly.grad, valueOnly.pairs]).toEqual([fast.value, null, fast.pairs]);
@@ -85,9 +111,25 @@ describe('paperOmega equals the generic autodiff Ω', () => {
 
   it('counts the pairs the error-signal statistics count as "steps in the past" (the training loop reads one for the other)', () => {
     // Small weights over 40 steps: ‖δ_k‖² falls below 1e-20 towards k = 1, so part of the pairs drop out.
-    const { params, batch, config } = randomProblem({ seed: 3, n: 5, nIn: 2, nOut: 3, T: 40, B: 3, activation: 'tanh', head: 'softmax-last', scale: 0.1 });
+    const { params, batch, config } = randomProblem({
+      seed: 3,
+      n: 5,
+      nIn: 2,
+      nOut: 3,
+      T: 40,
+      B: 3,
+      activation: 'tanh',
+      head: 'softmax-last',
+      scale: 0.1,
+    });
     const s = errorSignals(params, batch, config);
-    const { pairs } = paperOmega({ W_rec: params.W_rec, activation: 'tanh', states: s.states, deltas: s.deltas, gradient: 'none' });
+    const { pairs } = paperOmega({
+      W_rec: params.W_rec,
+      activation: 'tanh',
+      states: s.states,
+      deltas: s.deltas,
+      gradient: 'none',
+    });
     expect(s.stats.stepsInPast).toBeGreaterThan(0.1);
     expect(s.stats.stepsInPast).toBeLessThan(0.9);
     expect(pairs / (40 * 3)).toBe(s.stats.stepsInPast);
@@ -121,14 +163,17 @@ describe('paperOmega: the closed-form gradient', () => {
           // The summary form's ‖v‖ has a kink at v = 0: keep every valid pair's ratio away from it.
           const ratios = paperOmega({ W_rec, activation, states, deltas, form: 'summary', gradient: 'none' });
           if (form === 'summary') fc.pre(ratios.pairs === 0 || smallestRatio(W_rec, activation, states, deltas) > 1e-3);
-          gradCheck(omegaOfW(activation, form, states, deltas), [W_rec], { name: `paperOmega ${form} ${activation}`, inputNames: ['W_rec'] });
+          gradCheck(omegaOfW(activation, form, states, deltas), [W_rec], {
+            name: `paperOmega ${form} ${activation}`,
+            inputNames: ['W_rec'],
+          });
         }),
         { numRuns: runs(30) },
       );
     });
   }
 
-  it('one unit by hand: summary Ω = Σ_k (|w|·tanh\'(x_k) − 1)², paper Ω the mean of (r − 1)², and their derivatives in w', () => {
+  it("one unit by hand: summary Ω = Σ_k (|w|·tanh'(x_k) − 1)², paper Ω the mean of (r − 1)², and their derivatives in w", () => {
     // w = 2, x_0 = 0 (tanh' = 1), x_1 = atanh(0.6) (tanh' = 0.64), δ = ±1: ratios 2 and 1.28.
     // summary: Ω = 1 + 0.0784; dΩ/dw = 2(2 − 1)·1 + 2(1.28 − 1)·0.64 = 2.3584.
     // paper: r = 4 and 1.6384; Ω = (9 + 0.6384²)/2; dΩ/dw = (2·3·4 + 2·0.6384·2·2·0.64²)/2 (dr/dw = 2w·s²).
@@ -149,7 +194,16 @@ describe('paperOmega: the closed-form gradient', () => {
 function smallestRatio(W_rec: Tensor, activation: Activation, states: Tensor[], deltas: Tensor[]): number {
   const n = W_rec.shape[0];
   const W = W_rec.data;
-  const ds = (x: number) => (activation === 'tanh' ? 1 - Math.tanh(x) ** 2 : activation === 'sigmoid' ? (1 / (1 + Math.exp(-x))) * (1 - 1 / (1 + Math.exp(-x))) : activation === 'relu' ? (x > 0 ? 1 : 0) : 1);
+  const ds = (x: number) =>
+    activation === 'tanh'
+      ? 1 - Math.tanh(x) ** 2
+      : activation === 'sigmoid'
+        ? (1 / (1 + Math.exp(-x))) * (1 - 1 / (1 + Math.exp(-x)))
+        : activation === 'relu'
+          ? x > 0
+            ? 1
+            : 0
+          : 1;
   let smallest = Infinity;
   deltas.forEach((d, k) => {
     for (let b = 0; b < d.shape[0]; b++) {
@@ -157,7 +211,8 @@ function smallestRatio(W_rec: Tensor, activation: Activation, states: Tensor[], 
       const d2 = row.reduce((s, x) => s + x * x, 0);
       if (d2 < 1e-20) continue;
       let v2 = 0;
-      for (let j = 0; j < n; j++) v2 += (row.reduce((s, di, i) => s + di * W[i * n + j], 0) * ds(states[k].data[b * n + j])) ** 2;
+      for (let j = 0; j < n; j++)
+        v2 += (row.reduce((s, di, i) => s + di * W[i * n + j], 0) * ds(states[k].data[b * n + j])) ** 2;
       smallest = Math.min(smallest, Math.sqrt(v2 / d2));
     }
   });
@@ -182,7 +237,9 @@ describe('paperOmega: bad input', () => {
 
   it('rejects unknown activations, forms and gradients, listing the valid values', () => {
     expect(() => paperOmega({ ...base, activation: 'gelu' as Activation })).toThrow(ValueError);
-    expect(() => paperOmega({ ...base, activation: 'gelu' as Activation })).toThrow(/"gelu".*tanh, sigmoid, identity, relu/);
+    expect(() => paperOmega({ ...base, activation: 'gelu' as Activation })).toThrow(
+      /"gelu".*tanh, sigmoid, identity, relu/,
+    );
     expect(() => paperOmega({ ...base, form: 'mean' as OmegaForm })).toThrow(/'form'.*got mean/);
     expect(() => paperOmega({ ...base, gradient: 'exact' as 'none' })).toThrow(/'gradient'.*got exact/);
   });
@@ -190,8 +247,21 @@ describe('paperOmega: bad input', () => {
 
 describe('the training loop with either Ω', () => {
   const config = (omegaImpl: TrainConfig['omegaImpl'], omegaForm: OmegaForm): TrainConfig => ({
-    task: 'temporal-order', minLength: 10, maxLength: 14, hidden: 6, batchSize: 4, learningRate: 0.5, method: 'sgd-cr',
-    init: 'basic-tanh', seed: 5, maxUpdates: 10, validateEvery: 5, validationSequences: 20, stopOnSuccess: false, omegaForm, omegaImpl,
+    task: 'temporal-order',
+    minLength: 10,
+    maxLength: 14,
+    hidden: 6,
+    batchSize: 4,
+    learningRate: 0.5,
+    method: 'sgd-cr',
+    init: 'basic-tanh',
+    seed: 5,
+    maxUpdates: 10,
+    validateEvery: 5,
+    validationSequences: 20,
+    stopOnSuccess: false,
+    omegaForm,
+    omegaImpl,
   });
 
   for (const form of FORMS) {
@@ -208,7 +278,9 @@ describe('the training loop with either Ω', () => {
 
   it('defaults to the closed form and rejects unknown implementations', () => {
     expect(new Trainer({ ...config(undefined, 'paper'), maxUpdates: 0 }).config.omegaImpl).toBe('closed-form');
-    expect(() => new Trainer(config('tape' as never, 'paper'))).toThrow(/config.omegaImpl': unknown value "tape"; valid values: closed-form, autodiff/);
+    expect(() => new Trainer(config('tape' as never, 'paper'))).toThrow(
+      /config.omegaImpl': unknown value "tape"; valid values: closed-form, autodiff/,
+    );
   });
 
   it('a state saved before omegaImpl existed resumes with the autodiff Ω, bit for bit', () => {

@@ -7,7 +7,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { grad, largestSingularValue, mul, randn, scalar, type Tensor } from '@tapegrad/autodiff';
-import { gradientGrowth, initRnn, rnnHessianAlignment, singleUnitWallProfile, unitDerivatives, type WallProfile } from '@tapegrad/rnn';
+import {
+  gradientGrowth,
+  initRnn,
+  rnnHessianAlignment,
+  singleUnitWallProfile,
+  unitDerivatives,
+  type WallProfile,
+} from '@tapegrad/rnn';
 
 const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -32,11 +39,15 @@ function computed() {
 
 describe('gradient and curvature explode together (README)', () => {
   it('the derivation, checked by a gradient of a gradient', () => {
-    const x50 = (w: Tensor) => { let x = scalar(1); for (let t = 0; t < 50; t++) x = mul(w, x); return x; }; // x_50 = w^50 (x_0 = 1)
-    const dx = grad(x50);                      // ∂x_50/∂w
-    const d2x = grad((w: Tensor) => dx(w));    // ∂²x_50/∂w²: the tape differentiates its own backward pass
-    dx(scalar(1.2)).item();                    // 3.7918e5 = 50·1.2^49
-    d2x(scalar(1.2)).item();                   // 1.5483e7 = 50·49·1.2^48 = (49/1.2)·∂x_50/∂w
+    const x50 = (w: Tensor) => {
+      let x = scalar(1);
+      for (let t = 0; t < 50; t++) x = mul(w, x);
+      return x;
+    }; // x_50 = w^50 (x_0 = 1)
+    const dx = grad(x50); // ∂x_50/∂w
+    const d2x = grad((w: Tensor) => dx(w)); // ∂²x_50/∂w²: the tape differentiates its own backward pass
+    dx(scalar(1.2)).item(); // 3.7918e5 = 50·1.2^49
+    d2x(scalar(1.2)).item(); // 1.5483e7 = 50·49·1.2^48 = (49/1.2)·∂x_50/∂w
     const d = unitDerivatives({ w: 1.2, x0: 1, steps: 50 }); // x_t, ∂x_t/∂w, ∂²x_t/∂w² for t = 1..50
     expect(dx(scalar(1.2)).item() / (50 * 1.2 ** 49) - 1).toBeCloseTo(0, 13);
     expect(d2x(scalar(1.2)).item() / (50 * 49 * 1.2 ** 48) - 1).toBeCloseTo(0, 13);
@@ -48,11 +59,15 @@ describe('gradient and curvature explode together (README)', () => {
   it('the network and wall examples run as written', () => {
     const { params } = initRnn({ nIn: 2, nHidden: 16, nOut: 1, init: 'basic-tanh', seed: 1 });
     const p = { ...params, W_rec: mul(params.W_rec, 8 / largestSingularValue(params.W_rec)) }; // λ1 = 8 > 1/γ
-    const inputs = randn([60, 1, 2], 1);                          // T = 60 steps of one sequence, 2 inputs
-    const g = gradientGrowth(p, inputs, { activation: 'tanh' });  // ∂E_t/∂W_rec for t = 1..60 from one forward pass
-    g.fit.alpha; g.cosines[29];                                   // α of eq. 14; |cos(∂E_30/∂W_rec, v)| with v the direction at t = 60
+    const inputs = randn([60, 1, 2], 1); // T = 60 steps of one sequence, 2 inputs
+    const g = gradientGrowth(p, inputs, { activation: 'tanh' }); // ∂E_t/∂W_rec for t = 1..60 from one forward pass
+    g.fit.alpha;
+    g.cosines[29]; // α of eq. 14; |cos(∂E_30/∂W_rec, v)| with v the direction at t = 60
     const a = rnnHessianAlignment(p, inputs, { activation: 'tanh', maxIterations: 100 }); // the Hessian of E_60 in W_rec, by power iteration
-    a.cosine; a.eigenpair.value; a.steps.newton.length; a.steps.clipped.length;
+    a.cosine;
+    a.eigenpair.value;
+    a.steps.newton.length;
+    a.steps.clipped.length;
     const wall = singleUnitWallProfile({ w: 4.5, b: [-2.31, -2.295], points: 31, learningRate: 0.5 });
     expect(g.norms).toHaveLength(60);
     expect(a.eigenpair.converged).toBe(true);
@@ -70,7 +85,11 @@ describe('gradient and curvature explode together (README)', () => {
     expect(got.map(skeleton)).toEqual(want.map(skeleton));
     want.forEach((line, i) => {
       const [a, b] = [numbers(got[i]), numbers(line)];
-      a.forEach((x, j) => expect(Math.abs(x - b[j]) <= Math.max(0.02 * Math.abs(b[j]), 0.005), `${line}\n  computed: ${got[i]}`).toBe(true));
+      a.forEach((x, j) =>
+        expect(Math.abs(x - b[j]) <= Math.max(0.02 * Math.abs(b[j]), 0.005), `${line}\n  computed: ${got[i]}`).toBe(
+          true,
+        ),
+      );
     });
   });
 });
@@ -121,13 +140,27 @@ function printed(): string {
   const e = (v: number, digits = 3): string => v.toExponential(digits);
   const d = unitDerivatives({ w: 1.2, x0: 1, steps: 50 });
   const ts = [10, 20, 30, 40, 50];
-  const row = (name: string, values: string[]): string => name.padEnd(12) + values.map((v) => v.padEnd(11)).join('').trimEnd();
+  const row = (name: string, values: string[]): string =>
+    name.padEnd(12) +
+    values
+      .map((v) => v.padEnd(11))
+      .join('')
+      .trimEnd();
   const lines = [
     'x_t = w·x_{t−1}, x_0 = 1, w = 1.2, through the tape',
     row('t', ts.map(String)),
-    row('∂x_t/∂w', ts.map((t) => e(d.dx[t - 1]))),
-    row('∂²x_t/∂w²', ts.map((t) => e(d.d2x[t - 1]))),
-    row('ratio', ts.map((t) => (d.d2x[t - 1] / d.dx[t - 1]).toFixed(3))) + '   = (t − 1)/w',
+    row(
+      '∂x_t/∂w',
+      ts.map((t) => e(d.dx[t - 1])),
+    ),
+    row(
+      '∂²x_t/∂w²',
+      ts.map((t) => e(d.d2x[t - 1])),
+    ),
+    row(
+      'ratio',
+      ts.map((t) => (d.d2x[t - 1] / d.dx[t - 1]).toFixed(3)),
+    ) + '   = (t − 1)/w',
   ];
   for (const [lambda1, { g, a }] of computed().nets) {
     const s = a.steps;
@@ -154,5 +187,3 @@ function printed(): string {
   }
   return lines.join('\n');
 }
-
-

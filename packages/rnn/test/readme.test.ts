@@ -9,7 +9,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { Rng, ShapeError, Tensor, ValueError, mul, spectralRadius, randn, tensor, valueAndGrad, zeros } from '@tapegrad/autodiff';
+import {
+  Rng,
+  ShapeError,
+  Tensor,
+  ValueError,
+  mul,
+  spectralRadius,
+  randn,
+  tensor,
+  valueAndGrad,
+  zeros,
+} from '@tapegrad/autodiff';
 import { omega } from '@tapegrad/optim';
 import {
   ACTIVATION_GAMMA,
@@ -89,8 +100,13 @@ describe('the model, next to the code that computes it', () => {
     expect(block).toBeDefined();
     const { params } = initRnn({ nIn: 6, nHidden: 50, nOut: 4, init: 'sigmoid', seed: 1, learnInitialState: true });
     const size: Record<string, number> = { n: 50, n_in: 6, n_out: 4 };
-    const listed = [...block!.matchAll(/(\w+)\??: \[([^\]]*)\]/g)].map(([, name, dims]) => [name, dims.split(', ').map((d) => size[d])]);
-    expect(Object.fromEntries(listed)).toEqual(Object.fromEntries(Object.entries(params).map(([k, t]) => [k, [...(t as Tensor).shape]])));
+    const listed = [...block!.matchAll(/(\w+)\??: \[([^\]]*)\]/g)].map(([, name, dims]) => [
+      name,
+      dims.split(', ').map((d) => size[d]),
+    ]);
+    expect(Object.fromEntries(listed)).toEqual(
+      Object.fromEntries(Object.entries(params).map(([k, t]) => [k, [...(t as Tensor).shape]])),
+    );
     expect(ACTIVATION_GAMMA).toEqual({ tanh: 1, sigmoid: 0.25, identity: 1, relu: 1 });
   });
 
@@ -109,15 +125,27 @@ describe('the model, next to the code that computes it', () => {
   });
 
   it("heads: 'linear-last' has no ½; 'softmax-every' averages over steps and batch; logits of 1000 stay finite", () => {
-    const params: RnnParams = { W_rec: zeros([1, 1]), W_in: zeros([1, 1]), b: zeros([1]), W_out: tensor([[0]]), b_out: tensor([3]) };
+    const params: RnnParams = {
+      W_rec: zeros([1, 1]),
+      W_in: zeros([1, 1]),
+      b: zeros([1]),
+      W_out: tensor([[0]]),
+      b_out: tensor([3]),
+    };
     const inputs = zeros([4, 2, 1]);
     // y_T = b_out = 3 for every example; target 1 ⇒ (3 − 1)² = 4, mean over the batch 4.
-    expect(rnnLoss(params, { inputs, targets: tensor([[1], [1]]) }, { activation: 'tanh', head: 'linear-last' }).item()).toBe(4);
+    expect(
+      rnnLoss(params, { inputs, targets: tensor([[1], [1]]) }, { activation: 'tanh', head: 'linear-last' }).item(),
+    ).toBe(4);
     const two: RnnParams = { ...params, W_out: tensor([[0], [0]]), b_out: tensor([0, 0]) };
     // uniform softmax over two classes at every step: log 2 per (step, example), averaged ⇒ log 2
-    expect(rnnLoss(two, { inputs, targets: new Int32Array(8) }, { activation: 'tanh', head: 'softmax-every' }).item()).toBeCloseTo(Math.LN2, 15);
+    expect(
+      rnnLoss(two, { inputs, targets: new Int32Array(8) }, { activation: 'tanh', head: 'softmax-every' }).item(),
+    ).toBeCloseTo(Math.LN2, 15);
     const huge: RnnParams = { ...two, b_out: tensor([1000, -1000]) };
-    const { value, grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, { inputs, targets: [1, 1] }, { activation: 'tanh', head: 'softmax-last' }))(huge);
+    const { value, grad } = valueAndGrad((p: RnnParams) =>
+      rnnLoss(p, { inputs, targets: [1, 1] }, { activation: 'tanh', head: 'softmax-last' }),
+    )(huge);
     expect(value.item()).toBe(2000);
     expect(Array.from(grad.b_out.data)).toEqual([1, -1]);
   });
@@ -127,7 +155,14 @@ describe('gradient-flow analysis', () => {
   it("errorSignals plugs into @tapegrad/optim's Ω as is, and paperOmega agrees with it", () => {
     const { batch, params, activation, config } = topExample();
     const s = errorSignals(params, batch, config);
-    const generic = omega({ transition: transition('tanh'), params, states: s.states, inputs: s.inputs, deltas: s.deltas, wrt: ['W_rec'] });
+    const generic = omega({
+      transition: transition('tanh'),
+      params,
+      states: s.states,
+      inputs: s.inputs,
+      deltas: s.deltas,
+      wrt: ['W_rec'],
+    });
     expect(Number.isFinite(generic.value)).toBe(true);
     expect(generic.grad!.W_rec.shape).toEqual([50, 50]);
     expect(s.stats.ratios).toHaveLength(50);
@@ -165,7 +200,8 @@ describe('gradient-flow analysis', () => {
         expect(norms[t] / norm, `‖∂x_${t}/∂x_0‖ × ${factor}`).toBeLessThan(2);
       }
       // The prose's reading of × 0.5: the theory's bound η^t holds, and the products fall far below it.
-      if (conditions.verdict === 'vanish') norms.forEach((n, t) => expect(n).toBeLessThanOrEqual(conditions.eta ** t * (1 + 1e-12)));
+      if (conditions.verdict === 'vanish')
+        norms.forEach((n, t) => expect(n).toBeLessThanOrEqual(conditions.eta ** t * (1 + 1e-12)));
     }
     // ... and of smart tanh as drawn: spectral radius 0.95, yet λ1 ≈ 1.8.
     expect(spectralRadius(params.W_rec)).toBeCloseTo(0.95, 12);
@@ -185,7 +221,10 @@ describe('gradient-flow analysis', () => {
 
 describe('initialisations', () => {
   it('draw W_rec, W_in, W_out in that order with the listed standard deviations; biases 0', () => {
-    for (const [init, std] of [['sigmoid', 0.01], ['basic-tanh', 0.1]] as const) {
+    for (const [init, std] of [
+      ['sigmoid', 0.01],
+      ['basic-tanh', 0.1],
+    ] as const) {
       const { params, activation } = initRnn({ nIn: 3, nHidden: 6, nOut: 2, init, seed: 9 });
       expect(activation).toBe(init === 'sigmoid' ? 'sigmoid' : 'tanh');
       const rng = new Rng(9);
@@ -198,7 +237,8 @@ describe('initialisations', () => {
 
   it('smart tanh: 15 non-zero weights per row of W_rec, spectral radius 0.95; dense below 15 units', () => {
     const { params } = initRnn({ nIn: 6, nHidden: 50, nOut: 4, init: 'smart-tanh', seed: 4 });
-    for (let i = 0; i < 50; i++) expect(params.W_rec.data.subarray(i * 50, (i + 1) * 50).filter((v) => v !== 0)).toHaveLength(15);
+    for (let i = 0; i < 50; i++)
+      expect(params.W_rec.data.subarray(i * 50, (i + 1) * 50).filter((v) => v !== 0)).toHaveLength(15);
     expect(spectralRadius(params.W_rec)).toBeCloseTo(0.95, 12);
     const small = initRnn({ nIn: 2, nHidden: 10, nOut: 2, init: 'smart-tanh', seed: 4 }).params.W_rec;
     expect(small.data.filter((v) => v !== 0)).toHaveLength(100);
@@ -211,22 +251,46 @@ describe('errors', () => {
   const { params } = initRnn({ nIn: 6, nHidden: 4, nOut: 4, init: 'basic-tanh', seed: 1 });
   const ok = { inputs: zeros([3, 2, 6]), targets: [0, 1] };
   it('are typed and name the function, the argument and the values, before the loop runs', () => {
-    expect(() => rnnLoss(params, { inputs: zeros([3, 6]), targets: [0, 1] }, { activation: 'tanh', head: 'softmax-last' })).toThrow(ShapeError);
-    expect(() => rnnLoss(params, { inputs: zeros([0, 2, 6]), targets: [0, 1] }, { activation: 'tanh', head: 'softmax-last' })).toThrow(/rnnLoss.*T must be ≥ 1/);
-    expect(() => rnnLoss(params, { ...ok, targets: [0, 4] }, { activation: 'tanh', head: 'softmax-last' })).toThrow(ValueError);
-    expect(() => rnnLoss(params, { ...ok, targets: [0, 4] }, { activation: 'tanh', head: 'softmax-last' })).toThrow(/class index at 1 is 4/);
-    expect(() => rnnLoss(params, ok, { activation: 'tanh', head: 'softmax-last', truncation: { k1: 3, k2: 2 } })).toThrow(/k1 = 3, k2 = 2/);
-    expect(() => rnnLoss(params, ok, { activation: 'softsign' as 'tanh', head: 'softmax-last' })).toThrow(/valid values: tanh, sigmoid, identity, relu/);
-    expect(() => rnnLoss(params, ok, { activation: 'tanh', head: 'softmax-first' as 'softmax-last' })).toThrow(/valid values: softmax-last, linear-last, softmax-every/);
-    expect(() => initRnn({ nIn: 6, nHidden: 4, nOut: 4, init: 'xavier' as 'sigmoid', seed: 1 })).toThrow(/valid values: sigmoid, basic-tanh, smart-tanh/);
+    expect(() =>
+      rnnLoss(params, { inputs: zeros([3, 6]), targets: [0, 1] }, { activation: 'tanh', head: 'softmax-last' }),
+    ).toThrow(ShapeError);
+    expect(() =>
+      rnnLoss(params, { inputs: zeros([0, 2, 6]), targets: [0, 1] }, { activation: 'tanh', head: 'softmax-last' }),
+    ).toThrow(/rnnLoss.*T must be ≥ 1/);
+    expect(() => rnnLoss(params, { ...ok, targets: [0, 4] }, { activation: 'tanh', head: 'softmax-last' })).toThrow(
+      ValueError,
+    );
+    expect(() => rnnLoss(params, { ...ok, targets: [0, 4] }, { activation: 'tanh', head: 'softmax-last' })).toThrow(
+      /class index at 1 is 4/,
+    );
+    expect(() =>
+      rnnLoss(params, ok, { activation: 'tanh', head: 'softmax-last', truncation: { k1: 3, k2: 2 } }),
+    ).toThrow(/k1 = 3, k2 = 2/);
+    expect(() => rnnLoss(params, ok, { activation: 'softsign' as 'tanh', head: 'softmax-last' })).toThrow(
+      /valid values: tanh, sigmoid, identity, relu/,
+    );
+    expect(() => rnnLoss(params, ok, { activation: 'tanh', head: 'softmax-first' as 'softmax-last' })).toThrow(
+      /valid values: softmax-last, linear-last, softmax-every/,
+    );
+    expect(() => initRnn({ nIn: 6, nHidden: 4, nOut: 4, init: 'xavier' as 'sigmoid', seed: 1 })).toThrow(
+      /valid values: sigmoid, basic-tanh, smart-tanh/,
+    );
     expect(() => initRnn({ nIn: 6, nHidden: 0, nOut: 4, init: 'sigmoid', seed: 1 })).toThrow(ValueError);
-    expect(() => rnnLoss({ ...params, W_in: zeros([5, 6]) }, ok, { activation: 'tanh', head: 'softmax-last' })).toThrow(/params\.W_in.*\[4, n_in\].*\[5, 6\]/);
+    expect(() => rnnLoss({ ...params, W_in: zeros([5, 6]) }, ok, { activation: 'tanh', head: 'softmax-last' })).toThrow(
+      /params\.W_in.*\[4, n_in\].*\[5, 6\]/,
+    );
   });
 });
 
 describe('tasks', () => {
   it('the Tasks example', () => {
-    const trainer = new Trainer({ task: 'temporal-order', minLength: 50, maxLength: 201, hidden: 8, validationSequences: 10 });
+    const trainer = new Trainer({
+      task: 'temporal-order',
+      minLength: 50,
+      maxLength: 201,
+      hidden: 8,
+      validationSequences: 10,
+    });
     const task = makeTask('temporal-order', { minLength: 50, maxLength: 201 }); // L uniform on 50..200
     const batch = task.sample(new Rng(1), 20); // draws L, then the data: inputs [L, 20, 6]
     expect(batch.inputs.shape.slice(1)).toEqual([20, 6]);
@@ -237,36 +301,61 @@ describe('tasks', () => {
     // Adapted: 300 sequences instead of the default 10,000, to keep the test fast.
     const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3), sequences: 300 });
     expect(result.sequences).toBe(300);
-    result.errorRate; result.success; // success: fewer than 1% wrong
+    result.errorRate;
+    result.success; // success: fewer than 1% wrong
     expect(result.success).toBe(result.errorRate < 0.01);
     // The default is 10,000 fresh sequences in batches of 100 (checked with a constant predictor).
     let calls = 0;
-    const all = evaluateTask(makeTask('temporal-order', { minLength: 10 }), (b) => (calls++, zeros([b.inputs.shape[1], 4])), { rng: new Rng(3) });
+    const all = evaluateTask(
+      makeTask('temporal-order', { minLength: 10 }),
+      (b) => (calls++, zeros([b.inputs.shape[1], 4])),
+      { rng: new Rng(3) },
+    );
     expect([all.sequences, calls]).toEqual([10_000, 100]);
   });
 
   it('the task table: inputs, outputs and heads', () => {
     const rows = tableRows(LIBRARY_PART, '| name | inputs | outputs | head |');
-    expect(rows.map((r) => r[0])).toEqual(['temporal-order', 'temporal-order-3bit', 'addition', 'multiplication', 'permutation', 'memorization']);
+    expect(rows.map((r) => r[0])).toEqual([
+      'temporal-order',
+      'temporal-order-3bit',
+      'addition',
+      'multiplication',
+      'permutation',
+      'memorization',
+    ]);
     for (const [name, inputs, outputs, head] of rows) {
       const task = makeTask(name, { minLength: 20 });
       expect([task.nIn, task.nOut, task.head], name).toEqual([parseInt(inputs, 10), parseInt(outputs, 10), head]);
     }
     expect(makeTask('memorization', { minLength: 5 }).sample(new Rng(1), 2).steps).toBe(25); // L + 20 steps
-    const lengths = new Set(Array.from({ length: 400 }, (_, i) => makeTask('permutation', { minLength: 50, maxLength: 53 }).sample(new Rng(i), 1).steps));
+    const lengths = new Set(
+      Array.from(
+        { length: 400 },
+        (_, i) => makeTask('permutation', { minLength: 50, maxLength: 53 }).sample(new Rng(i), 1).steps,
+      ),
+    );
     expect([...lengths].sort()).toEqual([50, 51, 52]); // { minLength: 50, maxLength: 53 } means L ∈ 50..52
     expect(() => makeTask('addition', { minLength: 9 })).toThrow(ValueError);
     expect(() => makeTask('memorization', { minLength: 1 })).not.toThrow();
-    expect(() => makeTask('parity', { minLength: 10 })).toThrow(/valid tasks: temporal-order, temporal-order-3bit, addition, multiplication, permutation, memorization/);
+    expect(() => makeTask('parity', { minLength: 10 })).toThrow(
+      /valid tasks: temporal-order, temporal-order-3bit, addition, multiplication, permutation, memorization/,
+    );
   });
 });
 
 describe('training', () => {
   it('the Training example (stopped after two updates: the README run trains until it succeeds)', () => {
-    const trainer = new Trainer({ task: 'temporal-order', minLength: 50, init: 'smart-tanh', method: 'sgd-cr', seed: 1 });
+    const trainer = new Trainer({
+      task: 'temporal-order',
+      minLength: 50,
+      init: 'smart-tanh',
+      method: 'sgd-cr',
+      seed: 1,
+    });
     const result = trainer.run({
-      onUpdate: (m) => {},      // m.loss, m.gradNorm (pre-clip), m.clipped, m.omega, m.stepsInPast, m.steps
-      onValidation: (v) => {},  // v.errorRate, v.spectralRadius, v.meanLoss, v.meanGradNorm, v.meanOmega, v.meanStepsInPast
+      onUpdate: (m) => {}, // m.loss, m.gradNorm (pre-clip), m.clipped, m.omega, m.stepsInPast, m.steps
+      onValidation: (v) => {}, // v.errorRate, v.spectralRadius, v.meanLoss, v.meanGradNorm, v.meanOmega, v.meanStepsInPast
       shouldStop: (m) => m.update >= 2, // adapted from `(m) => false`
     });
     result.status; // 'success' | 'budget' | 'diverged' | 'stopped'
@@ -278,16 +367,36 @@ describe('training', () => {
     const direct = trainer.step();
     expect(m).toEqual(direct);
     expect(Array.from(resumed.params.W_rec.data)).toEqual(Array.from(trainer.params.W_rec.data));
-    expect(Object.keys(m)).toEqual(expect.arrayContaining(['loss', 'gradNorm', 'clipped', 'omega', 'stepsInPast', 'steps']));
+    expect(Object.keys(m)).toEqual(
+      expect.arrayContaining(['loss', 'gradNorm', 'clipped', 'omega', 'stepsInPast', 'steps']),
+    );
     expect(m.omega).not.toBeNull(); // sgd-cr computes Ω at every update
   });
 
   it('validation reports the fields the README names', () => {
-    const trainer = new Trainer({ task: 'temporal-order', minLength: 10, hidden: 6, method: 'sgd-c', validationSequences: 50, validateEvery: 2, maxUpdates: 2, seed: 3 });
+    const trainer = new Trainer({
+      task: 'temporal-order',
+      minLength: 10,
+      hidden: 6,
+      method: 'sgd-c',
+      validationSequences: 50,
+      validateEvery: 2,
+      maxUpdates: 2,
+      seed: 3,
+    });
     let seen: Record<string, unknown> | null = null;
     const result = trainer.run({ onValidation: (v) => (seen = { ...v }) });
     expect(result.status).toBe('budget');
-    expect(Object.keys(seen!)).toEqual(expect.arrayContaining(['errorRate', 'spectralRadius', 'meanLoss', 'meanGradNorm', 'meanOmega', 'meanStepsInPast']));
+    expect(Object.keys(seen!)).toEqual(
+      expect.arrayContaining([
+        'errorRate',
+        'spectralRadius',
+        'meanLoss',
+        'meanGradNorm',
+        'meanOmega',
+        'meanStepsInPast',
+      ]),
+    );
   });
 
   it('the defaults table is TRAIN_DEFAULTS', () => {
@@ -299,9 +408,15 @@ describe('training', () => {
         documented.minLength = 50;
         continue;
       }
-      documented[fields] = /^'.*'$/.test(value) ? value.slice(1, -1) : value === 'true' || value === 'false' ? value === 'true' : Number(value.replace(/,/g, ''));
+      documented[fields] = /^'.*'$/.test(value)
+        ? value.slice(1, -1)
+        : value === 'true' || value === 'false'
+          ? value === 'true'
+          : Number(value.replace(/,/g, ''));
     }
-    expect(documented, 'the Training table of the README lists every TrainConfig field with its default').toEqual({ ...TRAIN_DEFAULTS });
+    expect(documented, 'the Training table of the README lists every TrainConfig field with its default').toEqual({
+      ...TRAIN_DEFAULTS,
+    });
     expect(new Trainer({ minLength: 20 }).config.maxLength).toBe(20); // maxLength defaults to minLength
   });
 });
@@ -341,7 +456,14 @@ function tableRows(text: string, header: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(2)) {
     if (!line.startsWith('|')) break;
-    rows.push(line.split(' | ').map((c) => c.replace(/^\|? ?/, '').replace(/ ?\|$/, '').replace(/^`|`$/g, '')));
+    rows.push(
+      line.split(' | ').map((c) =>
+        c
+          .replace(/^\|? ?/, '')
+          .replace(/ ?\|$/, '')
+          .replace(/^`|`$/g, ''),
+      ),
+    );
   }
   return rows;
 }
@@ -367,7 +489,9 @@ function workedExampleFromReadme(): PrintedAnalysis[] {
         return [Number(k), Number(norm), ratio === 'NaN' ? NaN : Number(ratio)] as [number, number, number];
       });
     const stepsInPast = Number(/steps in the past: (\S+)/.exec(part)![1]);
-    const products = [...rest.find((l) => l.startsWith('‖∂x_t/∂x_0‖'))!.matchAll(/(\d+): (\S+?)(?:,|$)/g)].map((m) => [Number(m[1]), Number(m[2])] as [number, number]);
+    const products = [...rest.find((l) => l.startsWith('‖∂x_t/∂x_0‖'))!.matchAll(/(\d+): (\S+?)(?:,|$)/g)].map(
+      (m) => [Number(m[1]), Number(m[2])] as [number, number],
+    );
     return { title, message, rows, stepsInPast, products };
   });
 }
@@ -376,10 +500,15 @@ describe('the README and this file', () => {
   it('every line of the library sections’ ts examples, with its comment, appears in this test', () => {
     // Checked above by other means: the parameter-shape schematic (parsed) and the loop quoted
     // from src/model.ts (compared with the source).
-    const examples = tsBlocks(LIBRARY_PART).filter((b) => !b.startsWith('type RnnParams') && !b.includes('// src/model.ts, unroll()'));
+    const examples = tsBlocks(LIBRARY_PART).filter(
+      (b) => !b.startsWith('type RnnParams') && !b.includes('// src/model.ts, unroll()'),
+    );
     // Run in an adapted form, for time: the README run trains until it succeeds, and evaluates
     // 10,000 sequences (both adaptations are commented where they run).
-    const adapted = ['shouldStop: (m) => false,', 'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) });'].map(fold);
+    const adapted = [
+      'shouldStop: (m) => false,',
+      'const result = evaluateTask(task, (b) => trainer.predict(b), { rng: new Rng(3) });',
+    ].map(fold);
     // The section on eqs. 11–14 is run in readme-geometry.test.ts.
     const here = readFileSync(new URL(import.meta.url), 'utf8');
     const self = fold(here + '\n' + readFileSync(new URL('./readme-geometry.test.ts', import.meta.url), 'utf8'));

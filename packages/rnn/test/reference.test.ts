@@ -39,7 +39,8 @@ describe('full BPTT against the plain-loop reference', () => {
         for (const fused of [true, false]) {
           const { value, grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, fused }))(params);
           expectAgree(value, expected.loss, `loss (fused ${fused})`);
-          for (const [name, g] of Object.entries(grad)) expectAgree(g, expected.grads[name as keyof RnnParams], `∂${name} (fused ${fused})`);
+          for (const [name, g] of Object.entries(grad))
+            expectAgree(g, expected.grads[name as keyof RnnParams], `∂${name} (fused ${fused})`);
         }
       }),
       { numRuns: runs(40) },
@@ -57,7 +58,8 @@ describe('full BPTT against the plain-loop reference', () => {
           expect(s.deltas).toHaveLength(d.T);
           s.deltas.forEach((delta, k) => expectAgree(delta, expected.deltas[k], `δ_${k + 1} (fused ${fused})`));
           s.states.forEach((x, k) => expectAgree(x, expected.forward.states[k], `x_${k} (fused ${fused})`));
-          for (const [name, g] of Object.entries(s.grads)) expectAgree(g, expected.grads[name as keyof RnnParams], `∂${name} (fused ${fused})`);
+          for (const [name, g] of Object.entries(s.grads))
+            expectAgree(g, expected.grads[name as keyof RnnParams], `∂${name} (fused ${fused})`);
         }
       }),
       { numRuns: runs(25) },
@@ -79,16 +81,33 @@ describe('truncated BPTT(k1, k2) against the plain-loop reference', () => {
   it('rnnLoss with config.truncation: every gradient, every chunk start (0 and later)', () => {
     fc.assert(
       fc.property(arb, ({ seed, T, k1, extra, head, activation, learnX0 }) => {
-        const { params, batch, config } = randomProblem({ seed, n: 3, nIn: 2, nOut: 2, T, B: 2, activation, head, learnX0 });
+        const { params, batch, config } = randomProblem({
+          seed,
+          n: 3,
+          nIn: 2,
+          nOut: 2,
+          T,
+          B: 2,
+          activation,
+          head,
+          learnX0,
+        });
         const truncation = { k1, k2: k1 + extra };
         const ref = refBatch(batch, head);
         const expected = referenceBptt(refParams(params), ref.inputs, activation, ref.head, truncation);
         const { value, grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, truncation }))(params);
         expectAgree(value, expected.loss, 'loss');
-        for (const [name, g] of Object.entries(grad)) expectAgree(g, expected.grads[name as keyof RnnParams], `∂${name}, k1 = ${k1}, k2 = ${k1 + extra}, T = ${T}`);
+        for (const [name, g] of Object.entries(grad))
+          expectAgree(g, expected.grads[name as keyof RnnParams], `∂${name}, k1 = ${k1}, k2 = ${k1 + extra}, T = ${T}`);
       }),
       // chunks that start after step 0 (k2 < T), which a chunk start off by one would get wrong
-      { numRuns: runs(40), examples: [[{ seed: 1, T: 12, k1: 3, extra: 2, head: 'softmax-every', activation: 'tanh', learnX0: true }], [{ seed: 2, T: 9, k1: 2, extra: 0, head: 'linear-last', activation: 'sigmoid', learnX0: false }]] },
+      {
+        numRuns: runs(40),
+        examples: [
+          [{ seed: 1, T: 12, k1: 3, extra: 2, head: 'softmax-every', activation: 'tanh', learnX0: true }],
+          [{ seed: 2, T: 9, k1: 2, extra: 0, head: 'linear-last', activation: 'sigmoid', learnX0: false }],
+        ],
+      },
     );
   });
 
@@ -96,14 +115,22 @@ describe('truncated BPTT(k1, k2) against the plain-loop reference', () => {
     // x_t = w·x_{t−1} + v·u_t + b, y_t = x_t, and the linear-last head's loss E = (x_3 − c)².
     // With k1 = k2 = 1 the chunk of step 3 starts from the anchor x_2 (a constant), so
     // ∂E/∂w = 2(x_3 − c)·x_2, ∂E/∂v = 2(x_3 − c)·u_3, ∂E/∂b = 2(x_3 − c): the chain through x_2 is cut.
-    const params: RnnParams = { W_rec: tensor([[0.5]]), W_in: tensor([[2]]), b: tensor([0]), W_out: tensor([[1]]), b_out: tensor([0]) };
+    const params: RnnParams = {
+      W_rec: tensor([[0.5]]),
+      W_in: tensor([[2]]),
+      b: tensor([0]),
+      W_out: tensor([[1]]),
+      b_out: tensor([0]),
+    };
     const inputs = tensor([[[1]], [[-1]], [[0.5]]]);
     const x1 = 2;
     const x2 = 0.5 * x1 - 2;
     const x3 = 0.5 * x2 + 1;
     const c = 0.25;
     const batch = { inputs, targets: tensor([[c]]) };
-    const { grad } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { activation: 'identity', head: 'linear-last', truncation: { k1: 1, k2: 1 } }))(params);
+    const { grad } = valueAndGrad((p: RnnParams) =>
+      rnnLoss(p, batch, { activation: 'identity', head: 'linear-last', truncation: { k1: 1, k2: 1 } }),
+    )(params);
     expect(grad.W_rec.item()).toBeCloseTo(2 * (x3 - c) * x2, 14);
     expect(grad.W_in.item()).toBeCloseTo(2 * (x3 - c) * 0.5, 14);
     expect(grad.b.item()).toBeCloseTo(2 * (x3 - c), 14);
@@ -132,8 +159,19 @@ describe('Ω and its immediate gradient against the plain-loop reference', () =>
         const expected = referenceOmega(refParams(params).W_rec, activation, bptt.forward.states, bptt.deltas, form);
         const s = errorSignals(params, batch, config);
         const closed = paperOmega({ W_rec: params.W_rec, activation, states: s.states, deltas: s.deltas, form });
-        const generic = omega({ transition: transition(activation), params, states: s.states, inputs: s.inputs, deltas: s.deltas, form, wrt: ['W_rec'] });
-        for (const [name, r] of [['paperOmega', { value: closed.value, grad: closed.grad!, pairs: closed.pairs }], ['omega', { ...generic, grad: generic.grad!.W_rec }]] as const) {
+        const generic = omega({
+          transition: transition(activation),
+          params,
+          states: s.states,
+          inputs: s.inputs,
+          deltas: s.deltas,
+          form,
+          wrt: ['W_rec'],
+        });
+        for (const [name, r] of [
+          ['paperOmega', { value: closed.value, grad: closed.grad!, pairs: closed.pairs }],
+          ['omega', { ...generic, grad: generic.grad!.W_rec }],
+        ] as const) {
           expect(r.pairs, `${name}: pairs`).toBe(expected.pairs);
           expectAgree(r.value, expected.value, `${name}: Ω (${form})`);
           expectAgree(r.grad, expected.grad, `${name}: ∂Ω/∂W_rec (${form})`);
@@ -146,14 +184,41 @@ describe('Ω and its immediate gradient against the plain-loop reference', () =>
 
   it('counts only the pairs with ‖δ‖² ≥ 1e-20 and averages over them (paper form)', () => {
     // Two examples, one step; example 1 has no signal. Ω is the one term of example 0, not half of it.
-    const W_rec = tensor([[2, 0], [0, 1]]);
-    const states = [tensor([[0, 0], [0, 0]]), tensor([[0, 0], [0, 0]])];
-    const deltas = [tensor([[1, 0], [0, 0]])];
+    const W_rec = tensor([
+      [2, 0],
+      [0, 1],
+    ]);
+    const states = [
+      tensor([
+        [0, 0],
+        [0, 0],
+      ]),
+      tensor([
+        [0, 0],
+        [0, 0],
+      ]),
+    ];
+    const deltas = [
+      tensor([
+        [1, 0],
+        [0, 0],
+      ]),
+    ];
     const r = paperOmega({ W_rec, activation: 'identity', states, deltas, form: 'paper' });
     // v = Wᵀδ = (2, 0): r = 4, term (4 − 1)² = 9; ∂/∂W_00 = 4(r − 1)/‖δ‖²·v_0·δ_0 = 4·3·2 = 24
     expect(r.pairs).toBe(1);
     expect(r.value).toBe(9);
     expect(Array.from(r.grad!.data)).toEqual([24, 0, 0, 0]);
-    expectAgree(r, referenceOmega(W_rec.toArray() as number[][], 'identity', states.map((x) => x.toArray() as number[][]), deltas.map((x) => x.toArray() as number[][]), 'paper'), 'Ω record');
+    expectAgree(
+      r,
+      referenceOmega(
+        W_rec.toArray() as number[][],
+        'identity',
+        states.map((x) => x.toArray() as number[][]),
+        deltas.map((x) => x.toArray() as number[][]),
+        'paper',
+      ),
+      'Ω record',
+    );
   });
 });

@@ -77,14 +77,24 @@ export function rebuild(like: RnnParams, leaves: readonly Tensor[]): RnnParams {
 
 /** The parameters as the plain-loop reference (test/reference/rnn.ts) takes them. */
 export function refParams(p: RnnParams): RefParams {
-  const out: RefParams = { W_rec: p.W_rec.toArray() as Mat, W_in: p.W_in.toArray() as Mat, b: p.b.toArray() as Vec, W_out: p.W_out.toArray() as Mat, b_out: p.b_out.toArray() as Vec };
+  const out: RefParams = {
+    W_rec: p.W_rec.toArray() as Mat,
+    W_in: p.W_in.toArray() as Mat,
+    b: p.b.toArray() as Vec,
+    W_out: p.W_out.toArray() as Mat,
+    b_out: p.b_out.toArray() as Vec,
+  };
   if (p.x0 !== undefined) out.x0 = p.x0.toArray() as Vec;
   return out;
 }
 
 /** A batch of one of the three built-in heads as the reference takes it: inputs [T][B][n_in] and its head. */
-export function refBatch(batch: SequenceBatch, head: 'softmax-last' | 'linear-last' | 'softmax-every'): { inputs: Mat[]; head: RefHead } {
+export function refBatch(
+  batch: SequenceBatch,
+  head: 'softmax-last' | 'linear-last' | 'softmax-every',
+): { inputs: Mat[]; head: RefHead } {
   const inputs = (batch.inputs as Tensor).toArray() as Mat[];
-  if (head === 'linear-last') return { inputs, head: { kind: head, target: (batch.targets as Tensor).toArray() as Mat } };
+  if (head === 'linear-last')
+    return { inputs, head: { kind: head, target: (batch.targets as Tensor).toArray() as Mat } };
   return { inputs, head: { kind: head, classes: batch.targets as ArrayLike<number> } };
 }

@@ -6,12 +6,39 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Rng, ShapeError, Tape, Tensor, ValueError, grad, hessianVectorProduct, index, jvp, randn, reshape, sum, tanh, tensor, valueAndGrad, zeros } from '@tapegrad/autodiff';
+import {
+  Rng,
+  ShapeError,
+  Tape,
+  Tensor,
+  ValueError,
+  grad,
+  hessianVectorProduct,
+  index,
+  jvp,
+  randn,
+  reshape,
+  sum,
+  tanh,
+  tensor,
+  valueAndGrad,
+  zeros,
+} from '@tapegrad/autodiff';
 import { gradCheck, gradGradCheck } from '@tapegrad/autodiff/testing';
 import { errorSignals, forward, rnnLoss, rnnSequence, type Activation, type RnnParams } from '@tapegrad/rnn';
 import { expectAgree } from '../../../test/reference/compare.js';
 import { referenceBptt } from '../../../test/reference/rnn.js';
-import { ACTS, HEAD_KINDS, leavesOf, randomProblem, rebuild, refBatch, refParams, runs, type HeadKind } from './rnn-helpers.js';
+import {
+  ACTS,
+  HEAD_KINDS,
+  leavesOf,
+  randomProblem,
+  rebuild,
+  refBatch,
+  refParams,
+  runs,
+  type HeadKind,
+} from './rnn-helpers.js';
 
 /** Largest |a − b| / max(1, |b|) over two equal-length arrays. */
 function relativeGap(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -31,7 +58,14 @@ function farFromKink(params: RnnParams, inputs: Tensor, activation: Activation):
 /** rnnSequence's six differentiable arguments for a small random problem. */
 function sequenceArgs(seed: number, T: number, B: number, n: number, nIn: number, sharedX0: boolean): Tensor[] {
   const rng = new Rng(seed);
-  return [randn([sharedX0 ? 1 : B, n], rng, 0, 0.5), randn([n, n], rng, 0, 0.4), randn([T, B, nIn], rng), randn([n, nIn], rng, 0, 0.5), randn([n], rng, 0, 0.5), zeros([T, B, n])];
+  return [
+    randn([sharedX0 ? 1 : B, n], rng, 0, 0.5),
+    randn([n, n], rng, 0, 0.4),
+    randn([T, B, nIn], rng),
+    randn([n, nIn], rng, 0, 0.5),
+    randn([n], rng, 0, 0.5),
+    zeros([T, B, n]),
+  ];
 }
 
 /** A scalar of every state, weighted so that every step's gradient differs. */
@@ -44,9 +78,26 @@ function weightedStates(activation: Activation) {
 
 describe('rnnSequence: the fused op', () => {
   it('computes the states of the per-step forward pass', () => {
-    const { params, batch } = randomProblem({ seed: 3, n: 5, nIn: 3, nOut: 2, T: 12, B: 3, activation: 'tanh', head: 'softmax-last', learnX0: true });
+    const { params, batch } = randomProblem({
+      seed: 3,
+      n: 5,
+      nIn: 3,
+      nOut: 2,
+      T: 12,
+      B: 3,
+      activation: 'tanh',
+      head: 'softmax-last',
+      learnX0: true,
+    });
     for (const activation of ACTS) {
-      const X = rnnSequence(reshape(params.x0!, [1, 5]), params.W_rec, batch.inputs as Tensor, params.W_in, params.b, activation);
+      const X = rnnSequence(
+        reshape(params.x0!, [1, 5]),
+        params.W_rec,
+        batch.inputs as Tensor,
+        params.W_in,
+        params.b,
+        activation,
+      );
       expect(X.shape).toEqual([12, 3, 5]);
       const { states } = forward(params, batch.inputs as Tensor, { activation });
       for (let t = 1; t <= 12; t++) expect(relativeGap(index(X, t - 1).data, states[t].data)).toBeLessThan(1e-14);
@@ -55,7 +106,14 @@ describe('rnnSequence: the fused op', () => {
 
   for (const activation of ACTS) {
     it(`fast VJP equals central finite differences in every argument: ${activation}`, () => {
-      const arb = fc.record({ seed: fc.integer({ min: 0, max: 1e6 }), T: fc.integer({ min: 1, max: 8 }), B: fc.integer({ min: 1, max: 5 }), n: fc.integer({ min: 1, max: 6 }), nIn: fc.integer({ min: 1, max: 3 }), shared: fc.boolean() });
+      const arb = fc.record({
+        seed: fc.integer({ min: 0, max: 1e6 }),
+        T: fc.integer({ min: 1, max: 8 }),
+        B: fc.integer({ min: 1, max: 5 }),
+        n: fc.integer({ min: 1, max: 6 }),
+        nIn: fc.integer({ min: 1, max: 3 }),
+        shared: fc.boolean(),
+      });
       fc.assert(
         fc.property(arb, ({ seed, T, B, n, nIn, shared }) => {
           const args = sequenceArgs(seed, T, B, n, nIn, shared);
@@ -71,9 +129,26 @@ describe('rnnSequence: the fused op', () => {
 
     it(`recorded VJP: second derivatives equal finite differences (gradGradCheck): ${activation}`, () => {
       // relu's second derivative is 0 a.e.; the kink is kept away from by the seed choice below
-      for (const [seed, T, B, shared] of [[1, 3, 2, true], [2, 4, 1, false]] as const) {
+      for (const [seed, T, B, shared] of [
+        [1, 3, 2, true],
+        [2, 4, 1, false],
+      ] as const) {
         const args = sequenceArgs(seed, T, B, 3, 2, shared);
-        if (!farFromKink({ W_rec: args[1], W_in: args[3], b: args[4], W_out: zeros([1, 3]), b_out: zeros([1]), x0: index(args[0], 0) }, args[2], activation)) continue;
+        if (
+          !farFromKink(
+            {
+              W_rec: args[1],
+              W_in: args[3],
+              b: args[4],
+              W_out: zeros([1, 3]),
+              b_out: zeros([1]),
+              x0: index(args[0], 0),
+            },
+            args[2],
+            activation,
+          )
+        )
+          continue;
         gradGradCheck(weightedStates(activation), args, { name: `rnnSequence ${activation}` });
       }
     });
@@ -81,8 +156,20 @@ describe('rnnSequence: the fused op', () => {
 
   it('full BPTT loss: second derivatives through rnnLoss (recorded path) equal finite differences', () => {
     for (const head of ['softmax-last', 'softmax-every', 'linear-last'] as const) {
-      const { params, batch, config } = randomProblem({ seed: 5, n: 3, nIn: 2, nOut: 2, T: 4, B: 2, activation: 'tanh', head, learnX0: true });
-      gradGradCheck((...leaves) => rnnLoss(rebuild(params, leaves), batch, config), leavesOf(params), { name: `rnnLoss ${head}` });
+      const { params, batch, config } = randomProblem({
+        seed: 5,
+        n: 3,
+        nIn: 2,
+        nOut: 2,
+        T: 4,
+        B: 2,
+        activation: 'tanh',
+        head,
+        learnX0: true,
+      });
+      gradGradCheck((...leaves) => rnnLoss(rebuild(params, leaves), batch, config), leavesOf(params), {
+        name: `rnnLoss ${head}`,
+      });
     }
   });
 
@@ -90,7 +177,9 @@ describe('rnnSequence: the fused op', () => {
     for (const activation of ACTS) {
       const args = sequenceArgs(7, 9, 3, 6, 3, false);
       const f = weightedStates(activation);
-      const fast = valueAndGrad(f, { argnums: [0, 1, 2, 3, 4, 5] })(...(args as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor])).grad as Tensor[];
+      const fast = valueAndGrad(f, { argnums: [0, 1, 2, 3, 4, 5] })(
+        ...(args as [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor]),
+      ).grad as Tensor[];
       // a gradient taken inside the tape's own record is recorded: the VJP's second path runs
       const tape = new Tape();
       const recorded = tape.record(() => {
@@ -105,22 +194,41 @@ describe('rnnSequence: the fused op', () => {
     }
   });
 
-  it("relu′(0) = 0: a unit whose pre-activation is exactly 0 passes no gradient back (x_0 = 0 included)", () => {
+  it('relu′(0) = 0: a unit whose pre-activation is exactly 0 passes no gradient back (x_0 = 0 included)', () => {
     // Unit 0 has no incoming weights, no input weights and no bias, so x_t[0] = 0 at every step,
     // and the learned x_0 is 0 everywhere; its outgoing column of W_rec is not 0, so a slope of 1
     // at 0 would send δ into unit 0 (∂b_0, ∂W_rec row 0, ∂W_in row 0) and into ∂x_0.
     // The other units stay strictly positive (positive bias and inputs, non-negative weights).
     const params: RnnParams = {
-      W_rec: tensor([[0, 0, 0], [0.7, 0.2, 0.1], [-0.5, 0.3, 0.4]]),
-      W_in: tensor([[0, 0], [0.5, 0.2], [0.1, 0.6]]),
+      W_rec: tensor([
+        [0, 0, 0],
+        [0.7, 0.2, 0.1],
+        [-0.5, 0.3, 0.4],
+      ]),
+      W_in: tensor([
+        [0, 0],
+        [0.5, 0.2],
+        [0.1, 0.6],
+      ]),
       b: tensor([0, 0.3, 0.2]),
-      W_out: tensor([[1, -0.4, 0.6], [0.5, 0.8, -0.3]]),
+      W_out: tensor([
+        [1, -0.4, 0.6],
+        [0.5, 0.8, -0.3],
+      ]),
       b_out: tensor([0.1, -0.2]),
       x0: zeros([3]),
     };
     const T = 5;
     const B = 2;
-    const batch = { inputs: tensor(Array.from({ length: T }, (_, t) => [[1 + t / 4, 0.5], [0.25, 1 + t / 8]])), targets: Int32Array.from({ length: T * B }, (_, i) => i % 2) };
+    const batch = {
+      inputs: tensor(
+        Array.from({ length: T }, (_, t) => [
+          [1 + t / 4, 0.5],
+          [0.25, 1 + t / 8],
+        ]),
+      ),
+      targets: Int32Array.from({ length: T * B }, (_, i) => i % 2),
+    };
     const config = { activation: 'relu' as const, head: 'softmax-every' as const };
     const states = forward(params, batch.inputs, { activation: 'relu' }).states;
     expect(states.every((x) => x.data[0] === 0 && x.data[3] === 0)).toBe(true);
@@ -141,7 +249,12 @@ describe('rnnSequence: the fused op', () => {
     expectAgree(recorded!, fast, 'recorded against fast VJP');
     // the rest against the per-step tape (autodiff's relu) and the plain-loop reference
     const perStep = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, fused: false }))(params).grad;
-    const reference = referenceBptt(refParams(params), refBatch(batch, 'softmax-every').inputs, 'relu', refBatch(batch, 'softmax-every').head);
+    const reference = referenceBptt(
+      refParams(params),
+      refBatch(batch, 'softmax-every').inputs,
+      'relu',
+      refBatch(batch, 'softmax-every').head,
+    );
     for (const [name, g] of Object.entries(fast)) {
       expectAgree(g, perStep[name as keyof RnnParams], `∂${name} against the per-step tape`);
       expectAgree(g, reference.grads[name as keyof RnnParams], `∂${name} against the reference`);
@@ -150,8 +263,24 @@ describe('rnnSequence: the fused op', () => {
 
   it('sigmoid saturates without overflow at pre-activations of ±1000, forward and backward', () => {
     // x_1 = ±1000 (inputs ±1 times W_in = 1000): σ = 1 or 0 exactly and σ′ = 0, no NaN from e^1000
-    const params: RnnParams = { W_rec: tensor([[0.5, -0.25], [0.1, 0.3]]), W_in: tensor([[1000], [-1000]]), b: tensor([0.1, -0.2]), W_out: tensor([[1, -1]]), b_out: tensor([0]) };
-    const batch = { inputs: tensor([[[1], [-1]], [[0.5], [0.25]], [[0], [0]]]), targets: tensor([[0.5], [-0.5]]) };
+    const params: RnnParams = {
+      W_rec: tensor([
+        [0.5, -0.25],
+        [0.1, 0.3],
+      ]),
+      W_in: tensor([[1000], [-1000]]),
+      b: tensor([0.1, -0.2]),
+      W_out: tensor([[1, -1]]),
+      b_out: tensor([0]),
+    };
+    const batch = {
+      inputs: tensor([
+        [[1], [-1]],
+        [[0.5], [0.25]],
+        [[0], [0]],
+      ]),
+      targets: tensor([[0.5], [-0.5]]),
+    };
     const config = { activation: 'sigmoid' as const, head: 'linear-last' as const };
     const { value, grad: g } = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params);
     const { inputs, head } = refBatch(batch, 'linear-last');
@@ -205,17 +334,31 @@ describe('rnnSequence: the fused op', () => {
     // x0 may be one row per example [B, n] as well as one shared row [1, n]
     expect(rnnSequence(zeros([2, 4]), W, u, Win, b, 'tanh').shape).toEqual([3, 2, 4]);
     expect(() => rnnSequence(x0, W, u, Win, b, 'softplus' as Activation, offsets)).toThrow(ValueError);
-    expect(() => rnnSequence(x0, W, u, Win, b, 'softplus' as Activation, offsets)).toThrow(/rnnSequence: argument 'activation': unknown activation "softplus"/);
+    expect(() => rnnSequence(x0, W, u, Win, b, 'softplus' as Activation, offsets)).toThrow(
+      /rnnSequence: argument 'activation': unknown activation "softplus"/,
+    );
   });
 });
 
 describe('rnnLoss: fused (default) against the per-step tape (fused: false)', () => {
-  const compare = (seed: number, n: number, nIn: number, nOut: number, T: number, B: number, activation: Activation, head: HeadKind, learnX0: boolean): void => {
+  const compare = (
+    seed: number,
+    n: number,
+    nIn: number,
+    nOut: number,
+    T: number,
+    B: number,
+    activation: Activation,
+    head: HeadKind,
+    learnX0: boolean,
+  ): void => {
     const { params, batch, config } = randomProblem({ seed, n, nIn, nOut, T, B, activation, head, learnX0 });
     const fused = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, config))(params);
     const perStep = valueAndGrad((p: RnnParams) => rnnLoss(p, batch, { ...config, fused: false }))(params);
     expect(relativeGap([fused.value.item()], [perStep.value.item()])).toBeLessThan(1e-13);
-    leavesOf(fused.grad).forEach((g, i) => expect(relativeGap(g.data, leavesOf(perStep.grad)[i].data)).toBeLessThan(1e-13));
+    leavesOf(fused.grad).forEach((g, i) =>
+      expect(relativeGap(g.data, leavesOf(perStep.grad)[i].data)).toBeLessThan(1e-13),
+    );
   };
 
   it('same loss and gradients for every activation × head, over sizes, lengths, batches, seeds', () => {
@@ -237,7 +380,16 @@ describe('rnnLoss: fused (default) against the per-step tape (fused: false)', ()
   });
 
   it('the paper sizes with one-hot inputs (zeros skipped in forward and ∂W_in): n = 50, T = 50, B = 20', () => {
-    const { params, batch, config } = randomProblem({ seed: 9, n: 50, nIn: 6, nOut: 4, T: 50, B: 20, activation: 'tanh', head: 'softmax-last' });
+    const { params, batch, config } = randomProblem({
+      seed: 9,
+      n: 50,
+      nIn: 6,
+      nOut: 4,
+      T: 50,
+      B: 20,
+      activation: 'tanh',
+      head: 'softmax-last',
+    });
     const rng = new Rng(10);
     const oneHot = new Float64Array(50 * 20 * 6);
     for (let row = 0; row < 50 * 20; row++) oneHot[row * 6 + rng.int(6)] = 1;
@@ -245,21 +397,44 @@ describe('rnnLoss: fused (default) against the per-step tape (fused: false)', ()
     const fused = valueAndGrad((p: RnnParams) => rnnLoss(p, hot, config))(params);
     const perStep = valueAndGrad((p: RnnParams) => rnnLoss(p, hot, { ...config, fused: false }))(params);
     expect(relativeGap([fused.value.item()], [perStep.value.item()])).toBeLessThan(1e-13);
-    leavesOf(fused.grad).forEach((g, i) => expect(relativeGap(g.data, leavesOf(perStep.grad)[i].data)).toBeLessThan(1e-13));
+    leavesOf(fused.grad).forEach((g, i) =>
+      expect(relativeGap(g.data, leavesOf(perStep.grad)[i].data)).toBeLessThan(1e-13),
+    );
   });
 
   it('inputs given as a list of step tensors: gradients reach them, as on the per-step tape', () => {
-    const { params, batch, config } = randomProblem({ seed: 4, n: 4, nIn: 2, nOut: 2, T: 6, B: 3, activation: 'sigmoid', head: 'softmax-every' });
+    const { params, batch, config } = randomProblem({
+      seed: 4,
+      n: 4,
+      nIn: 2,
+      nOut: 2,
+      T: 6,
+      B: 3,
+      activation: 'sigmoid',
+      head: 'softmax-every',
+    });
     const steps = Array.from({ length: 6 }, (_, t) => index(batch.inputs as Tensor, t));
     const byList = (fused: boolean) =>
-      valueAndGrad((...u: Tensor[]) => rnnLoss(params, { inputs: u, targets: batch.targets }, { ...config, fused }), { argnums: [0, 1, 2, 3, 4, 5] })(...steps).grad as Tensor[];
+      valueAndGrad((...u: Tensor[]) => rnnLoss(params, { inputs: u, targets: batch.targets }, { ...config, fused }), {
+        argnums: [0, 1, 2, 3, 4, 5],
+      })(...steps).grad as Tensor[];
     const [a, b] = [byList(true), byList(false)];
     a.forEach((g, t) => expect(relativeGap(g.data, b[t].data)).toBeLessThan(1e-13));
     expect(a[0].data.some((v) => v !== 0)).toBe(true);
   });
 
   it('errorSignals reads the same deltas off the fused op as off the per-step tape', () => {
-    const { params, batch, config } = randomProblem({ seed: 8, n: 5, nIn: 3, nOut: 3, T: 11, B: 2, activation: 'tanh', head: 'per-step', learnX0: true });
+    const { params, batch, config } = randomProblem({
+      seed: 8,
+      n: 5,
+      nIn: 3,
+      nOut: 3,
+      T: 11,
+      B: 2,
+      activation: 'tanh',
+      head: 'per-step',
+      learnX0: true,
+    });
     const fused = errorSignals(params, batch, config);
     const perStep = errorSignals(params, batch, { ...config, fused: false });
     expect(fused.deltas).toHaveLength(11);
@@ -270,15 +445,46 @@ describe('rnnLoss: fused (default) against the per-step tape (fused: false)', ()
   });
 
   it('Hessian-vector products and jvp (recorded walks) agree with the per-step tape', () => {
-    const { params, batch, config } = randomProblem({ seed: 12, n: 4, nIn: 2, nOut: 3, T: 7, B: 3, activation: 'sigmoid', head: 'softmax-every', learnX0: true });
+    const { params, batch, config } = randomProblem({
+      seed: 12,
+      n: 4,
+      nIn: 2,
+      nOut: 3,
+      T: 7,
+      B: 3,
+      activation: 'sigmoid',
+      head: 'softmax-every',
+      learnX0: true,
+    });
     const v = randn([4, 4], new Rng(13));
     const at = (fused: boolean) => (W: Tensor) => rnnLoss({ ...params, W_rec: W }, batch, { ...config, fused });
-    expect(relativeGap(hessianVectorProduct(at(true), params.W_rec, v).data, hessianVectorProduct(at(false), params.W_rec, v).data)).toBeLessThan(1e-13);
-    expect(relativeGap([jvp(at(true), [params.W_rec], [v]).tangent.item()], [jvp(at(false), [params.W_rec], [v]).tangent.item()])).toBeLessThan(1e-13);
+    expect(
+      relativeGap(
+        hessianVectorProduct(at(true), params.W_rec, v).data,
+        hessianVectorProduct(at(false), params.W_rec, v).data,
+      ),
+    ).toBeLessThan(1e-13);
+    expect(
+      relativeGap(
+        [jvp(at(true), [params.W_rec], [v]).tangent.item()],
+        [jvp(at(false), [params.W_rec], [v]).tangent.item()],
+      ),
+    ).toBeLessThan(1e-13);
   });
 
   it('rejects a config.fused that is not a boolean', () => {
-    const { params, batch, config } = randomProblem({ seed: 1, n: 2, nIn: 1, nOut: 2, T: 2, B: 1, activation: 'tanh', head: 'softmax-last' });
-    expect(() => rnnLoss(params, batch, { ...config, fused: 'yes' as unknown as boolean })).toThrow(/rnnLoss.*config\.fused.*true or false, got yes/);
+    const { params, batch, config } = randomProblem({
+      seed: 1,
+      n: 2,
+      nIn: 1,
+      nOut: 2,
+      T: 2,
+      B: 1,
+      activation: 'tanh',
+      head: 'softmax-last',
+    });
+    expect(() => rnnLoss(params, batch, { ...config, fused: 'yes' as unknown as boolean })).toThrow(
+      /rnnLoss.*config\.fused.*true or false, got yes/,
+    );
   });
 });

@@ -13,8 +13,15 @@ describe('the single-unit system x_t = w·σ(x_{t−1}) + b', () => {
   });
 
   it('its tape gradient equals finite differences at ordinary points', () => {
-    for (const [w, b] of [[1, 0], [3, -2], [-2, 1], [8, -4]]) {
-      gradCheck((wt: Tensor, bt: Tensor) => singleUnitLoss(wt, bt), [tensor(w), tensor(b)], { name: `E at (${w}, ${b})` });
+    for (const [w, b] of [
+      [1, 0],
+      [3, -2],
+      [-2, 1],
+      [8, -4],
+    ]) {
+      gradCheck((wt: Tensor, bt: Tensor) => singleUnitLoss(wt, bt), [tensor(w), tensor(b)], {
+        name: `E at (${w}, ${b})`,
+      });
     }
   });
 
@@ -26,7 +33,10 @@ describe('the single-unit system x_t = w·σ(x_{t−1}) + b', () => {
     const far = singleUnitPoint(4.5, -1.5);
     expect(Math.abs(near.db)).toBeGreaterThan(50);
     expect(Math.abs(near.db)).toBeGreaterThan(1000 * Math.abs(far.db));
-    gradCheck((wt: Tensor, bt: Tensor) => singleUnitLoss(wt, bt), [tensor(4.5), tensor(-2.3029)], { name: 'E at the wall', eps: 1e-7 });
+    gradCheck((wt: Tensor, bt: Tensor) => singleUnitLoss(wt, bt), [tensor(4.5), tensor(-2.3029)], {
+      name: 'E at the wall',
+      eps: 1e-7,
+    });
   });
 
   it('the grid surface has the tape loss and gradient at every point', () => {
@@ -46,7 +56,11 @@ describe('the single-unit system x_t = w·σ(x_{t−1}) + b', () => {
 
   it('rejects a length ≤ 0 and empty grids', () => {
     expect(() => singleUnitLoss(tensor(1), tensor(0), 0)).toThrow(ValueError);
-    expect(() => singleUnitLoss(tensor(1), tensor(0), 0)).toThrow(/singleUnitLoss: argument 'steps': sequence length must be an integer ≥ 1, got 0/);
-    expect(() => singleUnitSurface({ w: [0, 1], b: [0, 1], points: [0, 3] })).toThrow(/points\[0\]': must be a positive integer, got 0/);
+    expect(() => singleUnitLoss(tensor(1), tensor(0), 0)).toThrow(
+      /singleUnitLoss: argument 'steps': sequence length must be an integer ≥ 1, got 0/,
+    );
+    expect(() => singleUnitSurface({ w: [0, 1], b: [0, 1], points: [0, 3] })).toThrow(
+      /points\[0\]': must be a positive integer, got 0/,
+    );
   });
 });

@@ -19,18 +19,28 @@ import {
 
 /** Outputs that are exactly right: one-hot of the target classes, or the targets themselves. */
 function perfect(batch: Batch, nOut: number, shift = 0): Tensor {
-  if (batch.head === 'linear-last') return tensor(batch.targets.data.map((v) => v + shift), batch.targets.shape);
+  if (batch.head === 'linear-last')
+    return tensor(
+      batch.targets.data.map((v) => v + shift),
+      batch.targets.shape,
+    );
   const rows = batch.targets.length;
   const data = new Float64Array(rows * nOut);
   for (let r = 0; r < rows; r++) data[r * nOut + ((batch.targets[r] + shift) % nOut)] = 1;
-  return batch.head === 'softmax-every' ? tensor(data, [batch.steps, rows / batch.steps, nOut]) : tensor(data, [rows, nOut]);
+  return batch.head === 'softmax-every'
+    ? tensor(data, [batch.steps, rows / batch.steps, nOut])
+    : tensor(data, [rows, nOut]);
 }
 
 describe('evaluateTask', () => {
   for (const name of TASK_NAMES) {
     it(`${name}: a perfect predictor has error 0 and succeeds; a wrong one has error 1`, () => {
       const task = makeTask(name, { minLength: 10, maxLength: 30 });
-      const right = evaluateTask(task, (b) => perfect(b, task.nOut), { sequences: 250, batchSize: 40, rng: new Rng(1) });
+      const right = evaluateTask(task, (b) => perfect(b, task.nOut), {
+        sequences: 250,
+        batchSize: 40,
+        rng: new Rng(1),
+      });
       expect(right).toEqual({ sequences: 250, wrong: 0, errorRate: 0, success: true });
       // Shifting every class by one (or every real target by 0.5) is wrong on every sequence.
       const wrong = evaluateTask(task, (b) => perfect(b, task.nOut, task.head === 'linear-last' ? 0.5 : 1), {
@@ -64,13 +74,21 @@ describe('evaluateTask', () => {
         return tensor(data, [rows, 4]);
       };
     };
-    expect(evaluateTask(task, firstWrong(9), { sequences: 1000, rng: new Rng(2) })).toMatchObject({ wrong: 9, success: true });
-    expect(evaluateTask(task, firstWrong(10), { sequences: 1000, rng: new Rng(2) })).toMatchObject({ wrong: 10, success: false });
+    expect(evaluateTask(task, firstWrong(9), { sequences: 1000, rng: new Rng(2) })).toMatchObject({
+      wrong: 9,
+      success: true,
+    });
+    expect(evaluateTask(task, firstWrong(10), { sequences: 1000, rng: new Rng(2) })).toMatchObject({
+      wrong: 10,
+      success: false,
+    });
   });
 
   it('rejects bad counts and batch sizes with ValueErrors', () => {
     const task = makeTask('addition', { minLength: 10 });
-    expect(() => evaluateTask(task, (b) => perfect(b, 1), { sequences: 0, rng: new Rng(0) })).toThrow(/evaluateTask: argument 'sequences'.*got 0/);
+    expect(() => evaluateTask(task, (b) => perfect(b, 1), { sequences: 0, rng: new Rng(0) })).toThrow(
+      /evaluateTask: argument 'sequences'.*got 0/,
+    );
     expect(() => evaluateTask(task, (b) => perfect(b, 1), { batchSize: -1, rng: new Rng(0) })).toThrow(ValueError);
   });
 });
@@ -78,7 +96,12 @@ describe('evaluateTask', () => {
 describe('countWrong: each head’s notion of wrong', () => {
   it('regression: squared error up to 0.04 is right, above it wrong, NaN wrong', () => {
     expect(REGRESSION_TOLERANCE).toBe(0.04);
-    const batch: Batch = { head: 'linear-last', inputs: zeros([10, 5, 2]), targets: tensor([[0.5], [0.5], [0.5], [0.5], [0.5]]), steps: 10 };
+    const batch: Batch = {
+      head: 'linear-last',
+      inputs: zeros([10, 5, 2]),
+      targets: tensor([[0.5], [0.5], [0.5], [0.5], [0.5]]),
+      steps: 10,
+    };
     // Squared errors 0.0361, 0.0441, NaN, 0.0352, 0.0256: two wrong.
     expect(countWrong(batch, tensor([[0.69], [0.29], [NaN], [0.3125], [0.66]]))).toBe(2);
   });
@@ -109,11 +132,23 @@ describe('countWrong: each head’s notion of wrong', () => {
   it('outputs of the wrong shape are ShapeErrors naming the expected shape', () => {
     const last = makeTask('temporal-order', { minLength: 10 }).sample(new Rng(6), 3);
     expect(() => countWrong(last, tensor([[1, 0, 0, 0]]))).toThrow(ShapeError);
-    expect(() => countWrong(last, tensor([[1, 0, 0, 0]]))).toThrow(/countWrong: argument 'outputs': expected \[3, nOut\].*got \[1, 4\]/);
+    expect(() => countWrong(last, tensor([[1, 0, 0, 0]]))).toThrow(
+      /countWrong: argument 'outputs': expected \[3, nOut\].*got \[1, 4\]/,
+    );
     const every = makeTask('memorization', { minLength: 1 }).sample(new Rng(6), 2);
-    expect(() => countWrong(every, tensor(new Float64Array(20 * 2 * 6), [20, 2, 6]))).toThrow(/expected \[21, 2, nOut\] or \[42, nOut\]/);
+    expect(() => countWrong(every, tensor(new Float64Array(20 * 2 * 6), [20, 2, 6]))).toThrow(
+      /expected \[21, 2, nOut\] or \[42, nOut\]/,
+    );
     const real = makeTask('addition', { minLength: 10 }).sample(new Rng(6), 2);
-    expect(() => countWrong(real, tensor([[0, 0], [0, 0]]))).toThrow(/match the targets/);
+    expect(() =>
+      countWrong(
+        real,
+        tensor([
+          [0, 0],
+          [0, 0],
+        ]),
+      ),
+    ).toThrow(/match the targets/);
   });
 });
 
@@ -122,7 +157,12 @@ describe('makeBatches / evaluateBatches', () => {
     const task = makeTask('permutation', { minLength: 3, maxLength: 8 });
     const batches = makeBatches(task, new Rng(7), 250, 100);
     expect(batches.map((b) => b.inputs.shape[1])).toEqual([100, 100, 50]);
-    expect(evaluateBatches(batches, (b) => perfect(b, 100))).toEqual({ sequences: 250, wrong: 0, errorRate: 0, success: true });
+    expect(evaluateBatches(batches, (b) => perfect(b, 100))).toEqual({
+      sequences: 250,
+      wrong: 0,
+      errorRate: 0,
+      success: true,
+    });
     expect(() => evaluateBatches([], (b) => perfect(b, 100))).toThrow(ValueError);
   });
 });

@@ -8,7 +8,6 @@ import { Rng, ValueError, type Tensor } from '@tapegrad/autodiff';
 import { makeTask, TASK_NAMES, type Batch, type Task } from '@tapegrad/rnn';
 import { runs } from '../../../test/fast-check.js';
 
-
 /** The symbol (hot index) at step t of sequence b; fails the test unless the row is one-hot. */
 function symbolAt(inputs: Tensor, t: number, b: number): number {
   const [, batchSize, width] = inputs.shape;
@@ -23,14 +22,18 @@ function symbolAt(inputs: Tensor, t: number, b: number): number {
     else if (v !== 0) ones = -Infinity;
   }
   // One expect per row would dominate the run time; assert only when something is off.
-  if (ones !== 1 || sum !== 1) expect.fail(`row (t=${t}, b=${b}) is not one-hot: ${[...inputs.data.subarray(start, start + width)]}`);
+  if (ones !== 1 || sum !== 1)
+    expect.fail(`row (t=${t}, b=${b}) is not one-hot: ${[...inputs.data.subarray(start, start + width)]}`);
   return hot;
 }
 
 /** Bitwise equality of two float64 arrays (NaN payloads and −0 included). */
 function sameBits(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
-  const [x, y] = [new Uint32Array(a.buffer, a.byteOffset, a.length * 2), new Uint32Array(b.buffer, b.byteOffset, b.length * 2)];
+  const [x, y] = [
+    new Uint32Array(a.buffer, a.byteOffset, a.length * 2),
+    new Uint32Array(b.buffer, b.byteOffset, b.length * 2),
+  ];
   return x.every((v, i) => v === y[i]);
 }
 
@@ -135,11 +138,16 @@ describe('task generators', () => {
 
     it(`${name}: every batch has the documented structure (fast-check over seed, length, batch)`, () => {
       fc.assert(
-        fc.property(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.integer({ min: shortest, max: 120 }), fc.integer({ min: 1, max: 6 }), (seed, length, batchSize) => {
-          const batch = makeTask(name, { minLength: length }).generate(new Rng(seed), batchSize, length);
-          expect(batch.head).toBe(makeTask(name, { minLength: length }).head);
-          check(batch, length);
-        }),
+        fc.property(
+          fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+          fc.integer({ min: shortest, max: 120 }),
+          fc.integer({ min: 1, max: 6 }),
+          (seed, length, batchSize) => {
+            const batch = makeTask(name, { minLength: length }).generate(new Rng(seed), batchSize, length);
+            expect(batch.head).toBe(makeTask(name, { minLength: length }).head);
+            check(batch, length);
+          },
+        ),
         { numRuns: runs(25) },
       );
     });
@@ -251,21 +259,31 @@ describe('class balance (fixed seeds; bounds at about 5σ)', () => {
 describe('bad arguments', () => {
   it('an unknown task name is a ValueError listing the valid names', () => {
     expect(() => makeTask('torder', { minLength: 50 })).toThrow(ValueError);
-    expect(() => makeTask('torder', { minLength: 50 })).toThrow(/unknown task 'torder'.*temporal-order, temporal-order-3bit, addition, multiplication, permutation, memorization/);
+    expect(() => makeTask('torder', { minLength: 50 })).toThrow(
+      /unknown task 'torder'.*temporal-order, temporal-order-3bit, addition, multiplication, permutation, memorization/,
+    );
   });
 
   it('lengths the position rules cannot use are ValueErrors naming the argument and value', () => {
-    expect(() => makeTask('temporal-order', { minLength: 9 })).toThrow(/makeTask: argument 'minLength': must be an integer ≥ 10 .*got 9/);
+    expect(() => makeTask('temporal-order', { minLength: 9 })).toThrow(
+      /makeTask: argument 'minLength': must be an integer ≥ 10 .*got 9/,
+    );
     expect(() => makeTask('memorization', { minLength: 0 })).toThrow(ValueError);
     expect(() => makeTask('permutation', { minLength: -3 })).toThrow(/got -3/);
     expect(() => makeTask('addition', { minLength: 12.5 })).toThrow(/got 12.5/);
-    expect(() => makeTask('addition', { minLength: 20, maxLength: 19 })).toThrow(/'maxLength': must be an integer ≥ minLength = 20, got 19/);
-    expect(() => makeTask('addition', { minLength: 20 }).generate(new Rng(0), 2, 5)).toThrow(/addition.generate: argument 'length'.*got 5/);
+    expect(() => makeTask('addition', { minLength: 20, maxLength: 19 })).toThrow(
+      /'maxLength': must be an integer ≥ minLength = 20, got 19/,
+    );
+    expect(() => makeTask('addition', { minLength: 20 }).generate(new Rng(0), 2, 5)).toThrow(
+      /addition.generate: argument 'length'.*got 5/,
+    );
   });
 
   it('a batch size that is not a positive integer is a ValueError', () => {
     const task = makeTask('temporal-order', { minLength: 20 });
-    expect(() => task.sample(new Rng(0), 0)).toThrow(/temporal-order.sample: argument 'batchSize': must be a positive integer, got 0/);
+    expect(() => task.sample(new Rng(0), 0)).toThrow(
+      /temporal-order.sample: argument 'batchSize': must be a positive integer, got 0/,
+    );
     expect(() => task.generate(new Rng(0), 1.5, 20)).toThrow(ValueError);
   });
 });

@@ -74,7 +74,14 @@ describe('fresh validation and confirmation', () => {
     // One validation sequence: an untrained model gets it right about one time in four (0% error),
     // but fails the confirmation on 2,000 sequences.
     const validations: ValidationMetrics[] = [];
-    const config = { ...small, learningRate: 0.01, validateEvery: 1, validationSequences: 1, confirmSequences: 2000, maxUpdates: 20 };
+    const config = {
+      ...small,
+      learningRate: 0.01,
+      validateEvery: 1,
+      validationSequences: 1,
+      confirmSequences: 2000,
+      maxUpdates: 20,
+    };
     const result = new Trainer(config).run({ onValidation: (v) => validations.push(v) });
     const lucky = validations.filter((v) => v.success);
     expect(lucky.length).toBeGreaterThan(0);
@@ -93,7 +100,14 @@ describe('fresh validation and confirmation', () => {
   });
 
   it('resumes bit for bit with fresh validation and confirmations (both streams in the state)', () => {
-    const config = { ...small, validateEvery: 5, validationSequences: 3, confirmSequences: 50, maxUpdates: 40, stopOnSuccess: false };
+    const config = {
+      ...small,
+      validateEvery: 5,
+      validationSequences: 3,
+      confirmSequences: 50,
+      maxUpdates: 40,
+      stopOnSuccess: false,
+    };
     const whole = new Trainer(config);
     const wholeValidations: ValidationMetrics[] = [];
     whole.run({ onValidation: (v) => wholeValidations.push(v) });
@@ -112,7 +126,9 @@ describe('fresh validation and confirmation', () => {
   it('a state saved before the validation stream existed resumes with the fixed set, unconfirmed', () => {
     const trainer = new Trainer({ ...small, validation: 'fixed', maxUpdates: 3 });
     trainer.run();
-    const state = JSON.parse(JSON.stringify(trainer.state())) as Omit<TrainState, 'validationRng'> & { validationRng?: unknown };
+    const state = JSON.parse(JSON.stringify(trainer.state())) as Omit<TrainState, 'validationRng'> & {
+      validationRng?: unknown;
+    };
     delete state.validationRng;
     const config: Partial<TrainState['config']> = state.config;
     delete config.validation;
@@ -124,8 +140,12 @@ describe('fresh validation and confirmation', () => {
 
   it('confirmSequences at a non-default value is checked', () => {
     expect(resolveTrainConfig({ confirmSequences: 123 }).confirmSequences).toBe(123);
-    expect(() => resolveTrainConfig({ confirmSequences: -1 })).toThrow(/config.confirmSequences': must be an integer ≥ 0, got -1/);
-    expect(() => resolveTrainConfig({ validation: 'stale' as never })).toThrow(/config.validation': unknown value "stale"; valid values: fixed, fresh/);
+    expect(() => resolveTrainConfig({ confirmSequences: -1 })).toThrow(
+      /config.confirmSequences': must be an integer ≥ 0, got -1/,
+    );
+    expect(() => resolveTrainConfig({ validation: 'stale' as never })).toThrow(
+      /config.validation': unknown value "stale"; valid values: fixed, fresh/,
+    );
   });
 });
 
@@ -135,16 +155,40 @@ describe('sgd-r: Ω without clipping', () => {
   });
 
   it('one update is W_rec − lr·(∇E + α·∇Ω) by hand, with no clipping however large the gradient', () => {
-    const config = { task: 'temporal-order' as const, minLength: 12, hidden: 6, batchSize: 5, learningRate: 0.3, alpha: 2.5, clipThreshold: 1e-6, method: 'sgd-r' as const, init: 'basic-tanh' as const, seed: 4 };
+    const config = {
+      task: 'temporal-order' as const,
+      minLength: 12,
+      hidden: 6,
+      batchSize: 5,
+      learningRate: 0.3,
+      alpha: 2.5,
+      clipThreshold: 1e-6,
+      method: 'sgd-r' as const,
+      init: 'basic-tanh' as const,
+      seed: 4,
+    };
     const trainer = new Trainer(config);
     const m = trainer.step();
     // The reference: the same streams, the loss gradient by BPTT and Ω's immediate gradient, combined by hand.
     const root = new Rng(4);
     const task = makeTask('temporal-order', { minLength: 12 });
-    const { params, activation } = initRnn({ nIn: task.nIn, nHidden: 6, nOut: task.nOut, init: 'basic-tanh', seed: root.split() });
+    const { params, activation } = initRnn({
+      nIn: task.nIn,
+      nHidden: 6,
+      nOut: task.nOut,
+      init: 'basic-tanh',
+      seed: root.split(),
+    });
     const batch = task.sample(root.split(), 5);
     const s = errorSignals(params, batch, { activation, head: task.head });
-    const om = paperOmega({ W_rec: params.W_rec, activation, states: s.states, deltas: s.deltas, form: 'paper', gradient: 'immediate' });
+    const om = paperOmega({
+      W_rec: params.W_rec,
+      activation,
+      states: s.states,
+      deltas: s.deltas,
+      form: 'paper',
+      gradient: 'immediate',
+    });
     const expected = sub(params.W_rec, mul(add(s.grads.W_rec, mul(om.grad!, 2.5)), 0.3));
     expect(m.clipped).toBe(false);
     expect(m.gradNorm).toBeGreaterThan(1e-6);

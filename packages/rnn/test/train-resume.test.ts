@@ -6,7 +6,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ValueError } from '@tapegrad/autodiff';
-import { Trainer, decodeFloat, encodeFloat, type TrainConfig, type TrainState, type UpdateMetrics } from '@tapegrad/rnn';
+import {
+  Trainer,
+  decodeFloat,
+  encodeFloat,
+  type TrainConfig,
+  type TrainState,
+  type UpdateMetrics,
+} from '@tapegrad/rnn';
 import { runs } from '../../../test/fast-check.js';
 
 const RUNS = runs(4);
@@ -32,7 +39,11 @@ const base = (method: TrainConfig['method']): TrainConfig => ({
 /** The state as text with the params' bits spelled out, so a difference in any bit shows. */
 function fingerprint(trainer: Trainer): string {
   const s = trainer.state();
-  const bits = Object.values(s.params).map((t) => t.data.map((v) => (typeof v === 'number' ? new BigUint64Array(new Float64Array([v]).buffer)[0].toString(16) : v)).join(','));
+  const bits = Object.values(s.params).map((t) =>
+    t.data
+      .map((v) => (typeof v === 'number' ? new BigUint64Array(new Float64Array([v]).buffer)[0].toString(16) : v))
+      .join(','),
+  );
   return JSON.stringify({ ...s, params: bits });
 }
 
@@ -89,7 +100,9 @@ describe('resume', () => {
     expect(broken((s) => void ((s as { version: number }).version = 2))).toThrow(/state.version/);
     expect(broken((s) => void (s.config.hidden = 7))).toThrow(/state.params.W_rec': must be shape \[7, 7\]/);
     expect(broken((s) => void s.params.W_in.data.pop())).toThrow(/state.params.W_in/);
-    expect(broken((s) => void delete (s.params as Record<string, unknown>).b)).toThrow(/state.params': must hold exactly/);
+    expect(broken((s) => void delete (s.params as Record<string, unknown>).b)).toThrow(
+      /state.params': must hold exactly/,
+    );
     expect(broken((s) => void (s.params.b.data[0] = 'x' as never))).toThrow(/state.params.b.data\[0\]/);
     expect(broken((s) => void (s.updates = 3))).toThrow(/state.optimizer.updates/);
     expect(broken((s) => void (s.rng = [1, 2]))).toThrow(/Rng.fromState/);

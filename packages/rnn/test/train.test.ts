@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Rng, ValueError } from '@tapegrad/autodiff';
-import { Trainer, TRAIN_DEFAULTS, resolveTrainConfig, train, type TrainConfig, type UpdateMetrics, type ValidationMetrics } from '@tapegrad/rnn';
+import {
+  Trainer,
+  TRAIN_DEFAULTS,
+  resolveTrainConfig,
+  train,
+  type TrainConfig,
+  type UpdateMetrics,
+  type ValidationMetrics,
+} from '@tapegrad/rnn';
 import { expectAgree } from '../../../test/reference/compare.js';
 import { referenceUpdate, type RefUpdate } from '../../../test/reference/train.js';
 import { refBatch, refParams } from './rnn-helpers.js';
@@ -18,7 +26,19 @@ describe('train', () => {
     // updates with a large learning rate (the paper's 0.01 would need far more).
     const losses: number[] = [];
     const result = train(
-      { task: 'temporal-order', minLength: 10, hidden: 8, learningRate: 1, method: 'sgd-c', init: 'basic-tanh', seed: 1, maxUpdates: 500, validateEvery: 100, validationSequences: 200, stopOnSuccess: false },
+      {
+        task: 'temporal-order',
+        minLength: 10,
+        hidden: 8,
+        learningRate: 1,
+        method: 'sgd-c',
+        init: 'basic-tanh',
+        seed: 1,
+        maxUpdates: 500,
+        validateEvery: 100,
+        validationSequences: 200,
+        stopOnSuccess: false,
+      },
       { onUpdate: (m) => losses.push(m.loss) },
     );
     expect(result.status).toBe('budget');
@@ -31,7 +51,18 @@ describe('train', () => {
   it('stops at the first validation below 1% error when stopOnSuccess is on (the default)', () => {
     const validations: ValidationMetrics[] = [];
     const result = train(
-      { task: 'temporal-order', minLength: 10, hidden: 8, learningRate: 1, method: 'sgd-c', init: 'smart-tanh', seed: 1, maxUpdates: 2000, validateEvery: 50, validationSequences: 200 },
+      {
+        task: 'temporal-order',
+        minLength: 10,
+        hidden: 8,
+        learningRate: 1,
+        method: 'sgd-c',
+        init: 'smart-tanh',
+        seed: 1,
+        maxUpdates: 2000,
+        validateEvery: 50,
+        validationSequences: 200,
+      },
       { onValidation: (v) => validations.push(v) },
     );
     expect(result.status).toBe('success');
@@ -47,7 +78,22 @@ describe('train', () => {
     const seen: Record<string, UpdateMetrics[]> = {};
     for (const method of ['sgd', 'sgd-c', 'sgd-cr'] as const) {
       seen[method] = [];
-      train({ task: 'temporal-order', minLength: 10, maxLength: 15, hidden: 6, method, seed: 2, maxUpdates: 6, monitorEvery: 3, validateEvery: 100, validationSequences: 20, batchSize: 4 }, { onUpdate: (m) => seen[method].push(m) });
+      train(
+        {
+          task: 'temporal-order',
+          minLength: 10,
+          maxLength: 15,
+          hidden: 6,
+          method,
+          seed: 2,
+          maxUpdates: 6,
+          monitorEvery: 3,
+          validateEvery: 100,
+          validationSequences: 20,
+          batchSize: 4,
+        },
+        { onUpdate: (m) => seen[method].push(m) },
+      );
     }
     for (const [method, metrics] of Object.entries(seen)) {
       expect(metrics.map((m) => m.update)).toEqual([1, 2, 3, 4, 5, 6]);
@@ -67,7 +113,19 @@ describe('train', () => {
 
   it('validates at the end of the budget and averages the window; a stop hook ends the run with "stopped"', () => {
     const validations: ValidationMetrics[] = [];
-    const result = train({ task: 'addition', minLength: 10, hidden: 5, method: 'sgd-cr', seed: 3, maxUpdates: 7, validateEvery: 5, validationSequences: 30 }, { onValidation: (v) => validations.push(v) });
+    const result = train(
+      {
+        task: 'addition',
+        minLength: 10,
+        hidden: 5,
+        method: 'sgd-cr',
+        seed: 3,
+        maxUpdates: 7,
+        validateEvery: 5,
+        validationSequences: 30,
+      },
+      { onValidation: (v) => validations.push(v) },
+    );
     expect(result.status).toBe('budget');
     expect(validations.map((v) => v.update)).toEqual([5, 7]);
     expect(validations[0].sequences).toBe(30);
@@ -80,7 +138,16 @@ describe('train', () => {
 
   it('every task trains through the same loop (heads: softmax-last, linear-last, softmax-every)', () => {
     for (const task of ['temporal-order-3bit', 'multiplication', 'permutation', 'memorization'] as const) {
-      const result = train({ task, minLength: 10, hidden: 4, seed: 4, maxUpdates: 2, validateEvery: 2, validationSequences: 10, batchSize: 3 });
+      const result = train({
+        task,
+        minLength: 10,
+        hidden: 4,
+        seed: 4,
+        maxUpdates: 2,
+        validateEvery: 2,
+        validationSequences: 10,
+        batchSize: 3,
+      });
       expect(result.status).toBe('budget');
       expect(Number.isFinite(result.validation!.meanLoss)).toBe(true);
     }
@@ -117,11 +184,32 @@ describe('updates against the plain-loop reference, at settings other than the d
     return reports;
   }
 
-  const common = { minLength: 10, maxLength: 14, hidden: 6, batchSize: 4, seed: 5, validateEvery: 100, validationSequences: 10 };
+  const common = {
+    minLength: 10,
+    maxLength: 14,
+    hidden: 6,
+    batchSize: 4,
+    seed: 5,
+    validateEvery: 100,
+    validationSequences: 10,
+  };
 
   for (const omegaImpl of ['closed-form', 'autodiff'] as const) {
     it(`sgd-cr, ${omegaImpl} Ω (paper form), α = 0.7, lr 0.05, clipping at 0.3: every update clipped`, () => {
-      const reports = sideBySide({ ...common, task: 'temporal-order', init: 'basic-tanh', method: 'sgd-cr', alpha: 0.7, learningRate: 0.05, clipThreshold: 0.3, omegaForm: 'paper', omegaImpl }, 3);
+      const reports = sideBySide(
+        {
+          ...common,
+          task: 'temporal-order',
+          init: 'basic-tanh',
+          method: 'sgd-cr',
+          alpha: 0.7,
+          learningRate: 0.05,
+          clipThreshold: 0.3,
+          omegaForm: 'paper',
+          omegaImpl,
+        },
+        3,
+      );
       // the case tests what it says: Ω's share of the gradient is not negligible, and 0.3 < ‖g‖ < 1
       for (const r of reports) {
         expect(r.omegaStep).toBeGreaterThan(0.1 * r.gradNorm);
@@ -130,7 +218,20 @@ describe('updates against the plain-loop reference, at settings other than the d
     });
 
     it(`sgd-cr, ${omegaImpl} Ω (summary form), α = 0.05, lr 0.02, clipping at 5: no update clipped, though ‖g‖ > 1`, () => {
-      const reports = sideBySide({ ...common, task: 'addition', init: 'sigmoid', method: 'sgd-cr', alpha: 0.05, learningRate: 0.02, clipThreshold: 5, omegaForm: 'summary', omegaImpl }, 3);
+      const reports = sideBySide(
+        {
+          ...common,
+          task: 'addition',
+          init: 'sigmoid',
+          method: 'sgd-cr',
+          alpha: 0.05,
+          learningRate: 0.02,
+          clipThreshold: 5,
+          omegaForm: 'summary',
+          omegaImpl,
+        },
+        3,
+      );
       for (const r of reports) {
         expect(r.omegaStep).toBeGreaterThan(1e-3 * r.gradNorm);
         expect([r.clipped, r.gradNorm > 1]).toEqual([false, true]);
@@ -139,7 +240,19 @@ describe('updates against the plain-loop reference, at settings other than the d
   }
 
   it('sgd-r (Ω without clipping), α = 0.7, lr 0.05: a threshold of 0.3 is set but nothing is clipped', () => {
-    const reports = sideBySide({ ...common, task: 'temporal-order', init: 'basic-tanh', method: 'sgd-r', alpha: 0.7, learningRate: 0.05, clipThreshold: 0.3, omegaForm: 'paper' }, 3);
+    const reports = sideBySide(
+      {
+        ...common,
+        task: 'temporal-order',
+        init: 'basic-tanh',
+        method: 'sgd-r',
+        alpha: 0.7,
+        learningRate: 0.05,
+        clipThreshold: 0.3,
+        omegaForm: 'paper',
+      },
+      3,
+    );
     for (const r of reports) {
       expect(r.omegaStep).toBeGreaterThan(0.1 * r.gradNorm);
       expect([r.clipped, r.gradNorm > 0.3]).toEqual([false, true]);
@@ -147,9 +260,32 @@ describe('updates against the plain-loop reference, at settings other than the d
   });
 
   it('sgd-c at clipping threshold 0.4, lr 3 (some updates clipped, some not), and plain sgd, memorization', () => {
-    const reports = sideBySide({ ...common, task: 'memorization', minLength: 5, maxLength: 5, init: 'smart-tanh', method: 'sgd-c', learningRate: 3, clipThreshold: 0.4 }, 4);
+    const reports = sideBySide(
+      {
+        ...common,
+        task: 'memorization',
+        minLength: 5,
+        maxLength: 5,
+        init: 'smart-tanh',
+        method: 'sgd-c',
+        learningRate: 3,
+        clipThreshold: 0.4,
+      },
+      4,
+    );
     expect(new Set(reports.map((r) => r.clipped))).toEqual(new Set([true, false]));
-    sideBySide({ ...common, task: 'memorization', minLength: 5, maxLength: 5, init: 'smart-tanh', method: 'sgd', learningRate: 3 }, 3);
+    sideBySide(
+      {
+        ...common,
+        task: 'memorization',
+        minLength: 5,
+        maxLength: 5,
+        init: 'smart-tanh',
+        method: 'sgd',
+        learningRate: 3,
+      },
+      3,
+    );
   });
 });
 
@@ -157,7 +293,16 @@ describe('divergence', () => {
   it('a NaN or infinite loss ends the run with status "diverged" naming the update, which is not applied', () => {
     // lr 1e308 throws the weights to ~1e306 on the first update; the logits overflow and the
     // second loss is not finite. Plain sgd has no guard, as in the original code.
-    const trainer = new Trainer({ task: 'temporal-order', minLength: 10, hidden: 6, learningRate: 1e308, method: 'sgd', init: 'basic-tanh', seed: 5, maxUpdates: 100 });
+    const trainer = new Trainer({
+      task: 'temporal-order',
+      minLength: 10,
+      hidden: 6,
+      learningRate: 1e308,
+      method: 'sgd',
+      init: 'basic-tanh',
+      seed: 5,
+      maxUpdates: 100,
+    });
     const metrics: UpdateMetrics[] = [];
     const result = trainer.run({ onUpdate: (m) => metrics.push(m) });
     expect(result.status).toBe('diverged');
@@ -175,17 +320,38 @@ describe('divergence', () => {
 describe('configuration', () => {
   it('fills in the paper defaults', () => {
     const c = resolveTrainConfig({});
-    expect(c).toMatchObject({ task: 'temporal-order', hidden: 50, learningRate: 0.01, clipThreshold: 1, alpha: 4, batchSize: 20, maxLength: 50, omegaForm: 'paper' });
+    expect(c).toMatchObject({
+      task: 'temporal-order',
+      hidden: 50,
+      learningRate: 0.01,
+      clipThreshold: 1,
+      alpha: 4,
+      batchSize: 20,
+      maxLength: 50,
+      omegaForm: 'paper',
+    });
     expect(TRAIN_DEFAULTS.maxUpdates).toBe(5_000_000);
     // A field given as undefined counts as left out (what spreading optional CLI flags produces).
-    expect(resolveTrainConfig({ seed: undefined, minLength: 20 })).toMatchObject({ seed: 1, minLength: 20, maxLength: 20 });
+    expect(resolveTrainConfig({ seed: undefined, minLength: 20 })).toMatchObject({
+      seed: 1,
+      minLength: 20,
+      maxLength: 20,
+    });
   });
 
   it('rejects bad values with ValueErrors naming the field and the valid values', () => {
-    expect(() => resolveTrainConfig({ method: 'adam' as never })).toThrow(/config.method': unknown value "adam"; valid values: sgd, sgd-c, sgd-cr, sgd-r/);
-    expect(() => resolveTrainConfig({ init: 'xavier' as never })).toThrow(/valid values: sigmoid, basic-tanh, smart-tanh/);
-    expect(() => resolveTrainConfig({ task: 'torder' as never })).toThrow(/valid values: temporal-order, temporal-order-3bit/);
-    expect(() => resolveTrainConfig({ learningRate: 0 })).toThrow(/config.learningRate': must be a finite number > 0, got 0/);
+    expect(() => resolveTrainConfig({ method: 'adam' as never })).toThrow(
+      /config.method': unknown value "adam"; valid values: sgd, sgd-c, sgd-cr, sgd-r/,
+    );
+    expect(() => resolveTrainConfig({ init: 'xavier' as never })).toThrow(
+      /valid values: sigmoid, basic-tanh, smart-tanh/,
+    );
+    expect(() => resolveTrainConfig({ task: 'torder' as never })).toThrow(
+      /valid values: temporal-order, temporal-order-3bit/,
+    );
+    expect(() => resolveTrainConfig({ learningRate: 0 })).toThrow(
+      /config.learningRate': must be a finite number > 0, got 0/,
+    );
     expect(() => resolveTrainConfig({ batchSize: 0 })).toThrow(/config.batchSize': must be a positive integer, got 0/);
     expect(() => resolveTrainConfig({ hidden: -1 })).toThrow(ValueError);
     expect(() => resolveTrainConfig({ clipThreshold: -1 })).toThrow(ValueError);

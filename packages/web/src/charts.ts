@@ -56,8 +56,7 @@ export function decadeTicks(domain: readonly [number, number], count = 6): numbe
   const lo = Math.ceil(Math.log10(domain[0]));
   const hi = Math.floor(Math.log10(domain[1]));
   const every =
-    [1, 2, 5, 10, 20, 50, 100].find((step) => Math.floor(hi / step) - Math.ceil(lo / step) + 1 <= count) ??
-    200;
+    [1, 2, 5, 10, 20, 50, 100].find((step) => Math.floor(hi / step) - Math.ceil(lo / step) + 1 <= count) ?? 200;
   const ticks: number[] = [];
   // from the literal, not 10 ** e, which is off by an ulp for negative e
   for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) ticks.push(Number(`1e${e}`));

@@ -26,7 +26,14 @@ describe('formatting', () => {
       'NaN',
     ]);
     expect(formatShape([])).toBe('[]');
-    expect(formatTensor(tensor([[1, 2], [3, 4]]))).toBe('[[1, 2], [3, 4]]');
+    expect(
+      formatTensor(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      ),
+    ).toBe('[[1, 2], [3, 4]]');
     expect(formatTensor(tensor([1, 2, 3, 4]), 2)).toBe('[1, 2, …]');
     expect(formatTensor(tensor([[1], [2], [3]]), 2)).toBe('[[1], [2], …]');
     expect(formatTensor(tensor(0.5))).toBe('0.5');
@@ -52,7 +59,9 @@ describe('the vanishing/exploding section', () => {
       expect(r.norms).toHaveLength(50);
       expect(r.bound[49]).toBe(r.norms[49]);
       // rounding of the products only: 1e-12 relative
-      r.norms.forEach((v, i) => expect(v, `scale ${scale}, k = ${i + 1}`).toBeLessThanOrEqual(r.bound[i] * (1 + 1e-12)));
+      r.norms.forEach((v, i) =>
+        expect(v, `scale ${scale}, k = ${i + 1}`).toBeLessThanOrEqual(r.bound[i] * (1 + 1e-12)),
+      );
     }
   });
 
@@ -99,7 +108,9 @@ describe('the README', () => {
     const html = readFileSync(new URL('../index.html', import.meta.url), 'utf8');
     const slider = /id="flow-scale" min="(-?[\d.]+)" max="(-?[\d.]+)"/.exec(html)!;
     expect(readme).toContain(`(× ${10 ** Number(slider[1])} to × ${10 ** Number(slider[2])})`);
-    expect(readme).toContain(`${FLOW_SIZES.hidden} units, ${FLOW_SIZES.batch} temporal-order sequences of length ${FLOW_SIZES.length}`);
+    expect(readme).toContain(
+      `${FLOW_SIZES.hidden} units, ${FLOW_SIZES.batch} temporal-order sequences of length ${FLOW_SIZES.length}`,
+    );
     expect(readme).toContain(`validation every ${VALIDATION.every} updates on ${VALIDATION.sequences} fixed sequences`);
     const value = (id: string) => new RegExp(`id="${id}"[^>]*value="([^"]+)"`).exec(html)![1];
     const init = /<option value="([\w-]+)" selected>/.exec(html)![1].replace('-', ' ');

@@ -14,17 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import {
-  Rng,
-  hessianVectorProduct,
-  mul,
-  ones,
-  sum,
-  tanh,
-  tensor,
-  valueAndGrad,
-  type Tensor,
-} from '@tapegrad/autodiff';
+import { Rng, hessianVectorProduct, mul, ones, sum, tanh, tensor, valueAndGrad, type Tensor } from '@tapegrad/autodiff';
 import { errorSignals, initRnn, makeTask } from '@tapegrad/rnn';
 import { DESCENT_DEFAULTS, SURFACE_REGION, descend, type PathPoint } from '../src/surface/surface.js';
 import { buildPage, chromiumMissing, launchChromium, servePage } from './browser.js';
@@ -207,9 +197,7 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
     expect((await read()).verdict).toBe('vanish');
     await page.focus('#flow-scale');
     await page.keyboard.press('End'); // × 100
-    await page.waitForFunction(
-      () => document.getElementById('flow-verdict')!.dataset.verdict === 'may-explode',
-    );
+    await page.waitForFunction(() => document.getElementById('flow-verdict')!.dataset.verdict === 'may-explode');
   });
 
   inBrowser('starts both descents from a point clicked on the surface', async () => {
@@ -218,7 +206,10 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
     const box = (await surface.boundingBox())!;
     await surface.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
     await page.waitForFunction((b) => document.getElementById('surface-summary')!.dataset.ends !== b, before);
-    const start: [number, number] = [Number(await page.inputValue('#surface-w')), Number(await page.inputValue('#surface-b'))];
+    const start: [number, number] = [
+      Number(await page.inputValue('#surface-w')),
+      Number(await page.inputValue('#surface-b')),
+    ];
     expect(start[0]).toBeGreaterThan(SURFACE_REGION.w[0]);
     expect(start[0]).toBeLessThan(SURFACE_REGION.w[1]);
     const ends = JSON.parse((await page.getAttribute('#surface-summary', 'data-ends'))!) as PathPoint[];
@@ -249,11 +240,24 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
         );
       const points = async (id: string) => Number(await page.getAttribute(`#${id}`, 'data-points'));
       const lossPath = () => page.getAttribute('#training-loss svg g[aria-label="line"] path', 'd');
-      await page.waitForFunction(
-        () => Number(document.getElementById('training-loss')!.dataset.points) >= 30,
-        null,
-        { timeout: 60_000 },
-      );
+      // a timeout says what the page showed: its status line, its error line and the errors it logged
+      const lossPoints = (n: number, timeout: number) =>
+        page
+          .waitForFunction((k) => Number(document.getElementById('training-loss')!.dataset.points) >= k, n, {
+            timeout,
+          })
+          .catch(async (e: Error) => {
+            const shown = await page.evaluate(() =>
+              ['training-status', 'training-error', 'training-loss'].map((id) => {
+                const el = document.getElementById(id)!;
+                return `#${id} ${JSON.stringify({ ...el.dataset })} '${el.textContent?.slice(0, 200)}'`;
+              }),
+            );
+            throw new Error(
+              `${e.message}\nthe page showed: ${shown.join('; ')}\npage errors: ${pageErrors.join(' | ')}`,
+            );
+          });
+      await lossPoints(30, 60_000);
       const early = { points: await points('training-loss'), path: await lossPath() };
       // while the worker trains, the main thread still runs the slider's analysis
       const before = await page.getAttribute('#flow-chart', 'data-norms');
@@ -261,35 +265,46 @@ describe('the page, built with Vite and opened in headless Chromium', () => {
       await page.waitForFunction((b) => document.getElementById('flow-chart')!.dataset.norms !== b, before);
       // it answered while training went on (a card reads 'stopped' between the worker's time slices)
       expect((await cards()).some((c) => c.status === 'running' || c.status === 'stopped')).toBe(true);
-      await page.waitForFunction(
-        () => Number(document.getElementById('training-loss')!.dataset.points) >= 300,
-        null,
-        { timeout: 120_000 },
-      );
+      await lossPoints(300, 90_000);
       await page.click('#training-pause');
-      // paused: the worker's last report brings every update's point, one per update
-      await page.waitForFunction(
-        () =>
-          document.getElementById('training-pause')!.textContent === 'Resume' &&
-          Number(document.getElementById('training-loss')!.dataset.points) ===
-            [...document.querySelectorAll<HTMLElement>('#training-cards .card')].reduce(
-              (n, c) => n + Number(c.dataset.updates),
-              0,
-            ),
+      // paused: the worker's last report (running: false) brings every update's point, one per update;
+      // the page sets the charts' and cards' attributes in one frame, so one evaluation reads them together
+      const settled = await page.waitForFunction(
+        () => {
+          const worker = document.getElementById('training-status')!.dataset.worker;
+          const pause = document.getElementById('training-pause')!.textContent;
+          const cards = [...document.querySelectorAll<HTMLElement>('#training-cards .card')].map((c) => ({
+            updates: Number(c.dataset.updates),
+            status: c.dataset.status,
+          }));
+          const losses = Number(document.getElementById('training-loss')!.dataset.points);
+          const errors = Number(document.getElementById('training-error-chart')!.dataset.points);
+          return worker === 'idle' && pause === 'Resume' ? { cards, losses, errors } : false;
+        },
         null,
         { timeout: 60_000 },
       );
-      const done = await cards();
+      const {
+        cards: done,
+        losses,
+        errors,
+      } = (await settled.jsonValue()) as {
+        cards: { updates: number; status: string }[];
+        losses: number;
+        errors: number;
+      };
+      expect(await page.textContent('#training-status')).toBe('Paused.');
       expect(done.every((c) => c.updates > 0 && c.updates < 20000)).toBe(true);
       const total = done.reduce((n, c) => n + c.updates, 0);
       expect(total).toBeGreaterThanOrEqual(300);
-      expect(await points('training-loss')).toBe(total); // one loss point per update
-      expect(await points('training-loss')).toBeGreaterThan(early.points);
+      expect(losses).toBe(total); // one loss point per update
+      expect(losses).toBeGreaterThan(early.points);
       expect(await lossPath()).not.toBe(early.path);
       // validations: the untrained network at update 0, then every 50 updates
-      expect(await points('training-error-chart')).toBe(
-        done.reduce((n, c) => n + 1 + Math.floor(c.updates / 50), 0),
-      );
+      expect(errors).toBe(done.reduce((n, c) => n + 1 + Math.floor(c.updates / 50), 0));
+      // and nothing arrives after the pause
+      await page.waitForTimeout(500);
+      expect(await points('training-loss')).toBe(total);
       expect(pageErrors).toEqual([]);
       await screenshots(1100);
     },

@@ -19,13 +19,7 @@ import {
   type Tensor,
 } from '@tapegrad/autodiff';
 import { rnnLoss, type RnnParams } from '@tapegrad/rnn';
-import {
-  ExpressionError,
-  FUNCTIONS,
-  formatInputs,
-  parseExpression,
-  parseInputs,
-} from '../src/tape/expression.js';
+import { ExpressionError, FUNCTIONS, formatInputs, parseExpression, parseInputs } from '../src/tape/expression.js';
 import { EXAMPLES, exampleFunction } from '../src/tape/examples.js';
 import { FORMULAS } from '../src/tape/formulas.js';
 import { traceFunction } from '../src/tape/trace.js';
@@ -70,9 +64,7 @@ describe('the expression language', () => {
     expect(inputs.W.shape).toEqual([2, 2]);
     expect(parseInputs(formatInputs(inputs))).toEqual(inputs);
     expect(() => parseInputs('x [1]')).toThrow('inputs, line 1: expected name = value');
-    expect(() => parseInputs('x = 1\ny = [1, "a"]')).toThrow(
-      'inputs, line 2: the value of y must be a number',
-    );
+    expect(() => parseInputs('x = 1\ny = [1, "a"]')).toThrow('inputs, line 2: the value of y must be a number');
     expect(() => parseInputs('x = [1,')).toThrow('inputs, line 1: the value of x is not a number');
   });
 });
@@ -95,10 +87,8 @@ describe('traces of the examples', () => {
 
   it('ends with the gradients valueAndGrad gives for the same functions written with the ops', () => {
     const few = parseInputs(example('few-ops').inputs);
-    const fewGrads = valueAndGrad((x: Tensor, y: Tensor) => sum(mul(tanh(x), y)), { argnums: [0, 1] })(
-      few.x,
-      few.y,
-    ).grad as Tensor[];
+    const fewGrads = valueAndGrad((x: Tensor, y: Tensor) => sum(mul(tanh(x), y)), { argnums: [0, 1] })(few.x, few.y)
+      .grad as Tensor[];
     const t1 = traceOf('few-ops');
     expect(values(t1.grads.x)).toEqual(values(fewGrads[0]));
     expect(values(t1.grads.y)).toEqual(values(fewGrads[1]));

@@ -83,7 +83,14 @@ function computeEigenvalues(op: string, A: Tensor, options: EigenvalueOptions): 
  * yields its eigenvalues and the window moves up. Only the active block is updated: the rest of
  * the Schur form would be needed for eigenvectors, not for eigenvalues.
  */
-function francisQR(op: string, h: Float64Array, n: number, re: Float64Array, im: Float64Array, maxIterations: number): void {
+function francisQR(
+  op: string,
+  h: Float64Array,
+  n: number,
+  re: Float64Array,
+  im: Float64Array,
+  maxIterations: number,
+): void {
   let norm = 0;
   for (let i = 0; i < n; i++) for (let j = Math.max(0, i - 1); j < n; j++) norm += Math.abs(h[i * n + j]);
   let iterations = 0;
@@ -103,7 +110,11 @@ function francisQR(op: string, h: Float64Array, n: number, re: Float64Array, im:
       sinceDeflation = 0;
     } else {
       if (iterations === maxIterations) {
-        throw new ConvergenceError(op, iterations, `QR algorithm on a ${n}×${n} matrix, rows ${lo}..${hi} still coupled`);
+        throw new ConvergenceError(
+          op,
+          iterations,
+          `QR algorithm on a ${n}×${n} matrix, rows ${lo}..${hi} still coupled`,
+        );
       }
       iterations += 1;
       sinceDeflation += 1;
@@ -209,7 +220,15 @@ function francisStep(h: Float64Array, n: number, lo: number, hi: number, excepti
  * Δ = p² + bc they are d + p ± √Δ. For real ones, the root of larger magnitude is d + z with
  * z = p + sign(p)√Δ (no cancellation) and the other is d − bc/z (from the product of the roots).
  */
-function eigenvalues2x2(a: number, b: number, c: number, d: number, re: Float64Array, im: Float64Array, k: number): void {
+function eigenvalues2x2(
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  re: Float64Array,
+  im: Float64Array,
+  k: number,
+): void {
   // Work in units of the largest entry so that p² and bc cannot overflow.
   const scale = Math.max(Math.abs(a), Math.abs(b), Math.abs(c), Math.abs(d));
   if (scale === 0) {

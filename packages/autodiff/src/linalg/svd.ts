@@ -83,7 +83,14 @@ function dot(u: Float64Array, p: number, q: number, length: number): number {
  * rotation small, and then α ← α − tγ, β ← β + tγ. Returns false when the pair is already
  * orthogonal to within `tolerance`.
  */
-function rotatePair(u: Float64Array, norm2: Float64Array, p: number, q: number, length: number, tolerance: number): boolean {
+function rotatePair(
+  u: Float64Array,
+  norm2: Float64Array,
+  p: number,
+  q: number,
+  length: number,
+  tolerance: number,
+): boolean {
   const [alpha, beta] = [norm2[p], norm2[q]];
   const [up, uq] = [p * length, q * length];
   const gamma = dot(u, up, uq, length);

@@ -7,20 +7,32 @@ import { ShapeError, ValueError, showShape } from '../errors.js';
 /** One axis in [−rank, rank) as a non-negative index. */
 export function normalizeAxis(op: string, axis: number, rank: number, argument = 'axis'): number {
   if (!Number.isInteger(axis) || axis < -rank || axis >= rank) {
-    throw new ShapeError(op, argument, `axis ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank} to ${rank - 1})`);
+    throw new ShapeError(
+      op,
+      argument,
+      `axis ${axis} is out of range for a tensor of rank ${rank} (valid: ${-rank} to ${rank - 1})`,
+    );
   }
   return axis < 0 ? axis + rank : axis;
 }
 
 /** Sorted distinct axes; `undefined` means all of them. */
-export function normalizeAxes(op: string, axis: number | readonly number[] | undefined, shape: readonly number[]): number[] {
+export function normalizeAxes(
+  op: string,
+  axis: number | readonly number[] | undefined,
+  shape: readonly number[],
+): number[] {
   const rank = shape.length;
   if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : [...axis];
   const axes = list.map((a) => normalizeAxis(op, a, rank)).sort((p, q) => p - q);
   for (let i = 1; i < axes.length; i++) {
     if (axes[i] === axes[i - 1]) {
-      throw new ShapeError(op, 'axis', `axis ${axes[i]} is repeated in ${JSON.stringify(list)} for shape ${showShape(shape)}`);
+      throw new ShapeError(
+        op,
+        'axis',
+        `axis ${axes[i]} is repeated in ${JSON.stringify(list)} for shape ${showShape(shape)}`,
+      );
     }
   }
   return axes;
@@ -45,7 +57,8 @@ export function normalizePermutation(op: string, axes: readonly number[], shape:
   const perm = axes.map((a) => normalizeAxis(op, a, rank, 'axes'));
   const seen = new Array<boolean>(rank).fill(false);
   for (const a of perm) {
-    if (seen[a]) throw new ShapeError(op, 'axes', `${JSON.stringify(axes)} is not a permutation: axis ${a} is repeated`);
+    if (seen[a])
+      throw new ShapeError(op, 'axes', `${JSON.stringify(axes)} is not a permutation: axis ${a} is repeated`);
     seen[a] = true;
   }
   return perm;
@@ -60,13 +73,22 @@ export function normalizeIndex(op: string, i: number, n: number, argument: strin
     throw new ValueError(op, argument, `index ${String(i)} is not an integer (dimension of size ${n})`);
   }
   if (i < -n || i >= n) {
-    throw new ShapeError(op, argument, `index ${i} is out of range for a dimension of size ${n} (valid: integers ${-n} to ${n - 1})`);
+    throw new ShapeError(
+      op,
+      argument,
+      `index ${i} is out of range for a dimension of size ${n} (valid: integers ${-n} to ${n - 1})`,
+    );
   }
   return i < 0 ? i + n : i;
 }
 
 /** A list of positions along a dimension of size `n`, each checked by {@link normalizeIndex}. */
-export function normalizeIndices(op: string, indices: readonly number[] | Int32Array, n: number, argument = 'indices'): Int32Array {
+export function normalizeIndices(
+  op: string,
+  indices: readonly number[] | Int32Array,
+  n: number,
+  argument = 'indices',
+): Int32Array {
   if (!Array.isArray(indices) && !(indices instanceof Int32Array)) {
     throw new TypeError(`${op}: argument '${argument}' must be an array of integers, got ${typeof indices}`);
   }

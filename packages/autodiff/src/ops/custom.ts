@@ -40,11 +40,17 @@ export interface OpDefinition {
  */
 export function defineOp(definition: OpDefinition): (...xs: Tensor[]) => Tensor {
   const { name, inputs, forward, vjp } = definition;
-  if (typeof name !== 'string' || name === '') throw new ValueError('defineOp', 'name', `must be a non-empty string, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || name === '')
+    throw new ValueError('defineOp', 'name', `must be a non-empty string, got ${JSON.stringify(name)}`);
   if (!Array.isArray(inputs) || inputs.some((n) => typeof n !== 'string')) {
-    throw new ValueError('defineOp', 'inputs', `op '${name}' needs an array of input names, got ${JSON.stringify(inputs)}`);
+    throw new ValueError(
+      'defineOp',
+      'inputs',
+      `op '${name}' needs an array of input names, got ${JSON.stringify(inputs)}`,
+    );
   }
-  if (typeof forward !== 'function') throw new TypeError(`defineOp: argument 'forward' of op '${name}' must be a function`);
+  if (typeof forward !== 'function')
+    throw new TypeError(`defineOp: argument 'forward' of op '${name}' must be a function`);
   if (typeof vjp !== 'function') throw new TypeError(`defineOp: argument 'vjp' of op '${name}' must be a function`);
   const names = [...inputs];
   const arity = names.length;
@@ -53,7 +59,8 @@ export function defineOp(definition: OpDefinition): (...xs: Tensor[]) => Tensor 
       throw new ValueError(name, 'inputs', `takes ${arity} tensor(s) (${names.join(', ')}), got ${xs.length}`);
     }
     xs.forEach((x, i) => {
-      if (!(x instanceof Tensor)) throw new TypeError(`${name}: argument '${names[i]}' must be a Tensor, got ${typeof x}`);
+      if (!(x instanceof Tensor))
+        throw new TypeError(`${name}: argument '${names[i]}' must be a Tensor, got ${typeof x}`);
     });
     const value = noGrad(() => forward(...xs));
     if (!(value instanceof Tensor)) throw new TypeError(`${name}: forward must return a Tensor, got ${typeof value}`);
@@ -62,7 +69,10 @@ export function defineOp(definition: OpDefinition): (...xs: Tensor[]) => Tensor 
     return record(out, name, xs, names, (g, needs) => {
       const grads = vjp(g, xs, out, needs);
       if (!Array.isArray(grads) || grads.length !== arity) {
-        throw new TapeError(name, `vjp must return an array of ${arity} gradient(s) (Tensor or null), got ${Array.isArray(grads) ? `${grads.length}` : typeof grads}`);
+        throw new TapeError(
+          name,
+          `vjp must return an array of ${arity} gradient(s) (Tensor or null), got ${Array.isArray(grads) ? `${grads.length}` : typeof grads}`,
+        );
       }
       grads.forEach((gi, i) => {
         if (gi !== null && !(gi instanceof Tensor)) {

@@ -163,7 +163,12 @@ export function sigmoidGrad(x: Tensor, g: Tensor): Tensor {
 export function relu(x: Tensor): Tensor {
   const out = unary(x, (v) => (v > 0 ? v : 0));
   // ∂/∂x = g·[x > 0]
-  return record(out, 'relu', [x], X, (g) => [mul(g, unary(x, (v) => (v > 0 ? 1 : 0)))]);
+  return record(out, 'relu', [x], X, (g) => [
+    mul(
+      g,
+      unary(x, (v) => (v > 0 ? 1 : 0)),
+    ),
+  ]);
 }
 
 /** Elementwise maximum, broadcasting; at ties the gradient is split evenly. */
@@ -171,8 +176,18 @@ export function maximum(a: Operand, b: Operand): Tensor {
   const [ta, tb, out] = binary('maximum', a, b, Math.max);
   // ∂/∂a = g·[a > b] + ½g·[a = b], ∂/∂b = g·[a < b] + ½g·[a = b]
   return record(out, 'maximum', [ta, tb], AB, (g, needs) => [
-    needs[0] ? mul(g, mask(ta, tb, (x, y) => (x > y ? 1 : x === y ? 0.5 : 0))) : null,
-    needs[1] ? mul(g, mask(ta, tb, (x, y) => (x < y ? 1 : x === y ? 0.5 : 0))) : null,
+    needs[0]
+      ? mul(
+          g,
+          mask(ta, tb, (x, y) => (x > y ? 1 : x === y ? 0.5 : 0)),
+        )
+      : null,
+    needs[1]
+      ? mul(
+          g,
+          mask(ta, tb, (x, y) => (x < y ? 1 : x === y ? 0.5 : 0)),
+        )
+      : null,
   ]);
 }
 
@@ -181,8 +196,18 @@ export function minimum(a: Operand, b: Operand): Tensor {
   const [ta, tb, out] = binary('minimum', a, b, Math.min);
   // ∂/∂a = g·[a < b] + ½g·[a = b], ∂/∂b = g·[a > b] + ½g·[a = b]
   return record(out, 'minimum', [ta, tb], AB, (g, needs) => [
-    needs[0] ? mul(g, mask(ta, tb, (x, y) => (x < y ? 1 : x === y ? 0.5 : 0))) : null,
-    needs[1] ? mul(g, mask(ta, tb, (x, y) => (x > y ? 1 : x === y ? 0.5 : 0))) : null,
+    needs[0]
+      ? mul(
+          g,
+          mask(ta, tb, (x, y) => (x < y ? 1 : x === y ? 0.5 : 0)),
+        )
+      : null,
+    needs[1]
+      ? mul(
+          g,
+          mask(ta, tb, (x, y) => (x > y ? 1 : x === y ? 0.5 : 0)),
+        )
+      : null,
   ]);
 }
 
@@ -193,15 +218,31 @@ export function minimum(a: Operand, b: Operand): Tensor {
 export function where(condition: Tensor, a: Operand, b: Operand): Tensor {
   const ta = asTensor('where', a, 'a');
   const tb = asTensor('where', b, 'b');
-  const shape = broadcastShapes('where', broadcastShapes('where', condition.shape, ta.shape, 'condition, a'), tb.shape, 'condition, b');
-  const c = new Tensor(binaryMap(condition.data, condition.shape, new Float64Array(1), [], shape, (m) => (m !== 0 ? 1 : 0)), shape);
+  const shape = broadcastShapes(
+    'where',
+    broadcastShapes('where', condition.shape, ta.shape, 'condition, a'),
+    tb.shape,
+    'condition, b',
+  );
+  const c = new Tensor(
+    binaryMap(condition.data, condition.shape, new Float64Array(1), [], shape, (m) => (m !== 0 ? 1 : 0)),
+    shape,
+  );
   const picked = binaryMap(ta.data, ta.shape, c.data, c.shape, shape, (x, m) => (m ? x : 0));
   const rest = binaryMap(tb.data, tb.shape, c.data, c.shape, shape, (y, m) => (m ? 0 : y));
-  const out = new Tensor(binaryMap(picked, shape, rest, shape, shape, (x, y) => x + y), shape);
+  const out = new Tensor(
+    binaryMap(picked, shape, rest, shape, shape, (x, y) => x + y),
+    shape,
+  );
   // ∂/∂a = g·c, ∂/∂b = g·(1 − c)
   return record(out, 'where', [ta, tb], AB, (g, needs) => [
     needs[0] ? mul(g, c) : null,
-    needs[1] ? mul(g, unary(c, (m) => 1 - m)) : null,
+    needs[1]
+      ? mul(
+          g,
+          unary(c, (m) => 1 - m),
+        )
+      : null,
   ]);
 }
 
@@ -210,5 +251,10 @@ export function clamp(x: Tensor, low: number, high: number): Tensor {
   if (!(low <= high)) throw new ValueError('clamp', 'low, high', `need low ≤ high, got ${low}, ${high}`);
   const out = unary(x, (v) => (v < low ? low : v > high ? high : v));
   // ∂/∂x = g·[low ≤ x ≤ high]
-  return record(out, 'clamp', [x], X, (g) => [mul(g, unary(x, (v) => (v >= low && v <= high ? 1 : 0)))]);
+  return record(out, 'clamp', [x], X, (g) => [
+    mul(
+      g,
+      unary(x, (v) => (v >= low && v <= high ? 1 : 0)),
+    ),
+  ]);
 }

@@ -24,9 +24,16 @@ const X = ['x'];
  */
 export function slice(x: Tensor, begin: readonly number[], end: readonly number[]): Tensor {
   const rank = x.rank;
-  for (const [name, list] of [['begin', begin], ['end', end]] as const) {
+  for (const [name, list] of [
+    ['begin', begin],
+    ['end', end],
+  ] as const) {
     if (!Array.isArray(list) || list.length > rank) {
-      throw new ShapeError('slice', name, `must list at most ${rank} positions for shape ${showShape(x.shape)}, got ${JSON.stringify(list)}`);
+      throw new ShapeError(
+        'slice',
+        name,
+        `must list at most ${rank} positions for shape ${showShape(x.shape)}, got ${JSON.stringify(list)}`,
+      );
     }
   }
   const b = new Array<number>(rank);
@@ -89,17 +96,29 @@ function contiguousOffset(xShape: readonly number[], begin: readonly number[], s
  */
 export function pad(x: Tensor, before: readonly number[], after: readonly number[]): Tensor {
   if (before.length > x.rank || after.length > x.rank) {
-    throw new ShapeError('pad', 'before, after', `list ${before.length} and ${after.length} entries for shape ${showShape(x.shape)}`);
+    throw new ShapeError(
+      'pad',
+      'before, after',
+      `list ${before.length} and ${after.length} entries for shape ${showShape(x.shape)}`,
+    );
   }
   const shape = x.shape.map((n, d) => {
     const lo = before[d] ?? 0;
     const hi = after[d] ?? 0;
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < 0 || hi < 0) {
-      throw new ShapeError('pad', 'before, after', `padding of dimension ${d} must be non-negative integers, got ${lo} and ${hi}`);
+      throw new ShapeError(
+        'pad',
+        'before, after',
+        `padding of dimension ${d} must be non-negative integers, got ${lo} and ${hi}`,
+      );
     }
     return lo + n + hi;
   });
-  return padNormalized(x, x.shape.map((_, d) => before[d] ?? 0), shape);
+  return padNormalized(
+    x,
+    x.shape.map((_, d) => before[d] ?? 0),
+    shape,
+  );
 }
 
 function padNormalized(x: Tensor, begin: readonly number[], shape: readonly number[]): Tensor {
@@ -131,9 +150,14 @@ export function gather(x: Tensor, indices: readonly number[], axis = 0): Tensor 
  */
 export function scatterAdd(x: Tensor, indices: readonly number[], axis: number, size: number): Tensor {
   const a = normalizeAxis('scatterAdd', axis, x.rank);
-  if (!Number.isInteger(size) || size < 0) throw new ShapeError('scatterAdd', 'size', `must be a non-negative integer, got ${size}`);
+  if (!Number.isInteger(size) || size < 0)
+    throw new ShapeError('scatterAdd', 'size', `must be a non-negative integer, got ${size}`);
   if (indices.length !== x.shape[a]) {
-    throw new ShapeError('scatterAdd', 'indices', `has ${indices.length} entries but x has ${x.shape[a]} along axis ${a} (shape ${showShape(x.shape)})`);
+    throw new ShapeError(
+      'scatterAdd',
+      'indices',
+      `has ${indices.length} entries but x has ${x.shape[a]} along axis ${a} (shape ${showShape(x.shape)})`,
+    );
   }
   return scatterAddNormalized(x, normalizeIndices('scatterAdd', indices, size), a, size);
 }
@@ -170,7 +194,10 @@ export function index(x: Tensor, i: number, axis = 0): Tensor {
   const k = normalizeIndex('index', i, n, 'i');
   const idx = Int32Array.of(k);
   const data = outer === 1 ? x.data.subarray(k * inner, (k + 1) * inner) : gatherBlocks(x.data, outer, n, inner, idx);
-  const out = new Tensor(data, x.shape.filter((_, d) => d !== a));
+  const out = new Tensor(
+    data,
+    x.shape.filter((_, d) => d !== a),
+  );
   const kept = x.shape.map((m, d) => (d === a ? 1 : m));
   // ∂/∂x = g placed at position i along the axis, zeros elsewhere
   return record(out, 'index', [x], X, (g) => [scatterAddNormalized(reshape(g, kept), idx, a, n)]);

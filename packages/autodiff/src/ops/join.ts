@@ -12,7 +12,8 @@ import { index, slice } from './indexing.js';
 
 /** Checks `xs` is a non-empty array of tensors; returns the input names x0, x1, ... */
 function checkList(op: string, xs: readonly Tensor[]): string[] {
-  if (!Array.isArray(xs) || xs.length === 0) throw new ValueError(op, 'xs', `needs a non-empty array of tensors, got ${JSON.stringify(xs)}`);
+  if (!Array.isArray(xs) || xs.length === 0)
+    throw new ValueError(op, 'xs', `needs a non-empty array of tensors, got ${JSON.stringify(xs)}`);
   return xs.map((x, t) => {
     if (!(x instanceof Tensor)) throw new TypeError(`${op}: argument 'xs[${t}]' must be a Tensor, got ${typeof x}`);
     return `xs[${t}]`;
@@ -77,7 +78,11 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   for (let t = 1; t < xs.length; t++) {
     const s = xs[t].shape;
     if (s.length !== first.rank || s.some((n, d) => n !== first.shape[d])) {
-      throw new ShapeError('stack', `xs[${t}]`, `has shape ${showShape(s)}, but every tensor must have xs[0]'s shape ${showShape(first.shape)}`);
+      throw new ShapeError(
+        'stack',
+        `xs[${t}]`,
+        `has shape ${showShape(s)}, but every tensor must have xs[0]'s shape ${showShape(first.shape)}`,
+      );
     }
   }
   const [outer, , inner] = axisBlocks([...first.shape.slice(0, a), 1, ...first.shape.slice(a)], a);
@@ -110,7 +115,11 @@ export function split(x: Tensor, sizesOrCount: number | readonly number[], axis 
   if (typeof sizesOrCount === 'number') {
     const count = sizesOrCount;
     if (!Number.isInteger(count) || count < 1 || n % count !== 0) {
-      throw new ValueError('split', 'sizesOrCount', `cannot cut axis ${a} of length ${n} (shape ${showShape(x.shape)}) into ${count} equal parts`);
+      throw new ValueError(
+        'split',
+        'sizesOrCount',
+        `cannot cut axis ${a} of length ${n} (shape ${showShape(x.shape)}) into ${count} equal parts`,
+      );
     }
     sizes = new Array<number>(count).fill(n / count);
   } else {

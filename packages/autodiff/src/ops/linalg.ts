@@ -30,8 +30,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
  */
 export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean): Tensor {
   const op = 'matmul';
-  if (a.rank < 2) throw new ShapeError(op, 'a', `needs at least 2 dimensions, got shape ${showShape(a.shape)} (use dot or outer for vectors)`);
-  if (b.rank < 2) throw new ShapeError(op, 'b', `needs at least 2 dimensions, got shape ${showShape(b.shape)} (use dot or outer for vectors)`);
+  if (a.rank < 2)
+    throw new ShapeError(
+      op,
+      'a',
+      `needs at least 2 dimensions, got shape ${showShape(a.shape)} (use dot or outer for vectors)`,
+    );
+  if (b.rank < 2)
+    throw new ShapeError(
+      op,
+      'b',
+      `needs at least 2 dimensions, got shape ${showShape(b.shape)} (use dot or outer for vectors)`,
+    );
   const ar = a.shape[a.rank - 2];
   const ac = a.shape[a.rank - 1];
   const br = b.shape[b.rank - 2];
@@ -70,7 +80,19 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
         ia += index[d] * sa[d];
         ib += index[d] * sb[d];
       }
-      gemm({ m, n, k, a: a.data, b: b.data, c: out, transA, transB, aOffset: ia * ar * ac, bOffset: ib * br * bc, cOffset: t * m * n });
+      gemm({
+        m,
+        n,
+        k,
+        a: a.data,
+        b: b.data,
+        c: out,
+        transA,
+        transB,
+        aOffset: ia * ar * ac,
+        bOffset: ib * br * bc,
+        cOffset: t * m * n,
+      });
       for (let d = batch.length - 1; d >= 0 && ++index[d] === batch[d]; d--) index[d] = 0;
     }
   }
@@ -121,7 +143,8 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 export function dot(a: Tensor, b: Tensor): Tensor {
   checkVector('dot', a, 'a');
   checkVector('dot', b, 'b');
-  if (a.size !== b.size) throw new ShapeError('dot', 'a, b', `vectors differ in length: ${showShape(a.shape)} · ${showShape(b.shape)}`);
+  if (a.size !== b.size)
+    throw new ShapeError('dot', 'a, b', `vectors differ in length: ${showShape(a.shape)} · ${showShape(b.shape)}`);
   let s = 0;
   for (let i = 0; i < a.size; i++) s += a.data[i] * b.data[i];
   const out = new Tensor(new Float64Array([s]), []);

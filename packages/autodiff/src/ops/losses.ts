@@ -81,7 +81,11 @@ export function softmaxCrossEntropy(
   let classIndex: Int32Array | null = null;
   if (targets instanceof Tensor) {
     if (targets.rank !== 2 || targets.shape[0] !== rows || targets.shape[1] !== classes) {
-      throw new ShapeError(op, 'targets', `a target tensor must have the logits' shape ${showShape(logits.shape)}, got ${showShape(targets.shape)}`);
+      throw new ShapeError(
+        op,
+        'targets',
+        `a target tensor must have the logits' shape ${showShape(logits.shape)}, got ${showShape(targets.shape)}`,
+      );
     }
     for (let b = 0; b < rows; b++) {
       let s = 0;
@@ -128,7 +132,9 @@ function oneHot(classIndex: Int32Array, classes: number): Tensor {
 
 function checkClasses(op: string, targets: readonly number[] | Int32Array, rows: number, classes: number): Int32Array {
   if (!Array.isArray(targets) && !(targets instanceof Int32Array)) {
-    throw new TypeError(`${op}: argument 'targets' must be class indices (number[] or Int32Array) or a Tensor, got ${typeof targets}`);
+    throw new TypeError(
+      `${op}: argument 'targets' must be class indices (number[] or Int32Array) or a Tensor, got ${typeof targets}`,
+    );
   }
   if (targets.length !== rows) {
     throw new ShapeError(op, 'targets', `has ${targets.length} class indices but logits have ${rows} rows`);
@@ -137,7 +143,11 @@ function checkClasses(op: string, targets: readonly number[] | Int32Array, rows:
   for (let b = 0; b < rows; b++) {
     const t = targets[b];
     if (typeof t !== 'number' || !Number.isInteger(t) || t < 0 || t >= classes) {
-      throw new ValueError(op, 'targets', `targets[${b}] = ${String(t)} is not a class index (an integer in [0, ${classes}))`);
+      throw new ValueError(
+        op,
+        'targets',
+        `targets[${b}] = ${String(t)} is not a class index (an integer in [0, ${classes}))`,
+      );
     }
     out[b] = t;
   }
@@ -154,7 +164,11 @@ function checkClasses(op: string, targets: readonly number[] | Int32Array, rows:
 export function mse(pred: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
   const reduction = checkReduction('mse', options.reduction ?? 'mean');
   if (pred.rank !== target.rank || pred.shape.some((n, d) => n !== target.shape[d])) {
-    throw new ShapeError('mse', 'pred, target', `shapes differ: ${showShape(pred.shape)} vs ${showShape(target.shape)}`);
+    throw new ShapeError(
+      'mse',
+      'pred, target',
+      `shapes differ: ${showShape(pred.shape)} vs ${showShape(target.shape)}`,
+    );
   }
   const errors = square(sub(pred, target));
   return reduction === 'mean' ? mean(errors) : reduction === 'sum' ? sum(errors) : errors;

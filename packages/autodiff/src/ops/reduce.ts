@@ -28,7 +28,10 @@ const X = ['x'];
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
   const axes = normalizeAxes('sum', options.axis, x.shape);
   const kept = reducedShape(x.shape, axes, true);
-  const out = new Tensor(reduceAxes(x.data, x.shape, axes, 0, (s, v) => s + v), reducedShape(x.shape, axes, options.keepdims ?? false));
+  const out = new Tensor(
+    reduceAxes(x.data, x.shape, axes, 0, (s, v) => s + v),
+    reducedShape(x.shape, axes, options.keepdims ?? false),
+  );
   // ∂/∂x = g broadcast back over the reduced axes
   return record(out, 'sum', [x], X, (g) => [broadcastTo(reshape(g, kept), x.shape)]);
 }
@@ -63,7 +66,10 @@ export function sumTo(x: Tensor, shape: readonly number[]): Tensor {
       throw new ShapeError('sumTo', 'shape', `${showShape(x.shape)} cannot be summed to ${showShape(shape)}`);
     }
   }
-  const out = new Tensor(reduceAxes(x.data, x.shape, axes, 0, (s, v) => s + v), [...shape]);
+  const out = new Tensor(
+    reduceAxes(x.data, x.shape, axes, 0, (s, v) => s + v),
+    [...shape],
+  );
   // ∂/∂x = g broadcast back to x's shape
   return record(out, 'sumTo', [x], X, (g) => [broadcastTo(g, x.shape)]);
 }
@@ -90,16 +96,25 @@ export function min(x: Tensor, options: ReduceOptions = {}): Tensor {
   return extreme('min', x, options, Infinity, Math.min);
 }
 
-function extreme(op: string, x: Tensor, options: ReduceOptions, init: number, pick: (a: number, b: number) => number): Tensor {
+function extreme(
+  op: string,
+  x: Tensor,
+  options: ReduceOptions,
+  init: number,
+  pick: (a: number, b: number) => number,
+): Tensor {
   const axes = normalizeAxes(op, options.axis, x.shape);
   for (const a of axes) {
-    if (x.shape[a] === 0) throw new ShapeError(op, 'x', `cannot take the ${op} over axis ${a} of size 0 (shape ${showShape(x.shape)})`);
+    if (x.shape[a] === 0)
+      throw new ShapeError(op, 'x', `cannot take the ${op} over axis ${a} of size 0 (shape ${showShape(x.shape)})`);
   }
   const kept = reducedShape(x.shape, axes, true);
   const values = reduceAxes(x.data, x.shape, axes, init, pick);
   const out = new Tensor(values, reducedShape(x.shape, axes, options.keepdims ?? false));
   // ∂/∂x = g·[x = out] / #ties (the tie weights are constant, so higher orders see a linear map)
-  return record(out, op, [x], X, (g) => [mul(reshape(g, kept), new Tensor(extremeWeights(x.data, x.shape, axes, values), x.shape))]);
+  return record(out, op, [x], X, (g) => [
+    mul(reshape(g, kept), new Tensor(extremeWeights(x.data, x.shape, axes, values), x.shape)),
+  ]);
 }
 
 /**
@@ -132,7 +147,12 @@ export function norm(x: Tensor, options: ReduceOptions = {}): Tensor {
   // ∂/∂x = g·x/‖x‖; where ‖x‖ = 0 every x is 0, so dividing by 1 there gives the chosen 0
   return record(out, 'norm', [x], X, (g) => {
     const n = reshape(out, kept);
-    const zero = values.some((v) => v === 0) ? new Tensor(values.map((v) => (v === 0 ? 1 : 0)), kept) : null;
+    const zero = values.some((v) => v === 0)
+      ? new Tensor(
+          values.map((v) => (v === 0 ? 1 : 0)),
+          kept,
+        )
+      : null;
     return [mul(reshape(g, kept), div(x, zero === null ? n : where(zero, 1, n)))];
   });
 }

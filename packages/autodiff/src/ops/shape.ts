@@ -33,13 +33,22 @@ function inferDimension(x: Tensor, shape: readonly number[]): number[] {
   const size = checkShape('reshape', known);
   const target = [...shape];
   if (free >= 0) {
-    if (shape.indexOf(-1, free + 1) >= 0) throw new ShapeError('reshape', 'shape', `only one dimension may be −1, got ${showShape(shape)}`);
+    if (shape.indexOf(-1, free + 1) >= 0)
+      throw new ShapeError('reshape', 'shape', `only one dimension may be −1, got ${showShape(shape)}`);
     if (size === 0 || x.size % size !== 0) {
-      throw new ShapeError('reshape', 'shape', `cannot reshape ${showShape(x.shape)} (${x.size} elements) to ${showShape(shape)}`);
+      throw new ShapeError(
+        'reshape',
+        'shape',
+        `cannot reshape ${showShape(x.shape)} (${x.size} elements) to ${showShape(shape)}`,
+      );
     }
     target[free] = x.size / size;
   } else if (size !== x.size) {
-    throw new ShapeError('reshape', 'shape', `cannot reshape ${showShape(x.shape)} (${x.size} elements) to ${showShape(shape)}`);
+    throw new ShapeError(
+      'reshape',
+      'shape',
+      `cannot reshape ${showShape(x.shape)} (${x.size} elements) to ${showShape(shape)}`,
+    );
   }
   return target;
 }
@@ -57,7 +66,10 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
     throw new ShapeError('broadcastTo', 'shape', `${showShape(x.shape)} does not broadcast to ${showShape(shape)}`);
   }
   if (x.size === result.reduce((n, d) => n * d, 1)) return reshape(x, result);
-  const out = new Tensor(binaryMap(x.data, x.shape, ZERO, [], result, (v) => v), result);
+  const out = new Tensor(
+    binaryMap(x.data, x.shape, ZERO, [], result, (v) => v),
+    result,
+  );
   // ∂/∂x = g summed over the broadcast dimensions
   return record(out, 'broadcastTo', [x], X, (g) => [sumTo(g, x.shape)]);
 }
@@ -90,12 +102,16 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
  * transpose(tensor([[1, 2, 3]])).toArray(); // [[1], [2], [3]]
  */
 export function transpose(x: Tensor, axes?: readonly number[]): Tensor {
-  const perm = axes === undefined ? x.shape.map((_, d) => x.rank - 1 - d) : normalizePermutation('transpose', axes, x.shape);
+  const perm =
+    axes === undefined ? x.shape.map((_, d) => x.rank - 1 - d) : normalizePermutation('transpose', axes, x.shape);
   return permuteNormalized(x, perm);
 }
 
 function permuteNormalized(x: Tensor, perm: readonly number[]): Tensor {
-  const out = new Tensor(permuteData(x.data, x.shape, perm), perm.map((a) => x.shape[a]));
+  const out = new Tensor(
+    permuteData(x.data, x.shape, perm),
+    perm.map((a) => x.shape[a]),
+  );
   // ∂/∂x = g permuted by the inverse permutation
   return record(out, 'permute', [x], X, (g) => {
     const inverse = new Array<number>(perm.length);

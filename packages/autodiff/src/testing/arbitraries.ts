@@ -66,7 +66,10 @@ export function arbShape(options: ShapeOptions = {}): fc.Arbitrary<number[]> {
  * const noKink = arbTensor([2, 3], { awayFrom: [0] });
  * fc.assert(fc.property(noKink, (x) => gradCheck(relu, [x]) !== undefined));
  */
-export function arbTensor(shape: readonly number[] | fc.Arbitrary<number[]>, options: ValueOptions = {}): fc.Arbitrary<Tensor> {
+export function arbTensor(
+  shape: readonly number[] | fc.Arbitrary<number[]>,
+  options: ValueOptions = {},
+): fc.Arbitrary<Tensor> {
   const shapes = shape instanceof fc.Arbitrary ? shape : fc.constant([...shape]);
   return shapes.chain((s) => valuesOf(sizeOf(s), options).map((values) => new Tensor(Float64Array.from(values), s)));
 }
@@ -96,7 +99,10 @@ function sizeOf(shape: readonly number[]): number {
 export function arbBroadcastableShapes(options: ShapeOptions = {}): fc.Arbitrary<[number[], number[]]> {
   const variant = (full: number[]): fc.Arbitrary<number[]> =>
     fc
-      .tuple(fc.integer({ min: 0, max: full.length }), fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }))
+      .tuple(
+        fc.integer({ min: 0, max: full.length }),
+        fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+      )
       .map(([drop, ones]) => full.slice(drop).map((d, i) => (ones[i + drop] ? 1 : d)));
   return arbShape(options).chain((full) => fc.tuple(variant(full), variant(full)));
 }
@@ -146,9 +152,9 @@ export function arbMatmulPair(options: MatmulPairOptions = {}): fc.Arbitrary<[Te
   const { maxDim = 4, maxBatchRank = 2 } = options;
   const dim = fc.integer({ min: 1, max: maxDim });
   const batches = arbBroadcastableShapes({ minRank: 0, maxRank: maxBatchRank, maxDim: 3 });
-  return fc.tuple(batches, dim, dim, dim).chain(([[ba, bb], m, k, n]) =>
-    fc.tuple(arbTensor([...ba, m, k], options), arbTensor([...bb, k, n], options)),
-  );
+  return fc
+    .tuple(batches, dim, dim, dim)
+    .chain(([[ba, bb], m, k, n]) => fc.tuple(arbTensor([...ba, m, k], options), arbTensor([...bb, k, n], options)));
 }
 
 /** Options of {@link arbDistinct}. */
@@ -168,7 +174,10 @@ export interface DistinctOptions {
  * @example
  * fc.assert(fc.property(arbDistinct(arbShape({ minRank: 1 })), (x) => gradCheck((t) => max(t), [x]) !== undefined));
  */
-export function arbDistinct(shape: readonly number[] | fc.Arbitrary<number[]>, options: DistinctOptions = {}): fc.Arbitrary<Tensor> {
+export function arbDistinct(
+  shape: readonly number[] | fc.Arbitrary<number[]>,
+  options: DistinctOptions = {},
+): fc.Arbitrary<Tensor> {
   const shapes = shape instanceof fc.Arbitrary ? shape : fc.constant([...shape]);
   return shapes.chain((s) => distinctValues(sizeOf(s), options).map((v) => new Tensor(Float64Array.from(v), s)));
 }

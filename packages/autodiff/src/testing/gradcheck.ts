@@ -94,7 +94,11 @@ interface Worst {
  * @example
  * gradCheck((x) => sum(tanh(x)), [tensor([0.5, -1])], { name: 'tanh' }); // { mode: 'jacobian', ... }
  */
-export function gradCheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradCheckOptions = {}): GradCheckReport {
+export function gradCheck(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradCheckOptions = {},
+): GradCheckReport {
   const s = settingsOf(f, inputs, options);
   const xs = inputs.map((x) => new Tensor(Float64Array.from(x.data), [...x.shape]));
   const { value, pullback, release } = vjp(f as (...args: never[]) => Tensor, ...xs);
@@ -130,7 +134,8 @@ function checkAgainstDifferences(
     for (let j = 0; j < xs.length; j++) {
       const u = normalTensor(xs[j].shape, rng, true);
       const analytic = dot(gv[j].data, u.data);
-      const numeric = (project(f, v, shifted(xs, j, u, s.eps)) - project(f, v, shifted(xs, j, u, -s.eps))) / (2 * s.eps);
+      const numeric =
+        (project(f, v, shifted(xs, j, u, s.eps)) - project(f, v, shifted(xs, j, u, -s.eps))) / (2 * s.eps);
       if (compare(s, worst, analytic, numeric, j, -1, d)) {
         throw localize(f, xs, j, v, gv[j], s, `random projection ${d} (seed ${options.seed ?? 0})`, analytic, numeric);
       }
@@ -144,8 +149,13 @@ function settingsOf(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], o
   if (!Array.isArray(inputs) || inputs.length === 0 || !inputs.every((x) => x instanceof Tensor)) {
     throw new TypeError(`gradCheck(${name}): argument 'inputs' must be a non-empty array of Tensors`);
   }
-  for (const [key, v] of [['eps', o.eps], ['atol', o.atol], ['rtol', o.rtol]] as const) {
-    if (v !== undefined && !(v >= 0 && Number.isFinite(v))) throw new ValueError('gradCheck', key, `must be a finite number ≥ 0, got ${v}`);
+  for (const [key, v] of [
+    ['eps', o.eps],
+    ['atol', o.atol],
+    ['rtol', o.rtol],
+  ] as const) {
+    if (v !== undefined && !(v >= 0 && Number.isFinite(v)))
+      throw new ValueError('gradCheck', key, `must be a finite number ≥ 0, got ${v}`);
   }
   const inputNames = inputs.map((_, j) => o.inputNames?.[j] ?? `input ${j}`);
   return { name, inputNames, eps: o.eps ?? 1e-6, atol: o.atol ?? 1e-5, rtol: o.rtol ?? 1e-3 };
@@ -178,15 +188,24 @@ function checkJacobian(
 }
 
 /** Records one comparison; true if it is outside tolerance. */
-function compare(s: Settings, worst: Worst, analytic: number, numeric: number, input: number, flat: number, out: number): boolean {
+function compare(
+  s: Settings,
+  worst: Worst,
+  analytic: number,
+  numeric: number,
+  input: number,
+  flat: number,
+  out: number,
+): boolean {
   const tol = s.atol + s.rtol * Math.abs(numeric);
   const error = Math.abs(analytic - numeric);
   // NaN on either side is a failure unless both are the same non-finite value.
-  const bad = !(error <= tol) && !(Object.is(analytic, numeric));
+  const bad = !(error <= tol) && !Object.is(analytic, numeric);
   const ratio = bad && !Number.isFinite(error) ? Infinity : error / tol;
   worst.count++;
   if (error > worst.maxError || Number.isNaN(error)) worst.maxError = error;
-  if (bad && (worst.fail === null || ratio > worst.ratio || Number.isNaN(error))) worst.fail = { input, flat, out, analytic, numeric, tol };
+  if (bad && (worst.fail === null || ratio > worst.ratio || Number.isNaN(error)))
+    worst.fail = { input, flat, out, analytic, numeric, tol };
   if (ratio > worst.ratio || (bad && Number.isNaN(error))) worst.ratio = Number.isNaN(error) ? Infinity : ratio;
   return bad;
 }
@@ -194,9 +213,19 @@ function compare(s: Settings, worst: Worst, analytic: number, numeric: number, i
 function failure(s: Settings, worst: Worst, value: Tensor, xs: Tensor[], projection: string | null): GradCheckError {
   const w = worst.fail!;
   const element = w.flat >= 0 ? unravel(w.flat, xs[w.input].shape) : null;
-  const output = projection ?? (value.shape.length === 0 ? 'the output' : `output ${showIndex(unravel(w.out, value.shape))}`);
+  const output =
+    projection ?? (value.shape.length === 0 ? 'the output' : `output ${showIndex(unravel(w.out, value.shape))}`);
   const where = element === null ? '' : ` element ${showIndex(element)}`;
-  return new GradCheckError(s.name, w.input, element, output, w.analytic, w.numeric, w.tol, `${output} with respect to ${s.inputNames[w.input]}${where}`);
+  return new GradCheckError(
+    s.name,
+    w.input,
+    element,
+    output,
+    w.analytic,
+    w.numeric,
+    w.tol,
+    `${output} with respect to ${s.inputNames[w.input]}${where}`,
+  );
 }
 
 /**
@@ -221,7 +250,16 @@ function localize(
   }
   if (worst.fail !== null) return failure(s, worst, v, xs, projection);
   const tol = s.atol + s.rtol * Math.abs(numeric);
-  return new GradCheckError(s.name, j, null, projection, analytic, numeric, tol, `${projection} with respect to ${s.inputNames[j]} (no single element stands out)`);
+  return new GradCheckError(
+    s.name,
+    j,
+    null,
+    projection,
+    analytic,
+    numeric,
+    tol,
+    `${projection} with respect to ${s.inputNames[j]} (no single element stands out)`,
+  );
 }
 
 function report(s: Settings, mode: 'jacobian' | 'directions', worst: Worst): GradCheckReport {
@@ -235,7 +273,9 @@ function report(s: Settings, mode: 'jacobian' | 'directions', worst: Worst): Gra
 function evaluate(f: (...xs: Tensor[]) => Tensor, xs: Tensor[], size: number): Tensor {
   const out = f(...xs);
   if (!(out instanceof Tensor) || out.size !== size) {
-    throw new TypeError(`gradCheck: f returned ${out instanceof Tensor ? `shape ${showShape(out.shape)}` : typeof out} at a perturbed input; it must keep its output shape`);
+    throw new TypeError(
+      `gradCheck: f returned ${out instanceof Tensor ? `shape ${showShape(out.shape)}` : typeof out} at a perturbed input; it must keep its output shape`,
+    );
   }
   return out;
 }
@@ -304,7 +344,11 @@ export interface GradGradCheckOptions extends GradCheckOptions {
  * @example
  * gradGradCheck((x) => sum(exp(x)), [tensor([0.5, -1])], { name: 'exp' });
  */
-export function gradGradCheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradGradCheckOptions = {}): GradCheckReport[] {
+export function gradGradCheck(
+  f: (...xs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradGradCheckOptions = {},
+): GradCheckReport[] {
   const s = settingsOf(f, inputs, options);
   const rng = new Rng((options.seed ?? 0) + 1);
   const out = f(...inputs.map(detach));
@@ -319,7 +363,13 @@ export function gradGradCheck(f: (...xs: Tensor[]) => Tensor, inputs: readonly T
       return gs.map((g, j) => sum(mul(g, ws[j]))).reduce((a, b) => add(a, b));
     };
     const names = [...s.inputNames, 'the output gradient v'];
-    reports.push(gradCheck(h, [...inputs, v], { ...options, name: `${s.name} (second order, projection ${p})`, inputNames: names }));
+    reports.push(
+      gradCheck(h, [...inputs, v], {
+        ...options,
+        name: `${s.name} (second order, projection ${p})`,
+        inputNames: names,
+      }),
+    );
   }
   return reports;
 }

@@ -12,7 +12,8 @@ import { codeVersion } from '../version.js';
 const spec = {
   name: 'analysis',
   synopsis: '[DIR]',
-  description: 'Writes DIR/analysis.json (default docs/results/analysis): gradient flow at initialisation, eqs. 11–14, the wall.',
+  description:
+    'Writes DIR/analysis.json (default docs/results/analysis): gradient flow at initialisation, eqs. 11–14, the wall.',
   flags: {},
   maxPositional: 1,
 };

@@ -21,11 +21,16 @@ const spec = {
   synopsis: '[--checkpoint FILE | --init NAME|all] [--length L] [--out DIR]',
   description:
     'Gradient flow on one batch: per-step error signal norms ‖∂E/∂x_k‖, the fraction of steps the\n' +
-    'error signal still reaches, λ1 and ρ of W_rec, and the paper\'s verdict. Analyses the parameters\n' +
+    "error signal still reaches, λ1 and ρ of W_rec, and the paper's verdict. Analyses the parameters\n" +
     'of --checkpoint, or fresh initialisations (all three by default).',
   flags: {
     checkpoint: flag(text, '', 'a checkpoint written by `tapegrad train` (its task and sizes are used)', 'FILE'),
-    init: flag(oneOf<InitName | 'all'>([...INITS, 'all']), 'all' as InitName | 'all', `initialisation: ${INITS.join(', ')} or all`, 'NAME'),
+    init: flag(
+      oneOf<InitName | 'all'>([...INITS, 'all']),
+      'all' as InitName | 'all',
+      `initialisation: ${INITS.join(', ')} or all`,
+      'NAME',
+    ),
     task: modelFlags.task,
     hidden: modelFlags.hidden,
     length: flag(integer(1, MAX_LENGTH), 100, 'sequence length of the analysed batch', 'L'),
@@ -52,21 +57,47 @@ export const diagnoseCommand: Command = {
     if (o.checkpoint !== '') {
       // The checkpoint fixes what these flags would choose: refuse them rather than ignore them.
       const fixed = CHECKPOINT_FIXES.filter((k) => parsed.given.has(k));
-      if (fixed.length > 0) throw new UsageError('diagnose', `${fixed.map((k) => `--${k}`).join(', ')} cannot be used with --checkpoint, which fixes the network and its task`);
+      if (fixed.length > 0)
+        throw new UsageError(
+          'diagnose',
+          `${fixed.map((k) => `--${k}`).join(', ')} cannot be used with --checkpoint, which fixes the network and its task`,
+        );
       const run = loadRun(o.checkpoint);
       task = run.config.task;
-      checkRunSize('diagnose', { task, maxLength: o.length, hidden: run.config.hidden, batch: o.batch, kept: 0 }, '--length or --batch');
-      reports = [gradientFlow({ params: run.params, activation: run.activation, label: `checkpoint @ ${run.update}` }, task, o.length, o.batch, o.dataSeed)];
+      checkRunSize(
+        'diagnose',
+        { task, maxLength: o.length, hidden: run.config.hidden, batch: o.batch, kept: 0 },
+        '--length or --batch',
+      );
+      reports = [
+        gradientFlow(
+          { params: run.params, activation: run.activation, label: `checkpoint @ ${run.update}` },
+          task,
+          o.length,
+          o.batch,
+          o.dataSeed,
+        ),
+      ];
     } else {
-      checkRunSize('diagnose', { task, maxLength: o.length, hidden: o.hidden, batch: o.batch, kept: 0 }, '--length, --batch or --hidden');
+      checkRunSize(
+        'diagnose',
+        { task, maxLength: o.length, hidden: o.hidden, batch: o.batch, kept: 0 },
+        '--length, --batch or --hidden',
+      );
       const inits = o.init === 'all' ? INITS : [o.init];
-      reports = inits.map((init) => gradientFlow({ init, seed: o.seed, hidden: o.hidden }, task, o.length, o.batch, o.dataSeed));
+      reports = inits.map((init) =>
+        gradientFlow({ init, seed: o.seed, hidden: o.hidden }, task, o.length, o.batch, o.dataSeed),
+      );
     }
     const folder = ensureFolder(resolve(o.out));
     const report = new Report(folder, 'tapegrad diagnose: gradient flow');
     report.paragraph(`Task ${task}, one batch of ${o.batch} sequences of length ${o.length}.`);
     report.table(FLOW_TABLE_HEADER, reports.map(flowTableRow));
-    await report.plot('gradient-flow', gradientFlowSpec(reports.flatMap(flowRows), `‖∂E/∂x_k‖ on ${task}, L = ${o.length}`), '‖∂E/∂x_k‖ against k (log scale)');
+    await report.plot(
+      'gradient-flow',
+      gradientFlowSpec(reports.flatMap(flowRows), `‖∂E/∂x_k‖ on ${task}, L = ${o.length}`),
+      '‖∂E/∂x_k‖ against k (log scale)',
+    );
     for (const r of reports) report.paragraph(`- **${r.label}**: ${r.message}`);
     const path = report.write();
     if (o.json) printJson({ report: path, task, length: o.length, networks: reports });

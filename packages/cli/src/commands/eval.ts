@@ -19,7 +19,12 @@ const spec = {
     'Evaluates a checkpoint on fresh test sequences: a run succeeds when fewer than 1% are wrong.\n' +
     'Each length is N (fixed) or MIN..MAX (each batch of 100 draws its length from [MIN, MAX−1]).',
   flags: {
-    lengths: flag(listOf(lengthSpec), [] as LengthSpec[], 'test lengths (default: the trained length range)', 'L1,MIN..MAX,...'),
+    lengths: flag(
+      listOf(lengthSpec),
+      [] as LengthSpec[],
+      'test lengths (default: the trained length range)',
+      'L1,MIN..MAX,...',
+    ),
     sequences: flag(integer(1, LIMITS.sequences), 10_000, 'test sequences per length', 'N'),
     seed: flag(seedValue, 20130616, 'seed of the test sequences', 'N'),
     json: boolFlag('print the result as JSON on stdout'),
@@ -35,16 +40,37 @@ export const evalCommand: Command = {
     if (!parsed) return 0;
     const o = parsed.options;
     const target = parsed.positional[0];
-    if (target === undefined) throw new UsageError('eval', 'needs a run folder or a checkpoint file, e.g. tapegrad eval out/train');
+    if (target === undefined)
+      throw new UsageError('eval', 'needs a run folder or a checkpoint file, e.g. tapegrad eval out/train');
     const run = loadRun(target);
     const c = run.config;
     const ranges = o.lengths.length > 0 ? o.lengths : [{ minLength: c.minLength, maxLength: c.maxLength }];
-    for (const l of ranges) checkRunSize('eval', { task: c.task, maxLength: l.maxLength, hidden: c.hidden, batch: 100, kept: 0 }, '--lengths');
-    const rows = ranges.map((l) => ({ lengths: showLength(l), ...evaluateAt(run.trainer, l.minLength, l.maxLength, o.sequences, o.seed) }));
+    for (const l of ranges)
+      checkRunSize(
+        'eval',
+        { task: c.task, maxLength: l.maxLength, hidden: c.hidden, batch: 100, kept: 0 },
+        '--lengths',
+      );
+    const rows = ranges.map((l) => ({
+      lengths: showLength(l),
+      ...evaluateAt(run.trainer, l.minLength, l.maxLength, o.sequences, o.seed),
+    }));
     if (o.json) printJson({ checkpoint: target, update: run.update, task: c.task, results: rows });
     else {
-      process.stdout.write(`${c.task}, ${c.init}, ${c.method}, trained ${run.update} updates on lengths ${showLength(c)}\n`);
-      process.stdout.write(textTable(['length', 'wrong', 'error', 'success'], rows.map((r) => [r.lengths, `${r.wrong}/${r.sequences}`, `${formatNumber(100 * r.errorRate, 2)}%`, r.success ? 'yes' : 'no'])));
+      process.stdout.write(
+        `${c.task}, ${c.init}, ${c.method}, trained ${run.update} updates on lengths ${showLength(c)}\n`,
+      );
+      process.stdout.write(
+        textTable(
+          ['length', 'wrong', 'error', 'success'],
+          rows.map((r) => [
+            r.lengths,
+            `${r.wrong}/${r.sequences}`,
+            `${formatNumber(100 * r.errorRate, 2)}%`,
+            r.success ? 'yes' : 'no',
+          ]),
+        ),
+      );
     }
     return 0;
   },

@@ -16,7 +16,7 @@ import { INTERRUPTED, onInterrupt, parseCommand, type Command } from '../command
 import { UsageError } from '../errors.js';
 import { kindOf, writeJsonAtomic } from '../files.js';
 import { cells, readExperiment, requestOf } from '../experiments/definition.js';
-import { makePlan, planText, worstSeconds } from '../experiments/plan.js';
+import { makePlan, planText, runOrder } from '../experiments/plan.js';
 import { LIMITS } from '../limits.js';
 import { Pool, defaultWorkers } from '../pool.js';
 import { Progress } from '../progress.js';
@@ -44,7 +44,10 @@ const spec = {
 
 /** True when the request's record is there and is of the same configuration. */
 function isFinished(r: RunRequest): boolean {
-  return kindOf(r.record) === 'file' && JSON.stringify(readRecord(r.record).config) === JSON.stringify(resolveTrainConfig(r.config));
+  return (
+    kindOf(r.record) === 'file' &&
+    JSON.stringify(readRecord(r.record).config) === JSON.stringify(resolveTrainConfig(r.config))
+  );
 }
 
 /** Commits the records folder (and the plan) with `message`; a failure is reported, not fatal. */
@@ -52,9 +55,14 @@ function commitRecords(folder: string, message: string): void {
   const paths = [join(folder, 'records'), join(folder, 'plan.json')].filter((p) => kindOf(p) !== 'none');
   try {
     execFileSync('git', ['add', '--', ...paths], { cwd: folder, stdio: 'ignore' });
-    execFileSync('git', ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths], { cwd: folder, stdio: 'ignore' });
+    execFileSync('git', ['commit', '--quiet', '--no-verify', '-m', message, '--', ...paths], {
+      cwd: folder,
+      stdio: 'ignore',
+    });
   } catch (e) {
-    process.stderr.write(`experiment: could not commit ${relative(process.cwd(), folder)} (${(e as Error).message.split('\n')[0]}); the records are on disk\n`);
+    process.stderr.write(
+      `experiment: could not commit ${relative(process.cwd(), folder)} (${(e as Error).message.split('\n')[0]}); the records are on disk\n`,
+    );
   }
 }
 
@@ -65,7 +73,8 @@ export const experimentCommand: Command = {
     const parsed = parseCommand(spec, argv);
     if (!parsed) return 0;
     const o = parsed.options;
-    if (parsed.positional.length === 0) throw new UsageError('experiment', 'needs the experiment folder, e.g. tapegrad experiment docs/results/figure7');
+    if (parsed.positional.length === 0)
+      throw new UsageError('experiment', 'needs the experiment folder, e.g. tapegrad experiment docs/results/figure7');
     const folder = resolve(parsed.positional[0]);
     const e = readExperiment(folder);
     const scratch = resolve(o.scratch || join('runs', e.name));
@@ -73,15 +82,19 @@ export const experimentCommand: Command = {
     const all = cells(e).map((c) => requestOf(e, c, scratch, join(folder, 'records'), code));
     const todo = all.filter((r) => !isFinished(r));
     const say = (s: string) => o.quiet || process.stderr.write(s);
-    say(`experiment ${e.name}: ${e.title}\n${all.length - todo.length} of ${all.length} cells have records in ${relative(process.cwd(), join(folder, 'records')) || '.'}\n`);
+    say(
+      `experiment ${e.name}: ${e.title}\n${all.length - todo.length} of ${all.length} cells have records in ${relative(process.cwd(), join(folder, 'records')) || '.'}\n`,
+    );
     if (todo.length === 0 && !o.planOnly) return 0;
     say(`measuring speed (${o.trialSeconds} s per kind of cell)...\n`);
-    const plan = makePlan(e.name, all, todo, o.workers, o.trialSeconds, code, (r) => say(`  ${r.task} ${r.init} ${r.method} L=${r.length}: ${r.updatesPerSecond.toFixed(1)} updates/s\n`));
+    const plan = makePlan(e.name, all, todo, o.workers, o.trialSeconds, code, (r) =>
+      say(`  ${r.task} ${r.init} ${r.method} L=${r.length}: ${r.updatesPerSecond.toFixed(1)} updates/s\n`),
+    );
     writeJsonAtomic(join(folder, 'plan.json'), plan);
     process.stdout.write(planText(plan));
     if (o.planOnly) return 0;
-    // Longest first, so the workers finish together; each record lands as its run ends.
-    const ordered = [...todo].sort((a, b) => worstSeconds(plan, b) - worstSeconds(plan, a));
+    // Seed by seed, longest first within a seed (see runOrder); each record lands as its run ends.
+    const ordered = runOrder(plan, todo);
     const bar = new Progress(process.stderr, e.name, todo.length, { silent: o.quiet });
     const running = new Map<string, number>();
     let finished = 0;
@@ -92,7 +105,10 @@ export const experimentCommand: Command = {
       await pool.run(ordered, {
         onProgress: (id, update) => {
           running.set(id, update);
-          bar.update(finished, `${finished} of ${todo.length} done; ${[...running].map(([k, u]) => `${k}@${u}`).join(' ')}`);
+          bar.update(
+            finished,
+            `${finished} of ${todo.length} done; ${[...running].map(([k, u]) => `${k}@${u}`).join(' ')}`,
+          );
         },
         onResult: (r) => {
           running.delete(r.id);
@@ -103,7 +119,9 @@ export const experimentCommand: Command = {
           if ('outcome' in r && r.outcome.kind === 'finished') {
             finished++;
             const rec = r.outcome.record;
-            say(`\n${r.id}: ${rec.status} after ${rec.updates} updates${rec.solvedAt === null ? '' : `, solved at ${rec.solvedAt}`}\n`);
+            say(
+              `\n${r.id}: ${rec.status} after ${rec.updates} updates${rec.solvedAt === null ? '' : `, solved at ${rec.solvedAt}`}\n`,
+            );
             if (o.commit) commitRecords(folder, `results: ${e.name}: ${r.id} (${rec.status}, ${rec.updates} updates)`);
           }
           bar.update(finished, `${finished} of ${todo.length} done`);
@@ -113,7 +131,9 @@ export const experimentCommand: Command = {
       unhook();
     }
     if (pool.wasAborted) {
-      say(`experiment: interrupted with ${finished} of ${todo.length} runs done; the others have checkpoints in ${scratch}. Run the same command to continue.\n`);
+      say(
+        `experiment: interrupted with ${finished} of ${todo.length} runs done; the others have checkpoints in ${scratch}. Run the same command to continue.\n`,
+      );
       return INTERRUPTED;
     }
     bar.done(`${finished} runs`);

@@ -17,7 +17,8 @@ import { withSpeeds } from '../reproduction/speeds.js';
 const spec = {
   name: 'reproduction',
   synopsis: '[--root DIR] [--check] [--no-figures]',
-  description: 'Regenerates docs/REPRODUCTION.md (and its figures) from docs/results, and the speeds in packages/cli/README.md.',
+  description:
+    'Regenerates docs/REPRODUCTION.md (and its figures) from docs/results, and the speeds in packages/cli/README.md.',
   flags: {
     root: flag(text, '.', 'the repository root', 'DIR'),
     check: boolFlag('write nothing; exit 1 when a generated text differs from the committed one'),
@@ -43,15 +44,21 @@ export const reproductionCommand: Command = {
     if (!parsed) return 0;
     const o = parsed.options;
     const root = resolve(o.root);
-    if (kindOf(join(root, 'docs', 'results')) !== 'folder') throw new FileError(root, 'holds no docs/results: pass the repository root with --root');
+    if (kindOf(join(root, 'docs', 'results')) !== 'folder')
+      throw new FileError(root, 'holds no docs/results: pass the repository root with --root');
     const texts = generatedTexts(root);
     if (o.check) {
       const stale = texts.filter((t) => kindOf(t.path) !== 'file' || readText(t.path) !== t.text);
-      for (const t of stale) process.stderr.write(`reproduction: ${t.path} differs from what the records generate; run npx --yes pnpm@10.34.8 run reproduction\n`);
+      for (const t of stale)
+        process.stderr.write(
+          `reproduction: ${t.path} differs from what the records generate; run npx --yes pnpm@10.34.8 run reproduction\n`,
+        );
       return stale.length > 0 ? 1 : 0;
     }
     for (const t of texts) writeTextAtomic(t.path, t.text);
-    const figures = o.noFigures ? [] : await writeFigures(loadResults(join(root, 'docs', 'results')), join(root, 'docs', 'results'));
+    const figures = o.noFigures
+      ? []
+      : await writeFigures(loadResults(join(root, 'docs', 'results')), join(root, 'docs', 'results'));
     process.stdout.write(`${texts.map((t) => t.path).join('\n')}\n${figures.length} figure files\n`);
     return 0;
   },

@@ -36,7 +36,14 @@ import { cellId } from './sweep.js';
  * the budget plain SGD meets exploding gradients while the clipped methods keep making progress;
  * the longer length is where the methods part most.
  */
-export const STORY_TRAINING = { lengths: [20, 30], hidden: 20, lr: 0.05, init: 'smart-tanh' as InitName, updates: 2000, seeds: [1, 2, 3, 4, 5] };
+export const STORY_TRAINING = {
+  lengths: [20, 30],
+  hidden: 20,
+  lr: 0.05,
+  init: 'smart-tanh' as InitName,
+  updates: 2000,
+  seeds: [1, 2, 3, 4, 5],
+};
 
 /** What part (3) is, said wherever its table is shown. */
 const DEMONSTRATION =
@@ -54,13 +61,23 @@ const spec = {
   flags: {
     out: flag(text, 'out/report', 'report folder (runs go to DIR/runs)', 'DIR'),
     flowLength: flag(integer(10, 10_000), 100, 'sequence length of the gradient-flow analysis', 'L'),
-    lengths: flag(listOf(integer(10, 10_000)), STORY_TRAINING.lengths, 'training sequence lengths (each fixed)', 'L1,L2'),
+    lengths: flag(
+      listOf(integer(10, 10_000)),
+      STORY_TRAINING.lengths,
+      'training sequence lengths (each fixed)',
+      'L1,L2',
+    ),
     hidden: flag(hiddenValue, STORY_TRAINING.hidden, 'hidden units of the trained networks', 'N'),
     lr: flag(numberAbove(0), STORY_TRAINING.lr, 'learning rate of the trained networks', 'LR'),
     init: flag(oneOf<InitName>(INITS), STORY_TRAINING.init, 'initialisation of the trained networks', 'NAME'),
     updates: flag(integer(1), STORY_TRAINING.updates, 'update budget per training run', 'N'),
     seeds: flag(listOf(seedValue), STORY_TRAINING.seeds, 'seeds per method', 'S1,S2'),
-    testSequences: flag(integer(1, LIMITS.sequences), 2000, 'fresh test sequences per run for the success criterion', 'N'),
+    testSequences: flag(
+      integer(1, LIMITS.sequences),
+      2000,
+      'fresh test sequences per run for the success criterion',
+      'N',
+    ),
     workers: flag(integer(1, LIMITS.workers), defaultWorkers(), 'worker threads', 'N'),
     quiet: boolFlag('no progress output'),
     json: boolFlag('print the summary as JSON on stdout'),
@@ -69,7 +86,8 @@ const spec = {
 
 /** `tapegrad story` (and `tapegrad` with no arguments). */
 export const storyCommand: Command = {
-  summary: 'the paper in three minutes: gradient flow, the single-unit surface and its geometry, SGD vs SGD-C vs SGD-CR, with a report',
+  summary:
+    'the paper in three minutes: gradient flow, the single-unit surface and its geometry, SGD vs SGD-C vs SGD-CR, with a report',
   async run(argv) {
     const parsed = parseCommand(spec, argv);
     if (!parsed) return 0;
@@ -78,34 +96,56 @@ export const storyCommand: Command = {
     const log = (s: string) => (o.json ? process.stderr : process.stdout).write(s);
     const code = codeVersion();
     const report = new Report(folder, 'tapegrad: on the difficulty of training recurrent neural networks');
-    report.paragraph('Written by `tapegrad` (the default run). Pascanu, Mikolov & Bengio (2013) in pictures and tables.');
+    report.paragraph(
+      'Written by `tapegrad` (the default run). Pascanu, Mikolov & Bengio (2013) in pictures and tables.',
+    );
 
     log('(1/4) gradient flow at initialisation\n');
-    const flows = INITS.map((init) => gradientFlow({ init, seed: 1, hidden: 50 }, 'temporal-order', o.flowLength, 20, 7));
+    const flows = INITS.map((init) =>
+      gradientFlow({ init, seed: 1, hidden: 50 }, 'temporal-order', o.flowLength, 20, 7),
+    );
     report.heading('1. Gradient flow at initialisation');
-    report.paragraph(`Temporal order, L = ${o.flowLength}, 50 hidden units, one batch of 20. The error enters at the last step; ‖∂E/∂x_k‖ shows how much of it reaches step k.`);
+    report.paragraph(
+      `Temporal order, L = ${o.flowLength}, 50 hidden units, one batch of 20. The error enters at the last step; ‖∂E/∂x_k‖ shows how much of it reaches step k.`,
+    );
     report.table(FLOW_TABLE_HEADER, flows.map(flowTableRow));
-    await report.plot('gradient-flow', gradientFlowSpec(flows.flatMap(flowRows), `‖∂E/∂x_k‖ at initialisation, temporal order L = ${o.flowLength}`), '‖∂E/∂x_k‖ against k, log scale');
+    await report.plot(
+      'gradient-flow',
+      gradientFlowSpec(flows.flatMap(flowRows), `‖∂E/∂x_k‖ at initialisation, temporal order L = ${o.flowLength}`),
+      '‖∂E/∂x_k‖ against k, log scale',
+    );
     for (const f of flows) report.paragraph(`- **${f.label}**: ${f.message}`);
     log(textTable(FLOW_TABLE_HEADER, flows.map(flowTableRow)));
 
     log('(2/4) the single-unit error surface\n');
     const surface = surfaceExperiment(SURFACE_DEFAULTS);
     report.heading('2. The single-unit system and its wall');
-    report.paragraph(`x_t = w·σ(x_{t−1}) + b, x_0 = 0.5, T = 50, E = (σ(x_50) − 0.7)². Gradient descent (lr ${SURFACE_DEFAULTS.lr}, ${SURFACE_DEFAULTS.steps} steps) from (${SURFACE_DEFAULTS.start.join(', ')}), just below a wall, with and without clipping at ${SURFACE_DEFAULTS.clip}.`);
-    await report.plot('surface', surfaceSpec(surface.cells, surface.paths, surface.dw, surface.db, 'single-unit error surface log10 E(w, b)'), 'The error surface with its wall and two descent trajectories');
+    report.paragraph(
+      `x_t = w·σ(x_{t−1}) + b, x_0 = 0.5, T = 50, E = (σ(x_50) − 0.7)². Gradient descent (lr ${SURFACE_DEFAULTS.lr}, ${SURFACE_DEFAULTS.steps} steps) from (${SURFACE_DEFAULTS.start.join(', ')}), just below a wall, with and without clipping at ${SURFACE_DEFAULTS.clip}.`,
+    );
+    await report.plot(
+      'surface',
+      surfaceSpec(surface.cells, surface.paths, surface.dw, surface.db, 'single-unit error surface log10 E(w, b)'),
+      'The error surface with its wall and two descent trajectories',
+    );
     report.table(TRAJECTORY_HEADER, trajectoryTable(surface));
     log(textTable(TRAJECTORY_HEADER, trajectoryTable(surface)));
 
     log('(3/4) gradient and curvature explode together (eqs. 11–14)\n');
     const geometry = geometryExperiment();
-    const geometrySummary = await writeGeometrySection(report, geometry, '3. Gradient and curvature explode together (eqs. 11–14)');
+    const geometrySummary = await writeGeometrySection(
+      report,
+      geometry,
+      '3. Gradient and curvature explode together (eqs. 11–14)',
+    );
     writeTextAtomic(join(folder, 'geometry.json'), geometryText(geometryJson(geometry, code)));
     for (const table of Object.values(geometryTables(geometrySummary))) log(textTable(table.header, table.rows));
 
     const lengths = [...new Set(o.lengths)].sort((a, b) => b - a);
     const seeds = [...new Set(o.seeds)];
-    log(`(4/4) training: ${METHODS.join(', ')} × seeds ${seeds.join(',')} on temporal order L = ${[...lengths].reverse().join(' and ')}, ≤ ${o.updates} updates each, ${o.workers} worker threads\n`);
+    log(
+      `(4/4) training: ${METHODS.join(', ')} × seeds ${seeds.join(',')} on temporal order L = ${[...lengths].reverse().join(' and ')}, ≤ ${o.updates} updates each, ${o.workers} worker threads\n`,
+    );
     const runsFolder = join(folder, 'runs');
     const recordsFolder = join(folder, 'records');
     // Longest sequences first: the slowest runs start early, so the workers finish together.
@@ -113,7 +153,19 @@ export const storyCommand: Command = {
       METHODS.flatMap((method) =>
         seeds.map((seed) => ({
           id: cellId(o.init, method, length, seed),
-          config: { task: 'temporal-order' as const, init: o.init, method, minLength: length, hidden: o.hidden, learningRate: o.lr, maxUpdates: o.updates, seed, validateEvery: 100, validationSequences: 500, monitorEvery: 10 },
+          config: {
+            task: 'temporal-order' as const,
+            init: o.init,
+            method,
+            minLength: length,
+            hidden: o.hidden,
+            learningRate: o.lr,
+            maxUpdates: o.updates,
+            seed,
+            validateEvery: 100,
+            validationSequences: 500,
+            monitorEvery: 10,
+          },
           folder: join(runsFolder, cellId(o.init, method, length, seed)),
           record: join(recordsFolder, `${cellId(o.init, method, length, seed)}.json`),
           mode: 'overwrite' as const,
@@ -165,15 +217,28 @@ export const storyCommand: Command = {
     report.paragraph(DEMONSTRATION);
     report.heading("The recorded Figure 7 (the paper's protocol, docs/results/figure7)", 3);
     report.paragraph(recordedFigure7());
-    await report.plot('success-rate', successSpec(successRows(cells), `success out of ${seeds.length} seeds`), 'Success rate against length, with the count of seeds that succeeded on each bar');
+    await report.plot(
+      'success-rate',
+      successSpec(successRows(cells), `success out of ${seeds.length} seeds`),
+      'Success rate against length, with the count of seeds that succeeded on each bar',
+    );
     // The curves of the longest length, where the methods part most: per method the median over seeds and their range.
     const curves = runCurves(runs.filter((r) => r.record.config.minLength === lengths[0]));
-    await report.plot('training-curves', trainingCurvesSpec(curves.loss, curves.error, `mean training loss and validation error, L = ${lengths[0]}`), `Training loss and validation error over updates, L = ${lengths[0]}: per method the median over seeds and their range`);
-    await report.plot('gradient-norms', gradientNormSpec(curves.gradNorm, `gradient norm before clipping, L = ${lengths[0]}`), `Pre-clip gradient norm over updates, L = ${lengths[0]}, with the clipping threshold`);
+    await report.plot(
+      'training-curves',
+      trainingCurvesSpec(curves.loss, curves.error, `mean training loss and validation error, L = ${lengths[0]}`),
+      `Training loss and validation error over updates, L = ${lengths[0]}: per method the median over seeds and their range`,
+    );
+    await report.plot(
+      'gradient-norms',
+      gradientNormSpec(curves.gradNorm, `gradient norm before clipping, L = ${lengths[0]}`),
+      `Pre-clip gradient norm over updates, L = ${lengths[0]}, with the clipping threshold`,
+    );
     const path = report.write();
     log(textTable(header, successTableRows(cells)));
     log(`${DEMONSTRATION} The recorded Figure 7 is in the report and in docs/REPRODUCTION.md.\n`);
-    if (o.json) printJson({ report: path, flows, surface: surface.summaries, geometry: geometrySummary, training: cells });
+    if (o.json)
+      printJson({ report: path, flows, surface: surface.summaries, geometry: geometrySummary, training: cells });
     else log(`\nreport: ${path}\n`);
     return failures.length > 0 ? 1 : 0;
   },

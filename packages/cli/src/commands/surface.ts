@@ -20,10 +20,20 @@ const spec = {
     'The single-unit system x_t = w·σ(x_{t-1}) + b (σ sigmoid, x_0 = 0.5, T = 50, E = (σ(x_50) − 0.7)²):\n' +
     'its error surface over (w, b), and gradient descent from --start without and with norm clipping.',
   flags: {
-    wRange: flag(pair(true), [...d.wRange] as [number, number], 'w axis of the grid (widened to fit the trajectories)', 'MIN,MAX'),
+    wRange: flag(
+      pair(true),
+      [...d.wRange] as [number, number],
+      'w axis of the grid (widened to fit the trajectories)',
+      'MIN,MAX',
+    ),
     bRange: flag(pair(true), [...d.bRange] as [number, number], 'b axis of the grid', 'MIN,MAX'),
     points: flag(integer(2, LIMITS.points), d.points, `grid points per axis (at most ${LIMITS.points})`, 'N'),
-    start: flag(pair(false), [...d.start] as [number, number], 'starting (w, b), by default 0.05 below the wall at w = 4.5', 'W,B'),
+    start: flag(
+      pair(false),
+      [...d.start] as [number, number],
+      'starting (w, b), by default 0.05 below the wall at w = 4.5',
+      'W,B',
+    ),
     lr: flag(numberAbove(0), d.lr, 'learning rate', 'LR'),
     clip: flag(numberAbove(0), d.clip, 'clipping threshold of the clipped run', 'C'),
     steps: flag(integer(1, LIMITS.steps), d.steps, 'gradient steps per trajectory', 'N'),
@@ -34,7 +44,13 @@ const spec = {
 
 /** Rows of the trajectory summary table. */
 export function trajectoryTable(r: SurfaceResult): string[][] {
-  return r.summaries.map((s) => [s.method, `(${formatNumber(s.end[0], 2)}, ${formatNumber(s.end[1], 2)})`, s.endLoss.toExponential(2), formatNumber(s.largestGradNorm, 2), formatNumber(s.largestStep, 2)]);
+  return r.summaries.map((s) => [
+    s.method,
+    `(${formatNumber(s.end[0], 2)}, ${formatNumber(s.end[1], 2)})`,
+    s.endLoss.toExponential(2),
+    formatNumber(s.largestGradNorm, 2),
+    formatNumber(s.largestStep, 2),
+  ]);
 }
 
 /** The header matching {@link trajectoryTable}. */
@@ -47,10 +63,28 @@ export const surfaceCommand: Command = {
     const parsed = parseCommand(spec, argv);
     if (!parsed) return 0;
     const o = parsed.options;
-    const result = surfaceExperiment({ wRange: o.wRange, bRange: o.bRange, points: o.points, start: o.start, lr: o.lr, clip: o.clip, steps: o.steps });
+    const result = surfaceExperiment({
+      wRange: o.wRange,
+      bRange: o.bRange,
+      points: o.points,
+      start: o.start,
+      lr: o.lr,
+      clip: o.clip,
+      steps: o.steps,
+    });
     const folder = ensureFolder(resolve(o.out));
     const report = new Report(folder, 'tapegrad surface: the single-unit system');
-    await report.plot('surface', surfaceSpec(result.cells, result.paths, result.dw, result.db, `single unit, T = 50: start (${o.start.join(', ')}), lr ${o.lr}`), 'Error surface log10 E(w, b) with gradient-descent trajectories');
+    await report.plot(
+      'surface',
+      surfaceSpec(
+        result.cells,
+        result.paths,
+        result.dw,
+        result.db,
+        `single unit, T = 50: start (${o.start.join(', ')}), lr ${o.lr}`,
+      ),
+      'Error surface log10 E(w, b) with gradient-descent trajectories',
+    );
     report.table(TRAJECTORY_HEADER, trajectoryTable(result));
     const path = report.write();
     if (o.json) printJson({ report: path, startLoss: result.startLoss, trajectories: result.summaries });

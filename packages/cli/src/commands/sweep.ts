@@ -23,8 +23,22 @@ import { writeCollection } from './collect.js';
 import { checkTrainConfig, trainConfigOf, trainFlags } from './train.js';
 
 /** The train flags a sweep sets per cell or for itself; every other train flag applies to all cells. */
-const PER_CELL = ['init', 'method', 'length', 'seed', 'out', 'record', 'resume', 'resumeOrStart', 'overwrite', 'quiet', 'json'] as const;
-const shared = Object.fromEntries(Object.entries(trainFlags).filter(([k]) => !(PER_CELL as readonly string[]).includes(k))) as Omit<typeof trainFlags, (typeof PER_CELL)[number]>;
+const PER_CELL = [
+  'init',
+  'method',
+  'length',
+  'seed',
+  'out',
+  'record',
+  'resume',
+  'resumeOrStart',
+  'overwrite',
+  'quiet',
+  'json',
+] as const;
+const shared = Object.fromEntries(
+  Object.entries(trainFlags).filter(([k]) => !(PER_CELL as readonly string[]).includes(k)),
+) as Omit<typeof trainFlags, (typeof PER_CELL)[number]>;
 
 const spec = {
   name: 'sweep',
@@ -41,7 +55,12 @@ const spec = {
     seeds: flag(listOf(seedValue), [1, 2, 3, 4, 5], 'seeds per cell (the paper uses 5)', 'S1,S2'),
     ...shared,
     out: flag(text, 'out/sweep', 'sweep folder', 'DIR'),
-    workers: flag(integer(1, LIMITS.workers), defaultWorkers(), 'worker threads, one per core by default (os.availableParallelism())', 'N'),
+    workers: flag(
+      integer(1, LIMITS.workers),
+      defaultWorkers(),
+      'worker threads, one per core by default (os.availableParallelism())',
+      'N',
+    ),
     emitJobs: boolFlag('print one command per cell (runnable as printed, from any folder) and exit'),
     quiet: boolFlag('no progress output'),
     json: boolFlag('print the success table as JSON on stdout'),
@@ -59,7 +78,10 @@ export function cellId(init: string, method: string, length: number, seed: numbe
 /** Each value once, in first-seen order; a note on stderr names what was repeated. */
 function once<T>(name: string, values: readonly T[]): T[] {
   const unique = [...new Set(values)];
-  if (unique.length < values.length) process.stderr.write(`sweep: --${name} repeats ${values.filter((v, i) => values.indexOf(v) !== i).join(', ')}; each cell runs once\n`);
+  if (unique.length < values.length)
+    process.stderr.write(
+      `sweep: --${name} repeats ${values.filter((v, i) => values.indexOf(v) !== i).join(', ')}; each cell runs once\n`,
+    );
   return unique;
 }
 
@@ -71,7 +93,18 @@ function requests(o: SweepOptions, folder: string): RunRequest[] {
       for (const method of once('methods', o.methods))
         for (const seed of once('seeds', o.seeds)) {
           const id = cellId(init, method, length, seed);
-          const cell = { ...o, init, method, seed, length: { minLength: length, maxLength: length }, out: '', record: '', resume: false, resumeOrStart: true, overwrite: false };
+          const cell = {
+            ...o,
+            init,
+            method,
+            seed,
+            length: { minLength: length, maxLength: length },
+            out: '',
+            record: '',
+            resume: false,
+            resumeOrStart: true,
+            overwrite: false,
+          };
           const request: RunRequest = {
             id,
             config: trainConfigOf(cell),
@@ -94,18 +127,63 @@ function requests(o: SweepOptions, folder: string): RunRequest[] {
 export function jobCommand(r: RunRequest): string {
   const c = resolveTrainConfig(r.config);
   return programLine([
-    'train', '--task', c.task, '--init', c.init, '--method', c.method, '--length', `${c.minLength}${c.maxLength === c.minLength ? '' : `..${c.maxLength}`}`,
-    '--hidden', `${c.hidden}`, '--lr', `${c.learningRate}`, '--clip', `${c.clipThreshold}`, '--alpha', `${c.alpha}`, '--omega-form', c.omegaForm,
-    '--batch', `${c.batchSize}`, '--updates', `${c.maxUpdates}`, '--seed', `${c.seed}`, '--validate-every', `${c.validateEvery}`,
-    '--validation-sequences', `${c.validationSequences}`, '--validation', c.validation, '--confirm-sequences', `${c.confirmSequences}`, ...(c.stopOnSuccess ? [] : ['--keep-going']), '--test-sequences', `${r.testSequences}`,
-    '--test-seed', `${r.testSeed}`, '--checkpoint-every', `${r.checkpointEvery}`, '--log-every', `${r.logEvery}`,
-    '--out', r.folder, '--record', r.record, '--resume-or-start', '--quiet',
+    'train',
+    '--task',
+    c.task,
+    '--init',
+    c.init,
+    '--method',
+    c.method,
+    '--length',
+    `${c.minLength}${c.maxLength === c.minLength ? '' : `..${c.maxLength}`}`,
+    '--hidden',
+    `${c.hidden}`,
+    '--lr',
+    `${c.learningRate}`,
+    '--clip',
+    `${c.clipThreshold}`,
+    '--alpha',
+    `${c.alpha}`,
+    '--omega-form',
+    c.omegaForm,
+    '--batch',
+    `${c.batchSize}`,
+    '--updates',
+    `${c.maxUpdates}`,
+    '--seed',
+    `${c.seed}`,
+    '--validate-every',
+    `${c.validateEvery}`,
+    '--validation-sequences',
+    `${c.validationSequences}`,
+    '--validation',
+    c.validation,
+    '--confirm-sequences',
+    `${c.confirmSequences}`,
+    ...(c.stopOnSuccess ? [] : ['--keep-going']),
+    '--test-sequences',
+    `${r.testSequences}`,
+    '--test-seed',
+    `${r.testSeed}`,
+    '--checkpoint-every',
+    `${r.checkpointEvery}`,
+    '--log-every',
+    `${r.logEvery}`,
+    '--out',
+    r.folder,
+    '--record',
+    r.record,
+    '--resume-or-start',
+    '--quiet',
   ]);
 }
 
 /** True when the request's record is there and is of the same configuration (a different one is left to the run to refuse). */
 function isFinished(r: RunRequest): boolean {
-  return kindOf(r.record) === 'file' && JSON.stringify(readRecord(r.record).config) === JSON.stringify(resolveTrainConfig(r.config));
+  return (
+    kindOf(r.record) === 'file' &&
+    JSON.stringify(readRecord(r.record).config) === JSON.stringify(resolveTrainConfig(r.config))
+  );
 }
 
 /** `tapegrad sweep`. */
@@ -132,7 +210,10 @@ export const sweepCommand: Command = {
       results = await pool.run(todo, {
         onProgress: (id, update) => {
           perRun.set(id, update);
-          bar.update(finished, `${finished} of ${todo.length} runs done; running: ${[...perRun].map(([k, u]) => `${k}@${u}`).join(' ')}`);
+          bar.update(
+            finished,
+            `${finished} of ${todo.length} runs done; running: ${[...perRun].map(([k, u]) => `${k}@${u}`).join(' ')}`,
+          );
         },
         onResult: (r) => {
           perRun.delete(r.id);
@@ -145,7 +226,9 @@ export const sweepCommand: Command = {
       unhook();
     }
     if (pool.wasAborted) {
-      process.stderr.write(`sweep: interrupted with ${finished} of ${todo.length} runs done; the others have checkpoints. To continue, run the same command again.\n`);
+      process.stderr.write(
+        `sweep: interrupted with ${finished} of ${todo.length} runs done; the others have checkpoints. To continue, run the same command again.\n`,
+      );
       return INTERRUPTED;
     }
     bar.done(`${finished} runs`);

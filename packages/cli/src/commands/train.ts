@@ -24,20 +24,50 @@ const D = TRAIN_DEFAULTS;
 export const trainFlags = {
   ...modelFlags,
   method: methodFlag,
-  length: flag(lengthSpec, { minLength: D.minLength, maxLength: D.minLength }, 'sequence length N, or MIN..MAX: each minibatch draws L from [MIN, MAX−1] as the original code', 'L'),
+  length: flag(
+    lengthSpec,
+    { minLength: D.minLength, maxLength: D.minLength },
+    'sequence length N, or MIN..MAX: each minibatch draws L from [MIN, MAX−1] as the original code',
+    'L',
+  ),
   lr: flag(numberAbove(0), D.learningRate, 'learning rate', 'LR'),
   clip: flag(numberAbove(0), D.clipThreshold, 'clipping threshold (sgd-c, sgd-cr)', 'C'),
   alpha: flag(numberAbove(0, true), D.alpha, 'weight α of the Ω regularizer (sgd-cr)', 'A'),
-  omegaForm: flag(oneOf(['paper', 'summary'] as const), D.omegaForm, "Ω's form: paper (squared norms, mean) or summary (eq. 15)", 'FORM'),
+  omegaForm: flag(
+    oneOf(['paper', 'summary'] as const),
+    D.omegaForm,
+    "Ω's form: paper (squared norms, mean) or summary (eq. 15)",
+    'FORM',
+  ),
   batch: flag(integer(1, LIMITS.batch), D.batchSize, 'sequences per update', 'B'),
   updates: flag(integer(0), D.maxUpdates, 'update budget', 'N'),
-  seed: flag(seedValue, D.seed, `seed of the initialisation, training data and validation set (0 to ${LIMITS.seed})`, 'N'),
+  seed: flag(
+    seedValue,
+    D.seed,
+    `seed of the initialisation, training data and validation set (0 to ${LIMITS.seed})`,
+    'N',
+  ),
   validateEvery: flag(integer(1), D.validateEvery, 'validate every N updates', 'N'),
   validationSequences: flag(integer(1, LIMITS.sequences), D.validationSequences, 'sequences per validation', 'N'),
-  validation: flag(oneOf(['fixed', 'fresh'] as const), D.validation, 'validation sequences: fixed (one set, reused) or fresh (new at every validation)', 'MODE'),
-  confirmSequences: flag(integer(0, LIMITS.sequences), D.confirmSequences, 'confirm a validation under 1% on N fresh sequences before counting it (0: none)', 'N'),
+  validation: flag(
+    oneOf(['fixed', 'fresh'] as const),
+    D.validation,
+    'validation sequences: fixed (one set, reused) or fresh (new at every validation)',
+    'MODE',
+  ),
+  confirmSequences: flag(
+    integer(0, LIMITS.sequences),
+    D.confirmSequences,
+    'confirm a validation under 1% on N fresh sequences before counting it (0: none)',
+    'N',
+  ),
   keepGoing: boolFlag('do not stop at the first validation error under 1%'),
-  testSequences: flag(integer(0, LIMITS.sequences), 10_000, 'fresh test sequences for the final success evaluation (0: none)', 'N'),
+  testSequences: flag(
+    integer(0, LIMITS.sequences),
+    10_000,
+    'fresh test sequences for the final success evaluation (0: none)',
+    'N',
+  ),
   testSeed: flag(seedValue, 20130616, 'seed of the test sequences', 'N'),
   out: flag(text, 'out/train', 'run folder: log.jsonl, checkpoint.json, record.json', 'DIR'),
   record: flag(text, '', "where the run's record goes when it ends (default: DIR/record.json)", 'FILE'),
@@ -83,12 +113,20 @@ export function trainConfigOf(o: TrainOptions): TrainConfig {
 export function checkTrainConfig(command: string, config: TrainConfig, testSequences: number): void {
   const c = resolveTrainConfig(config);
   const batch = Math.max(c.batchSize, testSequences > 0 ? 100 : 0);
-  checkRunSize(command, { task: c.task, maxLength: c.maxLength, hidden: c.hidden, batch, kept: c.validationSequences }, '--length, --batch, --hidden or --validation-sequences');
+  checkRunSize(
+    command,
+    { task: c.task, maxLength: c.maxLength, hidden: c.hidden, batch, kept: c.validationSequences },
+    '--length, --batch, --hidden or --validation-sequences',
+  );
 }
 
 function modeOf(o: TrainOptions): RunMode {
   const chosen = (['resume', 'resumeOrStart', 'overwrite'] as const).filter((k) => o[k]);
-  if (chosen.length > 1) throw new UsageError('train', `--${chosen.map((k) => (k === 'resumeOrStart' ? 'resume-or-start' : k)).join(' and --')} cannot be used together`);
+  if (chosen.length > 1)
+    throw new UsageError(
+      'train',
+      `--${chosen.map((k) => (k === 'resumeOrStart' ? 'resume-or-start' : k)).join(' and --')} cannot be used together`,
+    );
   return o.resume ? 'resume' : o.resumeOrStart ? 'resume-or-start' : o.overwrite ? 'overwrite' : 'new';
 }
 
@@ -111,10 +149,13 @@ export function runRequestOf(o: TrainOptions, id: string): RunRequest {
 
 /** One line describing how a run ended. */
 export function describeEnd(r: RunRecord): string {
-  if (r.status === 'diverged' && r.divergence) return `diverged at update ${r.divergence.update}: ${r.divergence.reason}`;
+  if (r.status === 'diverged' && r.divergence)
+    return `diverged at update ${r.divergence.update}: ${r.divergence.reason}`;
   const solved = r.solvedAt !== null ? `validation error < 1% at update ${r.solvedAt}` : 'validation error never < 1%';
   const t = r.test;
-  const test = t ? `; test: ${t.wrong}/${t.sequences} wrong (${formatNumber(100 * t.errorRate, 2)}%) → ${t.success ? 'SUCCESS' : 'failure'}` : '';
+  const test = t
+    ? `; test: ${t.wrong}/${t.sequences} wrong (${formatNumber(100 * t.errorRate, 2)}%) → ${t.success ? 'SUCCESS' : 'failure'}`
+    : '';
   return `${r.status} after ${r.updates} updates; ${solved}${test}`;
 }
 
@@ -123,14 +164,21 @@ export const trainCommand: Command = {
   summary: 'train one RNN (any task, init, method sgd|sgd-c|sgd-cr|sgd-r) with checkpoints and --resume',
   async run(argv) {
     const parsed = parseCommand(
-      { name: 'train', synopsis: '[--task T] [--init I] [--method M] [--length L|MIN..MAX] [--updates N] [--out DIR] [--resume]', description: 'Trains the RNN of eq. (2) with SGD, SGD-C (gradient norm clipping) or SGD-CR (clipping + Ω).', flags: trainFlags },
+      {
+        name: 'train',
+        synopsis: '[--task T] [--init I] [--method M] [--length L|MIN..MAX] [--updates N] [--out DIR] [--resume]',
+        description: 'Trains the RNN of eq. (2) with SGD, SGD-C (gradient norm clipping) or SGD-CR (clipping + Ω).',
+        flags: trainFlags,
+      },
       argv,
     );
     if (!parsed) return 0;
     const o = parsed.options;
     const request = runRequestOf(o, `${o.task}/${o.init}/${o.method}/L${showLength(o.length)}/seed${o.seed}`);
     checkTrainConfig('train', request.config, o.testSequences);
-    const bar = new Progress(process.stderr, 'train', resolveTrainConfig(request.config).maxUpdates, { silent: o.quiet });
+    const bar = new Progress(process.stderr, 'train', resolveTrainConfig(request.config).maxUpdates, {
+      silent: o.quiet,
+    });
     let status = '';
     const controller = new AbortController();
     const unhook = onInterrupt(() => controller.abort());
@@ -139,7 +187,8 @@ export const trainCommand: Command = {
       outcome = await executeRun(
         request,
         {
-          onUpdate: (m) => bar.update(m.update, `loss ${formatNumber(m.loss)} ‖g‖ ${m.gradNorm.toExponential(1)}${status}`),
+          onUpdate: (m) =>
+            bar.update(m.update, `loss ${formatNumber(m.loss)} ‖g‖ ${m.gradNorm.toExponential(1)}${status}`),
           onValidation: (v) => {
             const om = v.meanOmega === null ? '' : ` Ω ${formatNumber(v.meanOmega, 3)}`;
             const past = v.meanStepsInPast === null ? '' : ` past ${(100 * v.meanStepsInPast).toFixed(0)}%`;
@@ -154,7 +203,9 @@ export const trainCommand: Command = {
     if (outcome.kind === 'interrupted') {
       const again = argv.filter((a) => a !== '--overwrite' && a !== '--resume');
       const resume = again.includes('--resume-or-start') ? [] : ['--resume'];
-      process.stderr.write(`train: interrupted at update ${outcome.update}; the checkpoint is saved. To continue:\n  ${programLine(['train', ...again, ...resume])}\n`);
+      process.stderr.write(
+        `train: interrupted at update ${outcome.update}; the checkpoint is saved. To continue:\n  ${programLine(['train', ...again, ...resume])}\n`,
+      );
       return INTERRUPTED;
     }
     const r = outcome.record;

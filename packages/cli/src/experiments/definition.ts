@@ -71,9 +71,12 @@ const GRID_FIELDS = ['task', 'init', 'method', 'minLength', 'maxLength', 'seed',
 export function readExperiment(folder: string): Experiment {
   const path = join(folder, EXPERIMENT_FILE);
   const e = readJson(path) as Experiment;
-  const fail = (field: string, detail: string) => new FileError(path, `field '${field}': ${detail}`, 'experiment definition');
-  if (e?.format !== EXPERIMENT_FORMAT || e.version !== 1) throw fail('format', `must be "${EXPERIMENT_FORMAT}" version 1`);
-  for (const k of ['name', 'title', 'purpose'] as const) if (typeof e[k] !== 'string' || e[k] === '') throw fail(k, 'must be a non-empty string');
+  const fail = (field: string, detail: string) =>
+    new FileError(path, `field '${field}': ${detail}`, 'experiment definition');
+  if (e?.format !== EXPERIMENT_FORMAT || e.version !== 1)
+    throw fail('format', `must be "${EXPERIMENT_FORMAT}" version 1`);
+  for (const k of ['name', 'title', 'purpose'] as const)
+    if (typeof e[k] !== 'string' || e[k] === '') throw fail(k, 'must be a non-empty string');
   const list = (name: keyof Experiment['grid'], valid?: readonly unknown[]) => {
     const v = e.grid?.[name] as unknown;
     if (!Array.isArray(v) || v.length === 0) throw fail(`grid.${name}`, 'must be a non-empty list');
@@ -87,12 +90,15 @@ export function readExperiment(folder: string): Experiment {
   list('seeds');
   for (const l of e.grid.lengths) {
     parseLength(l, (d) => fail('grid.lengths', d));
-    if (!Number.isInteger(e.budgets?.[l]) || e.budgets[l] < 1) throw fail(`budgets.${l}`, `must be a positive integer, got ${JSON.stringify(e.budgets?.[l])}`);
+    if (!Number.isInteger(e.budgets?.[l]) || e.budgets[l] < 1)
+      throw fail(`budgets.${l}`, `must be a positive integer, got ${JSON.stringify(e.budgets?.[l])}`);
   }
   const shared = Object.keys(e.config ?? {}).filter((k) => GRID_FIELDS.includes(k));
   if (shared.length > 0) throw fail('config', `must not set ${shared.join(', ')}: the grid and the budgets do`);
-  for (const k of ['checkpointEvery', 'logEvery'] as const) if (!Number.isInteger(e[k]) || e[k] < 1) throw fail(k, 'must be a positive integer');
-  if (!Number.isInteger(e.test?.sequences) || e.test.sequences < 0 || !Number.isInteger(e.test.seed)) throw fail('test', 'must be { sequences ≥ 0, seed }');
+  for (const k of ['checkpointEvery', 'logEvery'] as const)
+    if (!Number.isInteger(e[k]) || e[k] < 1) throw fail(k, 'must be a positive integer');
+  if (!Number.isInteger(e.test?.sequences) || e.test.sequences < 0 || !Number.isInteger(e.test.seed))
+    throw fail('test', 'must be { sequences ≥ 0, seed }');
   for (const l of e.evaluate?.lengths ?? []) parseLength(l, (d) => fail('evaluate.lengths', d));
   try {
     for (const cell of cells(e)) resolveTrainConfig(configOf(e, cell));
@@ -123,14 +129,24 @@ export function cells(e: Experiment): Cell[] {
     for (const init of g.inits)
       for (const length of g.lengths)
         for (const method of g.methods)
-          for (const seed of g.seeds) out.push({ id: `${task}_${init}_${method}_L${length}_s${seed}`, task, init, method, length, seed });
+          for (const seed of g.seeds)
+            out.push({ id: `${task}_${init}_${method}_L${length}_s${seed}`, task, init, method, length, seed });
   return out;
 }
 
 /** The complete training configuration of a cell. */
 export function configOf(e: Experiment, cell: Cell): TrainConfig {
   const { minLength, maxLength } = lengthSpec(cell.length);
-  return { ...e.config, task: cell.task, init: cell.init, method: cell.method, minLength, maxLength, seed: cell.seed, maxUpdates: e.budgets[cell.length] } as TrainConfig;
+  return {
+    ...e.config,
+    task: cell.task,
+    init: cell.init,
+    method: cell.method,
+    minLength,
+    maxLength,
+    seed: cell.seed,
+    maxUpdates: e.budgets[cell.length],
+  } as TrainConfig;
 }
 
 /**
@@ -140,7 +156,10 @@ export function configOf(e: Experiment, cell: Cell): TrainConfig {
  * requestOf(e, cells(e)[0], 'runs/figure7', 'docs/results/figure7/records', codeVersion());
  */
 export function requestOf(e: Experiment, cell: Cell, scratch: string, records: string, code: CodeVersion): RunRequest {
-  const evaluate: EvaluateRequest | undefined = e.evaluate && { lengths: e.evaluate.lengths.map((l) => lengthSpec(l)), sequences: e.evaluate.sequences };
+  const evaluate: EvaluateRequest | undefined = e.evaluate && {
+    lengths: e.evaluate.lengths.map((l) => lengthSpec(l)),
+    sequences: e.evaluate.sequences,
+  };
   return {
     id: cell.id,
     config: configOf(e, cell),

@@ -41,7 +41,12 @@ export interface Plan {
   readonly commit: string | null;
   /** Whether tracked files differed from that commit (null when unknown). */
   readonly dirty: boolean | null;
-  readonly machine: { readonly cpu: string; readonly cores: number; readonly node: string; readonly load: readonly number[] };
+  readonly machine: {
+    readonly cpu: string;
+    readonly cores: number;
+    readonly node: string;
+    readonly load: readonly number[];
+  };
   readonly workers: number;
   readonly trialSeconds: number;
   readonly rates: readonly Rate[];
@@ -59,7 +64,17 @@ export interface Plan {
  * sequences, which the processor handles far more slowly.
  */
 function speedKey(c: ReturnType<typeof resolveTrainConfig>): string {
-  return JSON.stringify([c.task, c.init, c.method, c.minLength, c.maxLength, c.hidden, c.batchSize, c.monitorEvery, c.validationSequences]);
+  return JSON.stringify([
+    c.task,
+    c.init,
+    c.method,
+    c.minLength,
+    c.maxLength,
+    c.hidden,
+    c.batchSize,
+    c.monitorEvery,
+    c.validationSequences,
+  ]);
 }
 
 /**
@@ -70,7 +85,10 @@ function speedKey(c: ReturnType<typeof resolveTrainConfig>): string {
  * @example
  * measureRate({ minLength: 50, method: 'sgd-cr' }, 2).updatesPerSecond;
  */
-export function measureRate(config: TrainConfig, seconds: number): { updatesPerSecond: number; best: number; validationSeconds: number } {
+export function measureRate(
+  config: TrainConfig,
+  seconds: number,
+): { updatesPerSecond: number; best: number; validationSeconds: number } {
   const trainer = new Trainer({ ...config, maxUpdates: Number.MAX_SAFE_INTEGER });
   trainer.step();
   trainer.step();
@@ -89,7 +107,11 @@ export function measureRate(config: TrainConfig, seconds: number): { updatesPerS
     trainer.validate();
     return (performance.now() - v) / 1000;
   });
-  return { updatesPerSecond: median(rates) as number, best: Math.max(...rates), validationSeconds: Math.min(...validations) };
+  return {
+    updatesPerSecond: median(rates) as number,
+    best: Math.max(...rates),
+    validationSeconds: Math.min(...validations),
+  };
 }
 
 /**
@@ -98,7 +120,15 @@ export function measureRate(config: TrainConfig, seconds: number): { updatesPerS
  * @example
  * const plan = makePlan('figure7', requests, todo, 2, 2, codeVersion(), onMeasured);
  */
-export function makePlan(experiment: string, all: readonly RunRequest[], todo: readonly RunRequest[], workers: number, trialSeconds: number, code: CodeVersion, onMeasured?: (r: Rate) => void): Plan {
+export function makePlan(
+  experiment: string,
+  all: readonly RunRequest[],
+  todo: readonly RunRequest[],
+  workers: number,
+  trialSeconds: number,
+  code: CodeVersion,
+  onMeasured?: (r: Rate) => void,
+): Plan {
   const rates = new Map<string, Rate>();
   for (const r of todo) {
     const c = resolveTrainConfig(r.config);
@@ -107,7 +137,16 @@ export function makePlan(experiment: string, all: readonly RunRequest[], todo: r
     const m = measureRate(r.config, trialSeconds);
     const length = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}..${c.maxLength}`;
     const effective = 1 / (1 / m.updatesPerSecond + m.validationSeconds / c.validateEvery);
-    const rate = { task: c.task, init: c.init, method: c.method, length, hidden: c.hidden, batch: c.batchSize, ...m, effective };
+    const rate = {
+      task: c.task,
+      init: c.init,
+      method: c.method,
+      length,
+      hidden: c.hidden,
+      batch: c.batchSize,
+      ...m,
+      effective,
+    };
     rates.set(key, rate);
     onMeasured?.(rate);
   }
@@ -123,7 +162,12 @@ export function makePlan(experiment: string, all: readonly RunRequest[], todo: r
     experiment,
     commit: code.commit,
     dirty: code.dirty,
-    machine: { cpu: cpus()[0]?.model.trim() ?? 'unknown', cores: availableParallelism(), node: process.version, load: loadavg().map((l) => Math.round(l * 100) / 100) },
+    machine: {
+      cpu: cpus()[0]?.model.trim() ?? 'unknown',
+      cores: availableParallelism(),
+      node: process.version,
+      load: loadavg().map((l) => Math.round(l * 100) / 100),
+    },
     workers,
     trialSeconds,
     rates: [...rates.values()],
@@ -135,6 +179,21 @@ export function makePlan(experiment: string, all: readonly RunRequest[], todo: r
 }
 
 /**
+ * The order runs start in: seed by seed (every cell's first seed before any cell's second), and
+ * within a seed the longest first, so the two workers finish together. A grid stopped part way
+ * (as a long one on a shared machine will be) then has some seeds of every cell, not every seed of
+ * a few cells; a later call continues from the records and checkpoints.
+ *
+ * @example
+ * runOrder(plan, todo)[0].config.seed; // the smallest seed left in the grid
+ */
+export function runOrder(plan: Plan, todo: readonly RunRequest[]): RunRequest[] {
+  return [...todo].sort(
+    (a, b) => (a.config.seed ?? 0) - (b.config.seed ?? 0) || worstSeconds(plan, b) - worstSeconds(plan, a),
+  );
+}
+
+/**
  * The worst-case seconds of one request under a plan (budget / effective rate), for ordering.
  *
  * @example
@@ -143,14 +202,40 @@ export function makePlan(experiment: string, all: readonly RunRequest[], todo: r
 export function worstSeconds(plan: Plan, r: RunRequest): number {
   const c = resolveTrainConfig(r.config);
   const length = c.minLength === c.maxLength ? `${c.minLength}` : `${c.minLength}..${c.maxLength}`;
-  const rate = plan.rates.find((x) => x.task === c.task && x.init === c.init && x.method === c.method && x.length === length && x.hidden === c.hidden && x.batch === c.batchSize);
+  const rate = plan.rates.find(
+    (x) =>
+      x.task === c.task &&
+      x.init === c.init &&
+      x.method === c.method &&
+      x.length === length &&
+      x.hidden === c.hidden &&
+      x.batch === c.batchSize,
+  );
   return c.maxUpdates / (rate?.effective ?? 1);
 }
 
 /** The plan as text for the terminal. */
 export function planText(plan: Plan): string {
-  const header = ['task', 'init', 'method', 'length', 'updates/s', 'fastest burst', 'validation s', 'updates/s with validation'];
-  const rows = plan.rates.map((r) => [r.task, r.init, r.method, r.length, formatNumber(r.updatesPerSecond, 1), formatNumber(r.best, 1), formatNumber(r.validationSeconds, 2), formatNumber(r.effective, 1)]);
+  const header = [
+    'task',
+    'init',
+    'method',
+    'length',
+    'updates/s',
+    'fastest burst',
+    'validation s',
+    'updates/s with validation',
+  ];
+  const rows = plan.rates.map((r) => [
+    r.task,
+    r.init,
+    r.method,
+    r.length,
+    formatNumber(r.updatesPerSecond, 1),
+    formatNumber(r.best, 1),
+    formatNumber(r.validationSeconds, 2),
+    formatNumber(r.effective, 1),
+  ]);
   const m = plan.machine;
   return (
     `plan for ${plan.experiment}: ${plan.todo} of ${plan.cells} cells to run, ${plan.workers} workers; ` +

@@ -21,7 +21,15 @@ export interface AnalysisRecord {
   readonly version: 1;
   readonly code: CodeVersion;
   /** Temporal order, L = 100, 50 hidden units, one batch of 20 (data seed 7), initialisation seed 1. */
-  readonly flow: readonly { init: string; lambda1: number; spectralRadius: number; gamma: number; firstOverLast: number; stepsInPast: number; verdict: string }[];
+  readonly flow: readonly {
+    init: string;
+    lambda1: number;
+    spectralRadius: number;
+    gamma: number;
+    firstOverLast: number;
+    stepsInPast: number;
+    verdict: string;
+  }[];
   /** x_t = w·x_{t−1}, x_0 = 1, w = 1.2, T = 50: ∂²x_T/∂w² ÷ ∂x_T/∂w through the tape against (T − 1)/w. */
   readonly eq13: { w: number; steps: number; ratio: number; expected: number; relativeError: number };
   /** The README's tanh network (16 units, T = 60) at λ1 = 8 and λ1 = 2. */
@@ -36,7 +44,12 @@ export interface AnalysisRecord {
     steps: { plain: number; clipped: number; newton: number };
   }[];
   /** The single unit across its wall at w = 4.5 (31 points of b in [−2.31, −2.295]). */
-  readonly wall: { pointsOnWall: number; minCosineOnWall: number; curvatureOverGradient: [number, number]; largestGradNorm: number };
+  readonly wall: {
+    pointsOnWall: number;
+    minCosineOnWall: number;
+    curvatureOverGradient: [number, number];
+    largestGradNorm: number;
+  };
   /** Descent on the single unit's surface from just below the wall, without and with clipping. */
   readonly descent: readonly { method: string; endLoss: number; largestStep: number; largestGradNorm: number }[];
 }
@@ -52,7 +65,15 @@ const r4 = (v: number) => Number(v.toPrecision(4));
 export function analysisRecord(code: CodeVersion): AnalysisRecord {
   const flow = INITS.map((init) => {
     const f = gradientFlow({ init, seed: 1, hidden: 50 }, 'temporal-order', 100, 20, 7);
-    return { init, lambda1: r4(f.lambda1), spectralRadius: r4(f.spectralRadius), gamma: f.gamma, firstOverLast: r4(f.firstOverLast), stepsInPast: r4(f.stepsInPast), verdict: f.verdict };
+    return {
+      init,
+      lambda1: r4(f.lambda1),
+      spectralRadius: r4(f.spectralRadius),
+      gamma: f.gamma,
+      firstOverLast: r4(f.firstOverLast),
+      stepsInPast: r4(f.stepsInPast),
+      verdict: f.verdict,
+    };
   });
   const xT = (w: Tensor) => {
     let x = scalar(1);
@@ -76,7 +97,11 @@ export function analysisRecord(code: CodeVersion): AnalysisRecord {
       hessianConverged: a.eigenpair.converged,
       hessianCosine: r4(a.cosine),
       curvatureOverGradient: r4(Math.abs(a.eigenpair.value) / a.gradNorm),
-      steps: { plain: r4(a.steps.gradient.length), clipped: r4(a.steps.clipped.length), newton: r4(a.steps.newton.length) },
+      steps: {
+        plain: r4(a.steps.gradient.length),
+        clipped: r4(a.steps.clipped.length),
+        newton: r4(a.steps.newton.length),
+      },
     };
   });
   const w = singleUnitWallProfile({ w: 4.5, b: [-2.31, -2.295], points: 31, learningRate: 0.5 });
@@ -88,7 +113,13 @@ export function analysisRecord(code: CodeVersion): AnalysisRecord {
     version: 1,
     code,
     flow,
-    eq13: { w: 1.2, steps: 50, ratio: r4(ratio), expected: r4(expected), relativeError: Number(Math.abs(ratio / expected - 1).toExponential(1)) },
+    eq13: {
+      w: 1.2,
+      steps: 50,
+      ratio: r4(ratio),
+      expected: r4(expected),
+      relativeError: Number(Math.abs(ratio / expected - 1).toExponential(1)),
+    },
     networks,
     wall: {
       pointsOnWall: on.length,
@@ -96,6 +127,11 @@ export function analysisRecord(code: CodeVersion): AnalysisRecord {
       curvatureOverGradient: [r4(Math.min(...ratios)), r4(Math.max(...ratios))],
       largestGradNorm: r4(Math.max(...w.gradNorm)),
     },
-    descent: surface.summaries.map((s) => ({ method: s.method, endLoss: r4(s.endLoss), largestStep: r4(s.largestStep), largestGradNorm: r4(s.largestGradNorm) })),
+    descent: surface.summaries.map((s) => ({
+      method: s.method,
+      endLoss: r4(s.endLoss),
+      largestStep: r4(s.largestStep),
+      largestGradNorm: r4(s.largestGradNorm),
+    })),
   };
 }

@@ -20,23 +20,35 @@ export interface ClaimRow {
   readonly verdict: string;
 }
 
-const waiting = (x: ExperimentResults | undefined) => (x === undefined ? 'no experiment defined' : `waiting for records (0 of ${x.cells.length} runs)`);
-const partial = (x: ExperimentResults, verdict: string) => (x.missing === 0 ? verdict : `${verdict}, provisional (${x.cells.length - x.missing} of ${x.cells.length} runs)`);
+const waiting = (x: ExperimentResults | undefined) =>
+  x === undefined ? 'no experiment defined' : `waiting for records (0 of ${x.cells.length} runs)`;
+const partial = (x: ExperimentResults, verdict: string) =>
+  x.missing === 0 ? verdict : `${verdict}, provisional (${x.cells.length - x.missing} of ${x.cells.length} runs)`;
 const count = (records: readonly RunRecord[]) => records.filter(succeededRun).length;
 
-function recordsOf(x: ExperimentResults, pick: (c: { init: string; method: string; length: string; task: string }) => boolean): RunRecord[] {
+function recordsOf(
+  x: ExperimentResults,
+  pick: (c: { init: string; method: string; length: string; task: string }) => boolean,
+): RunRecord[] {
   return x.cells.flatMap((c) => (c.record && pick(c.cell) ? [c.record] : []));
 }
 
 function analysisClaims(a: AnalysisRecord | null): ClaimRow[] {
   const evidence = 'analysis record (§7)';
   if (a === null) {
-    return ['λ1 < 1/γ is sufficient for vanishing', 'λ1 > 1/γ is necessary for exploding', 'eqs. 11–14, the wall, clipping at a wall'].map((claim) => ({ claim, evidence, shows: '–', verdict: 'waiting for the record' }));
+    return [
+      'λ1 < 1/γ is sufficient for vanishing',
+      'λ1 > 1/γ is necessary for exploding',
+      'eqs. 11–14, the wall, clipping at a wall',
+    ].map((claim) => ({ claim, evidence, shows: '–', verdict: 'waiting for the record' }));
   }
   const sig = a.flow.find((f) => f.init === 'sigmoid');
   const smart = a.flow.find((f) => f.init === 'smart-tanh');
   const [steep, mild] = [a.networks.find((n) => n.lambda1 === 8), a.networks.find((n) => n.lambda1 === 2)];
-  const [plain, clipped] = [a.descent.find((d) => d.method.startsWith('sgd ')), a.descent.find((d) => d.method.startsWith('sgd-c'))];
+  const [plain, clipped] = [
+    a.descent.find((d) => d.method.startsWith('sgd ')),
+    a.descent.find((d) => d.method.startsWith('sgd-c')),
+  ];
   const yes = (ok: boolean | undefined) => (ok ? 'reproduced' : 'not reproduced');
   return [
     {
@@ -73,7 +85,10 @@ function analysisClaims(a: AnalysisRecord | null): ClaimRow[] {
       claim: 'a step that hits a wall is thrown far without clipping; clipping keeps it bounded (Fig. 6)',
       evidence,
       shows: `single unit: largest step ${plain?.largestStep} (end E ${plain?.endLoss}) without clipping, ${clipped?.largestStep} (end E ${clipped?.endLoss}) with it`,
-      verdict: yes((plain?.largestStep ?? 0) > 2 * (clipped?.largestStep ?? Infinity) && (clipped?.endLoss ?? 1) < (plain?.endLoss ?? 0)),
+      verdict: yes(
+        (plain?.largestStep ?? 0) > 2 * (clipped?.largestStep ?? Infinity) &&
+          (clipped?.endLoss ?? 1) < (plain?.endLoss ?? 0),
+      ),
     },
   ];
 }
@@ -82,13 +97,20 @@ function figure7Claims(fig: ExperimentResults | undefined, long: ExperimentResul
   const evidence = 'figure7 (§2), figure7-long (§3)';
   const xs = [fig, long].filter((x): x is ExperimentResults => x !== undefined && x.records.length > 0);
   if (xs.length === 0) {
-    return ['SGD-CR succeeds where SGD and SGD-C fail at long lengths (Fig. 7)', 'clipping matters more as the length grows (Fig. 7)'].map((claim) => ({ claim, evidence, shows: '–', verdict: waiting(fig) }));
+    return [
+      'SGD-CR succeeds where SGD and SGD-C fail at long lengths (Fig. 7)',
+      'clipping matters more as the length grows (Fig. 7)',
+    ].map((claim) => ({ claim, evidence, shows: '–', verdict: waiting(fig) }));
   }
   const all = xs.flatMap((x) => x.cells);
   const lengths = [...new Set(all.filter((c) => c.record).map((c) => Number(c.cell.length)))].sort((a, b) => a - b);
   const [shortest, longest] = [lengths[0], lengths[lengths.length - 1]];
-  const at = (method: string, length: number) => count(all.flatMap((c) => (c.record && c.cell.method === method && Number(c.cell.length) === length ? [c.record] : [])));
-  const runsAt = (length: number) => all.filter((c) => c.record && c.cell.method === 'sgd' && Number(c.cell.length) === length).length;
+  const at = (method: string, length: number) =>
+    count(
+      all.flatMap((c) => (c.record && c.cell.method === method && Number(c.cell.length) === length ? [c.record] : [])),
+    );
+  const runsAt = (length: number) =>
+    all.filter((c) => c.record && c.cell.method === 'sgd' && Number(c.cell.length) === length).length;
   const incomplete = xs.some((x) => x.missing > 0);
   const mark = (v: string) => (incomplete ? `${v}, provisional (grid incomplete)` : v);
   const [cr, c, plain] = [at('sgd-cr', longest), at('sgd-c', longest), at('sgd', longest)];
@@ -113,7 +135,13 @@ function figure7Claims(fig: ExperimentResults | undefined, long: ExperimentResul
 function taskClaims(x: ExperimentResults | undefined): ClaimRow[] {
   const evidence = 'tasks (§4)';
   const tasks = Object.keys(PAPER_TASK_SUCCESSES);
-  if (x === undefined || x.records.length === 0) return tasks.map((t) => ({ claim: `SGD-CR solves ${t} (paper: ${PAPER_TASK_SUCCESSES[t]}/5)`, evidence, shows: '–', verdict: waiting(x) }));
+  if (x === undefined || x.records.length === 0)
+    return tasks.map((t) => ({
+      claim: `SGD-CR solves ${t} (paper: ${PAPER_TASK_SUCCESSES[t]}/5)`,
+      evidence,
+      shows: '–',
+      verdict: waiting(x),
+    }));
   return tasks.map((t) => {
     const records = recordsOf(x, (c) => c.task === t);
     const budget = formatCount(Math.max(...Object.values(x.experiment.budgets)));
@@ -122,17 +150,29 @@ function taskClaims(x: ExperimentResults | undefined): ClaimRow[] {
       claim: `SGD-CR solves ${t} (paper: ${PAPER_TASK_SUCCESSES[t]}/5)`,
       evidence,
       shows: records.length === 0 ? '–' : `${count(records)}/${records.length} within ${budget} updates`,
-      verdict: records.length === 0 ? 'waiting for records' : partial(x, ok ? 'reproduced' : `not reproduced within ${budget} updates`),
+      verdict:
+        records.length === 0
+          ? 'waiting for records'
+          : partial(x, ok ? 'reproduced' : `not reproduced within ${budget} updates`),
     };
   });
 }
 
 function omegaClaims(x: ExperimentResults | undefined): ClaimRow[] {
   const evidence = 'omega-effect (§5)';
-  const claims = ['Ω keeps the error signal from vanishing during training (SGD-CR against SGD-C)', 'Ω without clipping usually fails from exploding gradients (footnote 4)'];
-  if (x === undefined || x.records.length === 0) return claims.map((claim) => ({ claim, evidence, shows: '–', verdict: waiting(x) }));
+  const claims = [
+    'Ω keeps the error signal from vanishing during training (SGD-CR against SGD-C)',
+    'Ω without clipping usually fails from exploding gradients (footnote 4)',
+  ];
+  if (x === undefined || x.records.length === 0)
+    return claims.map((claim) => ({ claim, evidence, shows: '–', verdict: waiting(x) }));
   const last = (r: RunRecord) => r.profiles?.rows.at(-1)?.ratios[0] ?? null;
-  const med = (method: string) => median(recordsOf(x, (c) => c.method === method).map(last).filter((v): v is number => v !== null));
+  const med = (method: string) =>
+    median(
+      recordsOf(x, (c) => c.method === method)
+        .map(last)
+        .filter((v): v is number => v !== null),
+    );
   const [cr, c] = [med('sgd-cr'), med('sgd-c')];
   const r = recordsOf(x, (c) => c.method === 'sgd-r');
   const crRuns = recordsOf(x, (c) => c.method === 'sgd-cr');
@@ -148,17 +188,24 @@ function omegaClaims(x: ExperimentResults | undefined): ClaimRow[] {
       claim: claims[1],
       evidence,
       shows: `SGD-R: ${count(r)}/${r.length} succeeded, ${diverged} diverged; SGD-CR: ${count(crRuns)}/${crRuns.length}`,
-      verdict: r.length === 0 ? 'waiting for records' : partial(x, count(r) < count(crRuns) ? 'consistent' : 'not reproduced'),
+      verdict:
+        r.length === 0 ? 'waiting for records' : partial(x, count(r) < count(crRuns) ? 'consistent' : 'not reproduced'),
     },
   ];
 }
 
 function generalisationClaims(x: ExperimentResults | undefined): ClaimRow[] {
   const evidence = 'generalisation (§6)';
-  const claims = ['a basic-tanh model trained on lengths 50..200 succeeds (5/5) and makes no error up to 5,000 steps', 'the sample run first went under 1% after about 280,000 updates'];
-  if (x === undefined || x.records.length === 0) return claims.map((claim) => ({ claim, evidence, shows: '–', verdict: waiting(x) }));
+  const claims = [
+    'a basic-tanh model trained on lengths 50..200 succeeds (5/5) and makes no error up to 5,000 steps',
+    'the sample run first went under 1% after about 280,000 updates',
+  ];
+  if (x === undefined || x.records.length === 0)
+    return claims.map((claim) => ({ claim, evidence, shows: '–', verdict: waiting(x) }));
   const longest = x.experiment.evaluate?.lengths.at(-1) ?? '';
-  const general = x.records.filter((r) => succeededRun(r) && r.evaluations.length > 0 && r.evaluations.every((e) => e.wrong === 0));
+  const general = x.records.filter(
+    (r) => succeededRun(r) && r.evaluations.length > 0 && r.evaluations.every((e) => e.wrong === 0),
+  );
   const solved = x.records.flatMap((r) => (r.solvedAt === null ? [] : [r.solvedAt]));
   const m = median(solved);
   const budget = formatCount(Math.max(...Object.values(x.experiment.budgets)));
@@ -167,12 +214,16 @@ function generalisationClaims(x: ExperimentResults | undefined): ClaimRow[] {
       claim: claims[0],
       evidence,
       shows: `${count(x.records)}/${x.records.length} succeeded; ${general.length} with no error at every evaluated length up to ${longest}`,
-      verdict: partial(x, general.length === x.records.length ? 'reproduced' : `not reproduced within ${budget} updates`),
+      verdict: partial(
+        x,
+        general.length === x.records.length ? 'reproduced' : `not reproduced within ${budget} updates`,
+      ),
     },
     {
       claim: claims[1],
       evidence,
-      shows: m === null ? `no run under 1% within ${budget} updates` : `median first success at update ${formatCount(m)}`,
+      shows:
+        m === null ? `no run under 1% within ${budget} updates` : `median first success at update ${formatCount(m)}`,
       verdict: partial(x, m === null ? `consistent: more than ${budget} updates` : 'measured'),
     },
   ];

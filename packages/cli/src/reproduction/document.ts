@@ -21,8 +21,13 @@ export const REPRODUCTION_COMMAND = 'npx --yes pnpm@10.34.8 run reproduction';
 export function figureLinks(x: ExperimentResults | undefined): string[] {
   if (x === undefined || x.records.length === 0) return [];
   const name = x.experiment.name;
-  if (name === 'figure7' || name === 'figure7-long') return [`![success out of five seeds against length, one panel per initialisation](results/${name}/success.png)`];
-  if (name === 'omega-effect') return [`![‖δ_k‖/‖δ_T‖ against k at the start and the end of training](results/${name}/profiles.png)`, `![steps in the past over training](results/${name}/steps-in-past.png)`];
+  if (name === 'figure7' || name === 'figure7-long')
+    return [`![success out of five seeds against length, one panel per initialisation](results/${name}/success.png)`];
+  if (name === 'omega-effect')
+    return [
+      `![‖δ_k‖/‖δ_T‖ against k at the start and the end of training](results/${name}/profiles.png)`,
+      `![steps in the past over training](results/${name}/steps-in-past.png)`,
+    ];
   return [];
 }
 
@@ -51,17 +56,33 @@ const ORDER = ['figure7', 'figure7-long', 'tasks', 'omega-effect', 'generalisati
 
 function inDocumentOrder(results: Results): ExperimentResults[] {
   const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
-  return [...results.experiments.values()].sort((a, b) => rank(a.experiment.name) - rank(b.experiment.name) || a.experiment.name.localeCompare(b.experiment.name));
+  return [...results.experiments.values()].sort(
+    (a, b) => rank(a.experiment.name) - rank(b.experiment.name) || a.experiment.name.localeCompare(b.experiment.name),
+  );
 }
 
 /** The speeds a plan measured, as a table. */
 export function planTable(plan: Plan): string {
-  const rows = plan.rates.map((r) => [r.task, r.init, r.method, r.length, r.updatesPerSecond.toFixed(1), r.best.toFixed(1), r.effective.toFixed(1)]);
-  return markdownTable(['task', 'init', 'method', 'L', 'updates/s (median of 5 bursts)', 'fastest burst', 'with validation'], rows).trimEnd();
+  const rows = plan.rates.map((r) => [
+    r.task,
+    r.init,
+    r.method,
+    r.length,
+    r.updatesPerSecond.toFixed(1),
+    r.best.toFixed(1),
+    r.effective.toFixed(1),
+  ]);
+  return markdownTable(
+    ['task', 'init', 'method', 'L', 'updates/s (median of 5 bursts)', 'fastest burst', 'with validation'],
+    rows,
+  ).trimEnd();
 }
 
 function computeSection(results: Results): string {
-  const parts = ['## 9. Compute', `Each experiment measures this machine before it starts (\`tapegrad experiment DIR --plan-only\` measures without running) and commits the plan (\`plan.json\`): single-run speeds in short timed trials, and the worst case if no run stopped before its budget.`];
+  const parts = [
+    '## 9. Compute',
+    `Each experiment measures this machine before it starts (\`tapegrad experiment DIR --plan-only\` measures without running) and commits the plan (\`plan.json\`): single-run speeds in short timed trials, and the worst case if no run stopped before its budget.`,
+  ];
   for (const x of inDocumentOrder(results)) {
     const p = x.plan;
     if (p === null) {
@@ -99,8 +120,8 @@ export function reproductionDocument(results: Results): string {
     '# Reproducing Pascanu, Mikolov & Bengio (2013) with tapegrad',
     `This file is generated from the committed records under [docs/results](results/) by \`${REPRODUCTION_COMMAND}\`, which also draws its figures; ` +
       '`npm test` regenerates the text and fails on any difference, so edit the records or the generator (packages/cli/src/reproduction/), never this file. ' +
-      'The paper\'s facts it compares with are in [PAPER.md](PAPER.md).',
-    'Success everywhere means the paper\'s criterion: a run succeeds when a validation on fresh sequences is under 1% wrong, a confirmation on ' +
+      "The paper's facts it compares with are in [PAPER.md](PAPER.md).",
+    "Success everywhere means the paper's criterion: a run succeeds when a validation on fresh sequences is under 1% wrong, a confirmation on " +
       '10,000 fresh sequences is under 1% too (the update recorded as its success), and the final test on 10,000 more is under 1%. ' +
       'Intervals are 95% Wilson intervals of the success rate over the recorded seeds.',
     '## Experiments and their state',
@@ -110,7 +131,7 @@ export function reproductionDocument(results: Results): string {
     '## 1. The default run is a demonstration',
     '`npm start` runs `tapegrad story` in about three minutes: gradient flow at initialisation, the single-unit surface, the geometry of eqs. 11–14, and a quick ' +
       'SGD / SGD-C / SGD-CR comparison at small sizes and a learning rate chosen to separate the methods within 2,000 updates. That comparison ' +
-      'shows how fast learning starts, not whether the paper\'s protocol succeeds; its report prints the recorded Figure 7 (§2) beside it, ' +
+      "shows how fast learning starts, not whether the paper's protocol succeeds; its report prints the recorded Figure 7 (§2) beside it, " +
       'and it is not a result of this document.',
     section('2. Figure 7: temporal order at L = 20, 50 and 100', x('figure7'), figure7Section),
     section('3. Figure 7 at L = 150 and 200', x('figure7-long'), figure7Section),
@@ -118,7 +139,7 @@ export function reproductionDocument(results: Results): string {
     section('5. What Ω does to the error signal', x('omega-effect'), omegaSection),
     section('6. Generalisation to 5,000 steps', x('generalisation'), generalisationSection),
     `## 7. Without training: gradient flow and the geometry of eqs. 11–14\n\n${analysisSection(results.analysis)}`,
-    '## 8. The paper\'s claims, point by point',
+    "## 8. The paper's claims, point by point",
     'Each verdict is computed from the records by the rule in packages/cli/src/reproduction/claims.ts; "provisional" marks a grid with runs still missing.',
     markdownTable(['claim', 'records', 'what they show', 'verdict'], claims).trimEnd(),
     '### Settings that differ from PAPER.md',
@@ -127,7 +148,7 @@ export function reproductionDocument(results: Results): string {
     computeSection(results).replace('## 9. Compute', '### Speeds measured'),
     '## 10. Withdrawn',
     'The former §2 ("longer runs at the paper\'s sizes") and §3 (generalisation in a small setting) quoted numbers typed in by hand from runs ' +
-      'without records; a re-run of §2\'s own command disagreed with them (issue 11). They are withdrawn; §2, §5 and §6 replace them with recorded runs.',
+      "without records; a re-run of §2's own command disagreed with them (issue 11). They are withdrawn; §2, §5 and §6 replace them with recorded runs.",
   ];
   return `${parts.join('\n\n')}\n`;
 }

@@ -19,7 +19,13 @@ function successRows(x: ExperimentResults): SuccessRow[] {
   for (const { cell, record } of x.cells) {
     if (record === null) continue;
     const key = `${cell.init}|${cell.method}|${cell.length}`;
-    const g = groups.get(key) ?? { init: cell.init, method: cell.method, length: Number(cell.length), runs: 0, successes: 0 };
+    const g = groups.get(key) ?? {
+      init: cell.init,
+      method: cell.method,
+      length: Number(cell.length),
+      runs: 0,
+      successes: 0,
+    };
     g.runs++;
     if (succeededRun(record)) g.successes++;
     groups.set(key, g);
@@ -34,7 +40,18 @@ function profileRows(x: ExperimentResults): Record<string, unknown>[] {
     const ends = rows.length > 1 ? [rows[0], rows[rows.length - 1]] : rows;
     return ends.flatMap((row, i) =>
       row.ratios.flatMap((ratio, j) =>
-        ratio === null || ratio <= 0 ? [] : [{ init: r.config.init, method: r.config.method, run: `${r.config.method} s${r.config.seed} ${i === 0 ? 'start' : 'end'}`, stage: i === 0 ? 'start' : 'end', k: r.profiles?.ks[j], ratio }],
+        ratio === null || ratio <= 0
+          ? []
+          : [
+              {
+                init: r.config.init,
+                method: r.config.method,
+                run: `${r.config.method} s${r.config.seed} ${i === 0 ? 'start' : 'end'}`,
+                stage: i === 0 ? 'start' : 'end',
+                k: r.profiles?.ks[j],
+                ratio,
+              },
+            ],
       ),
     );
   });
@@ -63,7 +80,19 @@ function profileSpec(rows: Record<string, unknown>[]): PlotSpec {
 
 function stepsInPastSpec(x: ExperimentResults): PlotSpec {
   const rows = x.records.flatMap((r) =>
-    r.curves.validation.rows.flatMap((row) => (row[7] === null ? [] : [{ init: r.config.init, method: r.config.method, run: `${r.config.method} s${r.config.seed}`, update: row[0], past: row[7] }])),
+    r.curves.validation.rows.flatMap((row) =>
+      row[7] === null
+        ? []
+        : [
+            {
+              init: r.config.init,
+              method: r.config.method,
+              run: `${r.config.method} s${r.config.seed}`,
+              update: row[0],
+              past: row[7],
+            },
+          ],
+    ),
   );
   return {
     $schema: SCHEMA,
@@ -76,7 +105,12 @@ function stepsInPastSpec(x: ExperimentResults): PlotSpec {
       mark: { type: 'line', strokeWidth: 1.2 },
       encoding: {
         x: { field: 'update', type: 'quantitative', title: 'update' },
-        y: { field: 'past', type: 'quantitative', title: 'fraction of steps with ‖δ_k‖² ≥ 1e-20', scale: { domain: [0, 1] } },
+        y: {
+          field: 'past',
+          type: 'quantitative',
+          title: 'fraction of steps with ‖δ_k‖² ≥ 1e-20',
+          scale: { domain: [0, 1] },
+        },
         color: { field: 'method', type: 'nominal', title: 'method' },
         detail: { field: 'run' },
       },
@@ -100,7 +134,12 @@ export async function writeFigures(results: Results, root: string): Promise<stri
   for (const x of results.experiments.values()) {
     if (x.records.length === 0) continue;
     const name = x.experiment.name;
-    if (name === 'figure7' || name === 'figure7-long') await draw(name, 'success', successSpec(successRows(x), `${x.experiment.title}: success out of the recorded seeds`));
+    if (name === 'figure7' || name === 'figure7-long')
+      await draw(
+        name,
+        'success',
+        successSpec(successRows(x), `${x.experiment.title}: success out of the recorded seeds`),
+      );
     if (name === 'omega-effect') {
       await draw(name, 'profiles', profileSpec(profileRows(x)));
       await draw(name, 'steps-in-past', stepsInPastSpec(x));

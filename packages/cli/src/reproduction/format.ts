@@ -54,7 +54,9 @@ export function percent(rate: number): string {
 
 /** Short commit hashes of the records, with `+dirty` where the tree had uncommitted changes. */
 function commits(records: readonly RunRecord[]): string {
-  const seen = [...new Set(records.map((r) => `${r.code.commit?.slice(0, 7) ?? 'unknown'}${r.code.dirty ? '+dirty' : ''}`))].sort();
+  const seen = [
+    ...new Set(records.map((r) => `${r.code.commit?.slice(0, 7) ?? 'unknown'}${r.code.dirty ? '+dirty' : ''}`)),
+  ].sort();
   return seen.length === 0 ? '–' : seen.join(', ');
 }
 
@@ -63,7 +65,9 @@ function load(records: readonly RunRecord[]): string {
   const with_ = records.filter((r) => r.machine?.load);
   if (with_.length === 0) return 'not recorded';
   const means = with_.map((r) => r.machine?.load?.mean as number);
-  const machines = [...new Set(with_.map((r) => `${r.machine?.cpu}, ${r.machine?.cores} cores, Node ${r.machine?.node}`))].sort();
+  const machines = [
+    ...new Set(with_.map((r) => `${r.machine?.cpu}, ${r.machine?.cores} cores, Node ${r.machine?.node}`)),
+  ].sort();
   return `1-minute load average ${Math.min(...means).toFixed(1)}–${Math.max(...means).toFixed(1)} (mean per run) on ${machines.join('; ')}`;
 }
 
@@ -83,8 +87,12 @@ export function provenance(x: ExperimentResults): string {
       : done === 0
         ? `**Waiting for records**: none of the ${total} runs is recorded yet.`
         : `**Incomplete**: ${done} of ${total} runs recorded, ${x.missing} still missing; numbers below cover the recorded runs only.`;
-  const stale = x.stale > 0 ? ` ${x.stale} record(s) in the folder no longer match the definition and are left out.` : '';
+  const stale =
+    x.stale > 0 ? ` ${x.stale} record(s) in the folder no longer match the definition and are left out.` : '';
   const hours = x.records.reduce((s, r) => s + r.seconds, 0) / 3600;
-  const made = done === 0 ? '' : ` Made by commit(s) ${commits(x.records)}; ${load(x.records)}; ${hours.toFixed(1)} h of run time in all.`;
+  const made =
+    done === 0
+      ? ''
+      : ` Made by commit(s) ${commits(x.records)}; ${load(x.records)}; ${hours.toFixed(1)} h of run time in all.`;
   return `Definition: [docs/results/${e.name}/experiment.json](results/${e.name}/experiment.json); run or resume with \`${experimentCommandLine(e.name)}\`. ${status}${stale}${made}`;
 }

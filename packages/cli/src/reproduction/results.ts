@@ -9,7 +9,14 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveTrainConfig } from '@tapegrad/rnn';
 import { kindOf, readJson } from '../files.js';
-import { EXPERIMENT_FILE, cells, configOf, readExperiment, type Cell, type Experiment } from '../experiments/definition.js';
+import {
+  EXPERIMENT_FILE,
+  cells,
+  configOf,
+  readExperiment,
+  type Cell,
+  type Experiment,
+} from '../experiments/definition.js';
 import type { Plan } from '../experiments/plan.js';
 import { readRecord, type RunRecord } from '../record.js';
 import type { AnalysisRecord } from './analysis.js';
@@ -60,15 +67,17 @@ export function experimentResults(folder: string): ExperimentResults {
   const recordsFolder = join(folder, 'records');
   const found = new Map<string, RunRecord>();
   if (kindOf(recordsFolder) === 'folder') {
-    for (const file of readdirSync(recordsFolder).sort()) if (file.endsWith('.json')) {
-      const r = readRecord(join(recordsFolder, file));
-      found.set(r.id, r);
-    }
+    for (const file of readdirSync(recordsFolder).sort())
+      if (file.endsWith('.json')) {
+        const r = readRecord(join(recordsFolder, file));
+        found.set(r.id, r);
+      }
   }
   let used = 0;
   const matched = cells(experiment).map((cell) => {
     const r = found.get(cell.id) ?? null;
-    const fits = r !== null && JSON.stringify(r.config) === JSON.stringify(resolveTrainConfig(configOf(experiment, cell)));
+    const fits =
+      r !== null && JSON.stringify(r.config) === JSON.stringify(resolveTrainConfig(configOf(experiment, cell)));
     if (fits) used++;
     return { cell, record: fits ? r : null };
   });

@@ -49,7 +49,10 @@ export function figure7Section(x: ExperimentResults): string {
       ', or until success.',
   );
   for (const init of g.inits) {
-    const rows = g.methods.map((method) => [method, ...g.lengths.map((l) => groupCell(of(x, (c) => c.init === init && c.method === method && c.length === l)))]);
+    const rows = g.methods.map((method) => [
+      method,
+      ...g.lengths.map((l) => groupCell(of(x, (c) => c.init === init && c.method === method && c.length === l))),
+    ]);
     parts.push(`**${init}**\n\n${markdownTable(['method', ...g.lengths.map((l) => `L = ${l}`)], rows).trimEnd()}`);
   }
   return parts.join('\n\n');
@@ -64,8 +67,14 @@ export function tasksSection(x: ExperimentResults): string {
     const range = errors.length === 0 ? '–' : `${percent(Math.min(...errors))}–${percent(Math.max(...errors))}`;
     return [task, `${PAPER_TASK_SUCCESSES[task] ?? '?'}/5`, groupCell(group), range];
   });
-  const budget = Object.entries(x.experiment.budgets).map(([l, b]) => `${formatCount(b)} updates at L = ${l}`).join(', ');
-  return [provenance(x), `SGD-CR, budget ${budget}, or until success.`, markdownTable(['task', 'paper', 'here: success, median update', 'test error (range over runs)'], rows).trimEnd()].join('\n\n');
+  const budget = Object.entries(x.experiment.budgets)
+    .map(([l, b]) => `${formatCount(b)} updates at L = ${l}`)
+    .join(', ');
+  return [
+    provenance(x),
+    `SGD-CR, budget ${budget}, or until success.`,
+    markdownTable(['task', 'paper', 'here: success, median update', 'test error (range over runs)'], rows).trimEnd(),
+  ].join('\n\n');
 }
 
 /** The ratio ‖δ_1‖/‖δ_T‖ of a record's first or last profile. */
@@ -83,7 +92,11 @@ function stepsInPast(r: RunRecord, which: 'first' | 'last'): number | null {
 }
 
 /** The median of a per-record quantity, formatted; '–' when no record has it. */
-function medianOf(records: readonly RunRecord[], f: (r: RunRecord) => number | null, show: (v: number) => string): string {
+function medianOf(
+  records: readonly RunRecord[],
+  f: (r: RunRecord) => number | null,
+  show: (v: number) => string,
+): string {
   const m = median(records.map(f).filter((v): v is number => v !== null));
   return m === null ? '–' : show(m);
 }
@@ -109,7 +122,16 @@ export function omegaSection(x: ExperimentResults): string {
       ];
     }),
   );
-  const header = ['init', 'method', 'success, median update', 'diverged', '‖δ_1‖/‖δ_T‖ at start', 'at the end', 'steps in past, first validation', 'last'];
+  const header = [
+    'init',
+    'method',
+    'success, median update',
+    'diverged',
+    '‖δ_1‖/‖δ_T‖ at start',
+    'at the end',
+    'steps in past, first validation',
+    'last',
+  ];
   const p = x.experiment.profile;
   const how = p
     ? `‖δ_k‖/‖δ_T‖ is measured on a fixed probe batch of ${p.sequences} sequences every ${formatCount(p.every)} updates (medians over seeds); ` +
@@ -139,16 +161,34 @@ export function analysisSection(a: AnalysisRecord | null): string {
   if (a === null) return '**Waiting for the record**: run `node packages/cli/bin/tapegrad.js analysis`.';
   const flow = markdownTable(
     ['init', 'λ1', 'ρ(W_rec)', 'γ', '‖δ_1‖/‖δ_T‖', 'steps in past', 'condition'],
-    a.flow.map((f) => [f.init, `${f.lambda1}`, `${f.spectralRadius}`, `${f.gamma}`, f.firstOverLast.toExponential(1), `${f.stepsInPast}`, f.verdict === 'vanish' ? 'λ1 < 1/γ' : 'λ1 > 1/γ']),
+    a.flow.map((f) => [
+      f.init,
+      `${f.lambda1}`,
+      `${f.spectralRadius}`,
+      `${f.gamma}`,
+      f.firstOverLast.toExponential(1),
+      `${f.stepsInPast}`,
+      f.verdict === 'vanish' ? 'λ1 < 1/γ' : 'λ1 > 1/γ',
+    ]),
   ).trimEnd();
   const nets = markdownTable(
-    ['λ1', 'ρ', 'growth α of ‖∂E_t/∂W_rec‖', 'cos(∂E_30, ∂E_60)', "Hessian's leading eigenvector", '|λ|/‖∇E‖', 'steps: plain, clipped, Newton'],
+    [
+      'λ1',
+      'ρ',
+      'growth α of ‖∂E_t/∂W_rec‖',
+      'cos(∂E_30, ∂E_60)',
+      "Hessian's leading eigenvector",
+      '|λ|/‖∇E‖',
+      'steps: plain, clipped, Newton',
+    ],
     a.networks.map((n) => [
       `${n.lambda1}`,
       `${n.spectralRadius}`,
       `${n.growthAlpha}`,
       `${n.cosineAt30}`,
-      n.hessianConverged ? `found, cos with ∇E ${n.hessianCosine}` : 'no dominant one (power iteration did not converge)',
+      n.hessianConverged
+        ? `found, cos with ∇E ${n.hessianCosine}`
+        : 'no dominant one (power iteration did not converge)',
       sig4(n.curvatureOverGradient),
       `${sig4(n.steps.plain)}, ${sig4(n.steps.clipped)}, ${sig4(n.steps.newton)}`,
     ]),

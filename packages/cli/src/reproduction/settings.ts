@@ -39,19 +39,32 @@ const LABELS: Readonly<Record<string, string>> = {
 export function departures(e: Experiment): string[][] {
   const rows: string[][] = [];
   const c = e.config as Required<TrainConfig>;
-  const budgets = Object.entries(e.budgets).map(([l, b]) => `${formatCount(b)} at L = ${l}`).join(', ');
-  rows.push([e.name, 'update budget', `${budgets}, or until success`, `up to ${formatCount(PAPER_SETTINGS.maxUpdates)}`]);
+  const budgets = Object.entries(e.budgets)
+    .map(([l, b]) => `${formatCount(b)} at L = ${l}`)
+    .join(', ');
+  rows.push([
+    e.name,
+    'update budget',
+    `${budgets}, or until success`,
+    `up to ${formatCount(PAPER_SETTINGS.maxUpdates)}`,
+  ]);
   const validation =
     c.validation === 'fresh'
       ? `${formatCount(c.validationSequences)} fresh sequences every ${formatCount(c.validateEvery)} updates; under 1% is confirmed on ${formatCount(c.confirmSequences)} fresh sequences; then a test on ${formatCount(e.test.sequences)} more`
       : `a fixed set of ${formatCount(c.validationSequences)} every ${formatCount(c.validateEvery)} updates; a test on ${formatCount(e.test.sequences)} fresh sequences`;
-  rows.push([e.name, 'success rule and set sizes', validation, `< 1% wrong of ${formatCount(PAPER_SETTINGS.testSequences)} fresh sequences; how often and on what it validated is not stated`]);
+  rows.push([
+    e.name,
+    'success rule and set sizes',
+    validation,
+    `< 1% wrong of ${formatCount(PAPER_SETTINGS.testSequences)} fresh sequences; how often and on what it validated is not stated`,
+  ]);
   for (const [key, label] of Object.entries(LABELS)) {
     const paper = PAPER_SETTINGS[key as keyof typeof PAPER_SETTINGS];
     const here = (c as unknown as Record<string, unknown>)[key];
     if (here !== undefined && here !== paper) rows.push([e.name, label, `${here}`, `${paper}`]);
   }
-  if (e.grid.seeds.length !== PAPER_SETTINGS.seeds) rows.push([e.name, 'seeds per cell', `${e.grid.seeds.length}`, `${PAPER_SETTINGS.seeds}`]);
+  if (e.grid.seeds.length !== PAPER_SETTINGS.seeds)
+    rows.push([e.name, 'seeds per cell', `${e.grid.seeds.length}`, `${PAPER_SETTINGS.seeds}`]);
   const temporal = e.grid.tasks.every((t) => t === 'temporal-order');
   if (!temporal) rows.push([e.name, 'initialisation', e.grid.inits.join(', '), 'not stated for these tasks']);
   return rows;

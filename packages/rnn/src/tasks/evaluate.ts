@@ -41,7 +41,11 @@ export function countWrong(batch: Batch, outputs: Tensor): number {
     const stepMajor = outputs.rank === 3 && outputs.shape[0] === batch.steps && outputs.shape[1] === b;
     const flat = outputs.rank === 2 && outputs.shape[0] === rows;
     if (!stepMajor && !flat) {
-      throw new ShapeError('countWrong', 'outputs', `expected [${batch.steps}, ${b}, nOut] or [${rows}, nOut], got [${outputs.shape.join(', ')}]`);
+      throw new ShapeError(
+        'countWrong',
+        'outputs',
+        `expected [${batch.steps}, ${b}, nOut] or [${rows}, nOut], got [${outputs.shape.join(', ')}]`,
+      );
     }
     const width = outputs.shape[outputs.rank - 1];
     const wrong = new Uint8Array(b);
@@ -51,7 +55,11 @@ export function countWrong(batch: Batch, outputs: Tensor): number {
     return wrong.reduce((n, w) => n + w, 0);
   }
   if (outputs.rank !== 2 || outputs.shape[0] !== b) {
-    throw new ShapeError('countWrong', 'outputs', `expected [${b}, nOut] for head '${batch.head}', got [${outputs.shape.join(', ')}]`);
+    throw new ShapeError(
+      'countWrong',
+      'outputs',
+      `expected [${b}, nOut] for head '${batch.head}', got [${outputs.shape.join(', ')}]`,
+    );
   }
   const width = outputs.shape[1];
   let wrong = 0;
@@ -61,7 +69,11 @@ export function countWrong(batch: Batch, outputs: Tensor): number {
   }
   const target = batch.targets;
   if (target.shape[1] !== width) {
-    throw new ShapeError('countWrong', 'outputs', `expected [${b}, ${target.shape[1]}] to match the targets, got [${outputs.shape.join(', ')}]`);
+    throw new ShapeError(
+      'countWrong',
+      'outputs',
+      `expected [${b}, ${target.shape[1]}] to match the targets, got [${outputs.shape.join(', ')}]`,
+    );
   }
   for (let row = 0; row < b; row++) {
     let squared = 0;
@@ -121,7 +133,8 @@ export function makeBatches(task: Task, rng: Rng, sequences: number, batchSize: 
     throw new ValueError('makeBatches', 'sequences', `must be a positive integer, got ${sequences}`);
   }
   const batches: Batch[] = [];
-  for (let done = 0; done < sequences; done += batchSize) batches.push(task.sample(rng, Math.min(batchSize, sequences - done)));
+  for (let done = 0; done < sequences; done += batchSize)
+    batches.push(task.sample(rng, Math.min(batchSize, sequences - done)));
   return batches;
 }
 

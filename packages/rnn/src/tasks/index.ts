@@ -6,7 +6,17 @@ import { ValueError, type Rng } from '@tapegrad/autodiff';
 import { addition, multiplication } from './arithmetic.js';
 import { memorization } from './memorization.js';
 import { permutation } from './permutation.js';
-import { checkBatchSize, checkLength, drawLength, TASK_NAMES, type Batch, type LengthRange, type Task, type TaskName, type TaskSpec } from './task.js';
+import {
+  checkBatchSize,
+  checkLength,
+  drawLength,
+  TASK_NAMES,
+  type Batch,
+  type LengthRange,
+  type Task,
+  type TaskName,
+  type TaskSpec,
+} from './task.js';
 import { temporalOrder, temporalOrder3Bit } from './temporal-order.js';
 
 export { TASK_NAMES } from './task.js';

@@ -149,33 +149,21 @@ function colourDomain(loss: Float64Array): [number, number] {
   return [lo, hi];
 }
 
-function card(
-  path: (typeof PATHS)[number],
-  points: readonly PathPoint[],
-  settings: DescentSettings,
-): HTMLElement {
+function card(path: (typeof PATHS)[number], points: readonly PathPoint[], settings: DescentSettings): HTMLElement {
   const end = points[points.length - 1];
   let largest = 0;
   for (let i = 1; i < points.length; i++)
     largest = Math.max(largest, Math.hypot(points[i].w - points[i - 1].w, points[i].b - points[i - 1].b));
   const outside = points.find(
     (p) =>
-      p.w < SURFACE_REGION.w[0] ||
-      p.w > SURFACE_REGION.w[1] ||
-      p.b < SURFACE_REGION.b[0] ||
-      p.b > SURFACE_REGION.b[1],
+      p.w < SURFACE_REGION.w[0] || p.w > SURFACE_REGION.w[1] || p.b < SURFACE_REGION.b[0] || p.b > SURFACE_REGION.b[1],
   );
   const clipped = points.filter((p) => p.clipped).length;
   const steepest = Math.max(...points.map((p) => p.gradNorm));
   return h(
     'div',
     { class: 'card' },
-    h(
-      'h3',
-      {},
-      h('span', { class: 'chip', style: `background:${path.colour};border:2px solid #111` }),
-      path.label,
-    ),
+    h('h3', {}, h('span', { class: 'chip', style: `background:${path.colour};border:2px solid #111` }), path.label),
     h(
       'p',
       {},
@@ -185,8 +173,6 @@ function card(
     path.clip
       ? h('p', {}, `Clipped on ${clipped} of ${points.length - 1} steps (threshold ${settings.threshold}).`)
       : null,
-    outside === undefined
-      ? null
-      : h('p', { class: 'error' }, `Left the plotted region at step ${outside.step}.`),
+    outside === undefined ? null : h('p', { class: 'error' }, `Left the plotted region at step ${outside.step}.`),
   );
 }

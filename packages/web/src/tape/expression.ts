@@ -123,8 +123,7 @@ export function parseExpression(source: string): Expression {
   const peek = () => tokens[p];
   const expect = (text: string): void => {
     const t = tokens[p++];
-    if (t.text !== text)
-      throw new ExpressionError(`expected '${text}' at column ${t.at}, found ${describe(t.text)}`);
+    if (t.text !== text) throw new ExpressionError(`expected '${text}' at column ${t.at}, found ${describe(t.text)}`);
   };
   // expression := term (('+' | '-') term)*;  term := unary (('*' | '/') unary)*;  unary := '-' unary | power;
   // power := atom ('^' unary)?;  atom := number | name | name '(' args ')' | '(' expression ')'
@@ -184,8 +183,7 @@ export function parseExpression(source: string): Expression {
     return { kind: 'call', fn: t.text, args, at: t.at };
   };
   const tree = expression();
-  if (peek().kind !== 'end')
-    throw new ExpressionError(`unexpected ${describe(peek().text)} at column ${peek().at}`);
+  if (peek().kind !== 'end') throw new ExpressionError(`unexpected ${describe(peek().text)} at column ${peek().at}`);
   const names = new Set<string>();
   collectNames(tree, names);
   return { names: [...names], evaluate: (inputs) => asTensor(evaluate(tree, inputs)) };

@@ -112,13 +112,7 @@ export function mountTape(): void {
             'data-op': e.op,
             title: PHASE_WORDS[e.phase],
           },
-          h(
-            'td',
-            {},
-            h('strong', {}, `#${e.index} `),
-            h('code', {}, e.op),
-            leaf === undefined ? null : ` ${leaf}`,
-          ),
+          h('td', {}, h('strong', {}, `#${e.index} `), h('code', {}, e.op), leaf === undefined ? null : ` ${leaf}`),
           h('td', { 'data-label': 'inputs' }, ins === '' ? '—' : ins),
           h('td', { class: 'mono', 'data-label': 'shape' }, formatShape(e.output.shape)),
           h('td', { class: 'values', 'data-label': 'value' }, formatTensor(e.output)),
@@ -138,8 +132,7 @@ export function mountTape(): void {
     position.textContent = trace === null ? '' : `Step ${taken} of ${steps.length}`;
     position.dataset.taken = String(taken);
     position.dataset.total = String(steps.length);
-    for (const row of table.querySelectorAll('tr.current, tr.receiving'))
-      row.classList.remove('current', 'receiving');
+    for (const row of table.querySelectorAll('tr.current, tr.receiving')) row.classList.remove('current', 'receiving');
     for (const [k, s] of steps.entries()) {
       const cell = table.querySelector(`#tape-entry-${s.index} td.grad`);
       if (cell !== null) cell.textContent = k < taken ? formatTensor(s.grad) : '';
@@ -150,8 +143,7 @@ export function mountTape(): void {
       row?.classList.add('current');
       row?.scrollIntoView({ block: 'nearest' });
       for (const input of trace!.entries[current.index].inputs) {
-        if (input.index >= 0)
-          document.getElementById(`tape-entry-${input.index}`)?.classList.add('receiving');
+        if (input.index >= 0) document.getElementById(`tape-entry-${input.index}`)?.classList.add('receiving');
       }
     }
     detail.replaceChildren(...(trace === null ? [] : describeStep(trace, current, taken)));
@@ -206,9 +198,7 @@ export function mountTape(): void {
 function describeStep(trace: Trace, step: BackwardStep | null, taken: number): Node[] {
   const outputIndex = trace.steps[0]?.index ?? 0;
   if (step === null) {
-    const what = trace.secondOrder
-      ? 'z = Σ ∂f/∂(each input), itself computed by the recorded backward pass'
-      : 'f';
+    const what = trace.secondOrder ? 'z = Σ ∂f/∂(each input), itself computed by the recorded backward pass' : 'f';
     return [
       h(
         'p',

@@ -16,7 +16,8 @@ export interface TrainingSettings {
 
 /** The page to the worker. */
 export type Command =
-  | { readonly type: 'start'; readonly settings: TrainingSettings }
+  /** `run` numbers the starts, so reports of an earlier run still in flight are told apart. */
+  | { readonly type: 'start'; readonly run: number; readonly settings: TrainingSettings }
   | { readonly type: 'pause' }
   | { readonly type: 'resume' };
 
@@ -35,9 +36,21 @@ export interface MethodProgress {
   readonly largestGradNorm: number;
 }
 
-/** The worker to the page. */
+/**
+ * The worker to the page. 'ready' comes first, once the worker listens: its imports instantiate
+ * WebAssembly with top-level await, and a message that arrives before the worker's handler is set
+ * is dropped (Chromium did drop the first 'start'), so the page holds its commands until then.
+ */
 export type Report =
-  | { readonly type: 'progress'; readonly methods: readonly MethodProgress[]; readonly running: boolean }
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'progress';
+      /** The start this report belongs to. */
+      readonly run: number;
+      readonly methods: readonly MethodProgress[];
+      /** False in the report the worker sends when it pauses or finishes: no report follows it until a resume. */
+      readonly running: boolean;
+    }
   | { readonly type: 'error'; readonly message: string };
 
 /** How often the worker reports, and how long it trains one method before turning to the next. */

@@ -45,9 +45,19 @@ export function mountTraining(): void {
   const errorChart = byId('training-error-chart', HTMLDivElement);
   let worker: Worker | null = null;
   let curves: Curves = { losses: [], errors: [], latest: new Map() };
-  let running = false;
+  /** The current start's number (0 before the first); reports of earlier starts are dropped. */
+  let run = 0;
+  /** The learner pressed Pause (and not Resume since). */
+  let paused = false;
+  /** What the worker's last report said (set at once on Start and Resume, before it answers). */
+  let workerRunning = false;
 
-  const send = (command: Command) => worker?.postMessage(command);
+  /** Commands wait here until the worker says it listens (see Report's 'ready'). */
+  let pending: Command[] | null = [];
+  const send = (command: Command) => {
+    if (pending === null) worker?.postMessage(command);
+    else pending.push(command);
+  };
 
   const readSettings = (): TrainingSettings => {
     const integer = (id: string, name: string, lo: number, hi: number) => {
@@ -69,36 +79,51 @@ export function mountTraining(): void {
     };
   };
 
+  const unfinished = () => [...curves.latest.values()].some((m) => m.status === 'stopped' || m.status === 'running');
+
+  const render = (): void => {
+    pauseButton.textContent = paused ? 'Resume' : 'Pause';
+    pauseButton.disabled = run === 0 || (paused ? !unfinished() : !workerRunning);
+    status.textContent =
+      run === 0
+        ? 'Not started.'
+        : paused
+          ? workerRunning
+            ? 'Pausing…'
+            : 'Paused.'
+          : workerRunning
+            ? 'Training in a Web Worker…'
+            : unfinished()
+              ? 'Stopped.'
+              : 'Finished.';
+    scheduleDraw();
+  };
+
   const onReport = (report: Report): void => {
+    if (report.type === 'ready') {
+      const commands = pending ?? [];
+      pending = null;
+      for (const command of commands) worker?.postMessage(command);
+      return;
+    }
     if (report.type === 'error') {
       error.textContent = report.message;
       error.hidden = false;
-      running = false;
+      workerRunning = false;
     } else {
+      if (report.run !== run) return; // in flight when the learner restarted
       for (const m of report.methods) {
         for (const [update, loss] of m.losses) curves.losses.push({ method: m.method, update, loss });
         for (const [update, e] of m.errors) curves.errors.push({ method: m.method, update, error: e });
         curves.latest.set(m.method, m);
       }
-      running = report.running;
+      workerRunning = report.running;
     }
-    pauseButton.textContent = running ? 'Pause' : 'Resume';
-    const unfinished = [...curves.latest.values()].some(
-      (m) => m.status === 'stopped' || m.status === 'running',
-    );
-    pauseButton.disabled = !running && !unfinished;
-    status.textContent = running
-      ? 'Training in a Web Worker…'
-      : curves.latest.size === 0
-        ? 'Not started.'
-        : unfinished
-          ? 'Paused.'
-          : 'Finished.';
-    scheduleDraw();
+    render();
   };
 
   const draw = (): void => {
-    drawCards(cards, curves);
+    drawCards(cards, curves, paused && !workerRunning);
     const width = lossChart.clientWidth || 600;
     const colour = {
       type: 'ordinal' as const,
@@ -107,6 +132,8 @@ export function mountTraining(): void {
       tickFormat: (m: string) => METHOD_LABELS[m],
       legend: true,
     };
+    // what the charts and cards show, all set in one frame (the browser test reads them together)
+    status.dataset.worker = workerRunning ? 'running' : 'idle';
     lossChart.dataset.points = String(curves.losses.length);
     errorChart.dataset.points = String(curves.errors.length);
     if (curves.losses.length === 0 && curves.errors.length === 0) {
@@ -169,24 +196,26 @@ export function mountTraining(): void {
     if (worker === null) {
       worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
       worker.onmessage = (event: MessageEvent<Report>) => onReport(event.data);
-      worker.onerror = (event) =>
-        onReport({ type: 'error', message: `the training worker failed: ${event.message}` });
+      worker.onerror = (event) => onReport({ type: 'error', message: `the training worker failed: ${event.message}` });
     }
     curves = { losses: [], errors: [], latest: new Map() };
     startButton.textContent = 'Restart';
-    running = true;
-    send({ type: 'start', settings });
-    onReport({ type: 'progress', methods: [], running: true });
+    run += 1;
+    paused = false;
+    workerRunning = true;
+    send({ type: 'start', run, settings });
+    render();
   });
   pauseButton.addEventListener('click', () => {
-    send({ type: running ? 'pause' : 'resume' });
-    running = !running;
-    onReport({ type: 'progress', methods: [], running });
+    send({ type: paused ? 'resume' : 'pause' });
+    paused = !paused;
+    if (!paused) workerRunning = true;
+    render();
   });
   onWidthChange(lossChart, draw);
 }
 
-function drawCards(cards: HTMLElement, curves: Curves): void {
+function drawCards(cards: HTMLElement, curves: Curves, paused: boolean): void {
   const lastError = (method: TrainMethod) => curves.errors.filter((e) => e.method === method).at(-1);
   cards.replaceChildren(
     ...[...curves.latest.values()].map((m) => {
@@ -205,10 +234,8 @@ function drawCards(cards: HTMLElement, curves: Curves): void {
           h('span', { class: 'chip', style: `background:${METHOD_COLOURS[m.method]}` }),
           METHOD_LABELS[m.method],
         ),
-        h('p', {}, `${m.updates} updates: ${STATUS_WORDS[m.status]}.`),
-        e === undefined
-          ? null
-          : h('p', {}, `Validation error ${(e.error * 100).toFixed(1)}% at update ${e.update}.`),
+        h('p', {}, `${m.updates} updates: ${paused && m.status === 'stopped' ? 'paused' : STATUS_WORDS[m.status]}.`),
+        e === undefined ? null : h('p', {}, `Validation error ${(e.error * 100).toFixed(1)}% at update ${e.update}.`),
         m.method === 'sgd'
           ? h('p', {}, `Largest gradient norm ${formatNumber(m.largestGradNorm)} (no clipping).`)
           : h(

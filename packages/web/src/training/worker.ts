@@ -36,8 +36,11 @@ let runs: Run[] = [];
 let running = false;
 let scheduled = false;
 let lastReport = 0;
+/** The page's number for the current start (see Command). */
+let runId = 0;
 
-function start(settings: TrainingSettings): void {
+function start(run: number, settings: TrainingSettings): void {
+  runId = run;
   runs = TRAIN_METHODS.map((method) => {
     const trainer = new Trainer({
       task: 'temporal-order',
@@ -114,15 +117,20 @@ function report(): void {
     r.errors = [];
     return progress;
   });
-  scope.postMessage({ type: 'progress', methods, running });
+  scope.postMessage({ type: 'progress', run: runId, methods, running });
 }
 
 scope.onmessage = (event) => {
   const command = event.data;
   try {
-    if (command.type === 'start') start(command.settings);
-    else if (command.type === 'pause') running = false;
-    else if (command.type === 'resume' && runs.some(unfinished)) {
+    if (command.type === 'start') start(command.run, command.settings);
+    else if (command.type === 'pause') {
+      // messages arrive between slices: this report carries every point so far, and says it stopped
+      if (running) {
+        running = false;
+        report();
+      }
+    } else if (command.type === 'resume' && runs.some(unfinished)) {
       running = true;
       schedule();
     }
@@ -130,3 +138,6 @@ scope.onmessage = (event) => {
     fail(e);
   }
 };
+
+// listening now: the page sends its commands from here on (see Report)
+scope.postMessage({ type: 'ready' });
