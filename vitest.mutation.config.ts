@@ -11,7 +11,8 @@ const TESTS_OF: Record<string, string[]> = {
 };
 const target = process.env.TAPEGRAD_MUTATION_TARGET;
 const include = target === undefined ? [...new Set(Object.values(TESTS_OF).flat())] : TESTS_OF[target];
-if (include === undefined) throw new Error(`TAPEGRAD_MUTATION_TARGET must be one of ${Object.keys(TESTS_OF).join(', ')}, got '${target}'`);
+if (include === undefined)
+  throw new Error(`TAPEGRAD_MUTATION_TARGET must be one of ${Object.keys(TESTS_OF).join(', ')}, got '${target}'`);
 
 // The suite as mutation testing runs it (stryker.config.mjs): the library tests only, the ones of
 // the target. The command line's tests spawn the compiled program (dist/, never mutated), bench's

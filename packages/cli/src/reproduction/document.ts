@@ -126,7 +126,7 @@ export function reproductionDocument(results: Results): string {
       'Intervals are 95% Wilson intervals of the success rate over the recorded seeds.',
     '## Experiments and their state',
     markdownTable(['experiment', 'what', 'runs recorded', 'command'], status).trimEnd(),
-    'A grid runs on both cores, longest runs first, and each record is committed as its run ends (`--commit`); the same command continues an ' +
+    'A grid runs on both cores, seed by seed (seed 1 of every cell first, the longest runs first within a seed), and each record is committed as its run ends (`--commit`); the same command continues an ' +
       'interrupted grid here or, with the records, on another machine. Where a grid is incomplete its section says how many runs are missing.',
     '## 1. The default run is a demonstration',
     '`npm start` runs `tapegrad story` in about three minutes: gradient flow at initialisation, the single-unit surface, the geometry of eqs. 11–14, and a quick ' +
