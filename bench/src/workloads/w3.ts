@@ -39,6 +39,17 @@ function row(n: number, backward: boolean): WorkloadRow {
   };
 }
 
+/**
+ * The f64x2 limit of one core of the bench machine as issue 9 estimates it (a multiply and an add
+ * pipe, two lanes each, no FMA): about 25 GFLOP/s. A target's measured value says which fraction of
+ * it (of twice it on two threads) the kernel reaches.
+ */
+const F64X2_LIMIT_PER_CORE = 25;
+const ofLimit = (value: number | null, cores: number) =>
+  value === null
+    ? ' GFLOP/s'
+    : ` GFLOP/s (${Math.round((100 * value) / (F64X2_LIMIT_PER_CORE * cores))} % of the f64x2 limit of ${cores === 1 ? 'one core' : 'two cores'}, ~${F64X2_LIMIT_PER_CORE * cores} GFLOP/s)`;
+
 export const W3: Workload = {
   id: 'W3',
   title: 'GFLOP/s of float64 matmul C = A·B (2n³ flops), and with the gradients of sum(C) (6n³)',
@@ -52,7 +63,17 @@ export const W3: Workload = {
     rows
       .filter((row) => row.key.startsWith('W3 n=256') || row.key.startsWith('W3 n=512'))
       .flatMap((row) => [
-        ratioTarget(`${row.key}: ≥ 10 GFLOP/s on one thread`, valueOf(row, TAPEGRAD), (x) => x >= 10, ' GFLOP/s'),
-        ratioTarget(`${row.key}: ≥ 16 GFLOP/s on two`, valueOf(row, TAPEGRAD_2T), (x) => x >= 16, ' GFLOP/s'),
+        ratioTarget(
+          `${row.key}: ≥ 10 GFLOP/s on one thread`,
+          valueOf(row, TAPEGRAD),
+          (x) => x >= 10,
+          ofLimit(valueOf(row, TAPEGRAD), 1),
+        ),
+        ratioTarget(
+          `${row.key}: ≥ 16 GFLOP/s on two`,
+          valueOf(row, TAPEGRAD_2T),
+          (x) => x >= 16,
+          ofLimit(valueOf(row, TAPEGRAD_2T), 2),
+        ),
       ]),
 };
