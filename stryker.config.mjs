@@ -31,6 +31,9 @@ export default {
   mutate: target === undefined ? Object.values(TARGETS).flat() : TARGETS[/** @type {keyof typeof TARGETS} */ (target)],
   // Only the tests that execute a mutant run for it.
   coverageAnalysis: 'perTest',
+  // No '// @ts-nocheck' put into the sandbox's files: vitest does not type-check, and the header
+  // would change the generated WebAssembly modules, which kernels-wasm.test.ts compares with a build.
+  disableTypeChecks: false,
   // Module-level constants ("static" mutants) would each need the whole suite; skipped.
   ignoreStatic: true,
   // The machine is shared: one test process at a time.
