@@ -155,6 +155,7 @@ const refused: [string, () => unknown][] = [
   ["scatterAdd: argument 'size': must be a non-negative integer, got 1.5", () => t.scatterAdd(zeros([1]), [0], 0, 1.5)],
   ["gather: argument 'indices' must be an array of integers, got string", () => t.gather(zeros([2]), '01' as never)],
   ["concat: argument 'xs[1]' must be a Tensor, got number", () => t.concat([zeros([2]), 3 as never])],
+  ["stack: argument 'xs': needs a non-empty array of tensors, got []", () => t.stack([])],
   [
     "stack: argument 'xs[1]': has shape [2], but every tensor must have xs[0]'s shape [2, 3]",
     () => t.stack([zeros([2, 3]), zeros([2])]),
