@@ -72,6 +72,31 @@ describe('defineOp', () => {
     expectClose(grad((x: Tensor) => sum(mul(identity(x), x)))(tensor([1, 3])), [2, 6]);
   });
 
+  it('does not take over a tracked tensor that forward returns from outside its inputs', () => {
+    // forward returns w's values, a constant as far as the op is concerned: f = Σ leak(x)·w with
+    // leak's VJP passing g to x gives ∂f/∂x = w and ∂f/∂w = w (through the second factor only)
+    let w: Tensor = tensor([0]);
+    const leak = defineOp({ name: 'leak', inputs: ['x'], forward: () => w, vjp: (g) => [g] });
+    const [gx, gw] = grad(
+      (x: Tensor, v: Tensor) => {
+        w = v;
+        return sum(mul(leak(x), v));
+      },
+      { argnums: [0, 1] },
+    )(tensor([1, 1]), tensor([2, 3])) as Tensor[];
+    expectClose(gx, [2, 3]);
+    expectClose(gw, [2, 3]);
+  });
+
+  it('does not take over an untracked input that forward returns unchanged', () => {
+    // pass(c, y) returns c; its VJP gives g to y. f = Σ pass(c, y)·y + Σ c·y, so ∂f/∂y = c + y + c:
+    // the second c is a constant, not the op's output
+    const pass = defineOp({ name: 'pass', inputs: ['c', 'y'], forward: (c) => c, vjp: (g) => [null, g] });
+    const c = tensor([1, 2]);
+    const f = (y: Tensor) => add(sum(mul(pass(c, y), y)), sum(mul(c, y)));
+    expectClose(grad(f)(tensor([10, 20])), [12, 24]);
+  });
+
   it('passes the saved output to the VJP, and a wrong VJP fails the gradient check', () => {
     const expOp = defineOp({
       name: 'myExp',

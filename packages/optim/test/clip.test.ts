@@ -119,6 +119,14 @@ describe('clipGradNorm: non-finite policies', () => {
     expect(() => clipGradNorm(big, 1)).toThrow(
       /global gradient norm 20000000000 exceeds maxNorm 10000000000; the largest part is 'W_rec'/,
     );
+    expect(thrown(() => clipGradNorm(big, 1))).toMatchObject({
+      name: 'NonFiniteGradientError',
+      op: 'clipGradNorm',
+      norm: 2e10,
+      parameters: ['W_rec'],
+      message:
+        "clipGradNorm: argument 'grads': the global gradient norm 20000000000 exceeds maxNorm 10000000000; the largest part is 'W_rec' with norm 20000000000",
+    });
     expect(clipGradNorm(big, 1, { maxNorm: Infinity }).action).toBe('clipped');
     expect(clipGradNorm({ W_rec: tensor([1e10]), b: tensor([0]) }, 1).action).toBe('clipped');
     // parts below 1, and a tie (the first is named); every non-finite part listed, joined by '; '

@@ -73,6 +73,11 @@ describe('trajectorySignals', () => {
     expect(() => trajectorySignals({ transition: wider, params, x0, inputs, loss })).toThrow(
       "trajectorySignals: argument 'transition': step 1 returned shape [2, 6], but x0 has shape [2, 3]",
     );
+    // fewer dimensions, each matching x0's leading ones: the rank alone tells them apart
+    const narrower = (x: Tensor, u: Tensor, p: RnnParams) => sum(paperTransition(x, u, p), { axis: 1 });
+    expect(() => trajectorySignals({ transition: narrower, params, x0, inputs, loss })).toThrow(
+      "trajectorySignals: argument 'transition': step 1 returned shape [2], but x0 has shape [2, 3]",
+    );
   });
 });
 

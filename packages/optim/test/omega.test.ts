@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ShapeError, ValueError, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
+import { ShapeError, ValueError, mean, mul, sub, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
 import {
@@ -208,6 +208,18 @@ describe('omega: closed forms', () => {
     }
   });
 
+  it('counts a pair whose ‖δ‖² is exactly 1e-20 (only those below are skipped)', () => {
+    // 6e-11² + 8e-11² is 1e-20 exactly in float64, the threshold itself.
+    const { params, states, inputs } = randomProblem(12, 2, 1, 1, 1);
+    const deltas = [tensor([[6e-11, 8e-11]])];
+    expect(deltas[0].data[0] ** 2 + deltas[0].data[1] ** 2).toBe(1e-20);
+    expect(omega({ transition: paperTransition, params, states, inputs, deltas, gradient: 'none' }).pairs).toBe(1);
+    const below = [tensor([[6e-11, 7.9e-11]])];
+    expect(omega({ transition: paperTransition, params, states, inputs, deltas: below, gradient: 'none' }).pairs).toBe(
+      0,
+    );
+  });
+
   it("gradient 'none' gives the value alone", () => {
     const { params, states, inputs, deltas } = randomProblem(6, 3, 2, 2, 3);
     const withGrad = omega({ transition: paperTransition, params, states, inputs, deltas });
@@ -222,6 +234,56 @@ describe('omega: closed forms', () => {
     expect(result.value).toBe(0);
     expect(result.pairs).toBe(0);
     expect(Array.from(result.grad!.W_rec.data).every((g) => g === 0)).toBe(true);
+  });
+});
+
+describe('omega: batching the steps (batchSteps)', () => {
+  // Centring over the batch, x_{k+1} = w·(x_k − mean over rows of x_k), mixes the rows, so the T
+  // steps must not be run as one batch of T·B rows. Its Jacobian is w times the centring matrix, so
+  // one step of backpropagation is v_b = w·(δ_b − δ̄), δ̄ the mean of the rows of δ at that step.
+  const centre = (x: Tensor, _u: Tensor, p: { w: Tensor }) => mul(sub(x, mean(x, { axis: 0, keepdims: true })), p.w);
+  const { states, inputs, deltas } = randomProblem(31, 2, 1, 3, 3);
+  const params = { w: tensor([1.5]) };
+
+  it('runs a transition that mixes rows step by step with batchSteps false, as the closed form says', () => {
+    let total = 0;
+    deltas.forEach((d) => {
+      const [B, n] = d.shape;
+      for (let b = 0; b < B; b++) {
+        let vv = 0;
+        let dd = 0;
+        for (let j = 0; j < n; j++) {
+          let dbar = 0;
+          for (let c = 0; c < B; c++) dbar += d.data[c * n + j] / B;
+          vv += (1.5 * (d.data[b * n + j] - dbar)) ** 2;
+          dd += d.data[b * n + j] ** 2;
+        }
+        total += (vv / dd - 1) ** 2;
+      }
+    });
+    const r = omega({ transition: centre, params, states, inputs, deltas, gradient: 'none', batchSteps: false });
+    expect(r.pairs).toBe(9);
+    expect(r.value).toBeCloseTo(total / 9, 12);
+  });
+
+  it('calls the transition once on all T·B rows by default, once per step on B rows with batchSteps false', () => {
+    for (const batchSteps of [undefined, true, false]) {
+      const seen: number[][] = [];
+      const spy = (x: Tensor, u: Tensor, p: { w: Tensor }) => {
+        seen.push([...x.shape]);
+        return centre(x, u, p);
+      };
+      omega({ transition: spy, params, states, inputs, deltas, gradient: 'none', batchSteps });
+      expect(seen).toEqual(
+        batchSteps === false
+          ? [
+              [3, 2],
+              [3, 2],
+              [3, 2],
+            ]
+          : [[9, 2]],
+      );
+    }
   });
 });
 

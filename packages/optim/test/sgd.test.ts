@@ -50,6 +50,16 @@ describe('schedules', () => {
     expect(() => inverseTime(1, 0)).toThrow(/inverseTime: argument 'tau'.*> 0, got 0/);
     expect(() => stepDecay(1, { every: 0.5, factor: 0.1 })).toThrow(/stepDecay: argument 'every'.*got 0.5/);
   });
+
+  it('rejects NaN and ±Infinity where a number ≥ 0 is wanted (neither is below 0)', () => {
+    for (const v of [NaN, Infinity, -Infinity]) {
+      expect(() => constant(v)).toThrow(`constant: argument 'value': must be a finite number ≥ 0, got ${v}`);
+      expect(() => inverseTime(v, 1)).toThrow(`inverseTime: argument 'initial': must be a finite number ≥ 0, got ${v}`);
+      expect(() => stepDecay(1, { every: 1, factor: v })).toThrow(
+        `stepDecay: argument 'factor': must be a finite number ≥ 0, got ${v}`,
+      );
+    }
+  });
 });
 
 describe('SGD', () => {
@@ -184,6 +194,15 @@ describe('SGD', () => {
       "SGD.loadState: argument 'state.buffers['W']': must be an array of numbers",
     );
     expect(opt.updates).toBe(0);
+  });
+
+  it('loads the state of an optimizer that has not stepped yet (0 updates)', () => {
+    const opt = new SGD({ learningRate: inverseTime(1, 1) });
+    opt.step({ w: tensor([1]) }, { w: tensor([1]) });
+    opt.loadState(new SGD({ learningRate: 1 }).state());
+    expect(opt.updates).toBe(0);
+    // back at t = 0 the schedule gives its initial value again: w ← 1 − 1·1
+    expect(values(opt.step({ w: tensor([1]) }, { w: tensor([1]) }).w)).toEqual([0]);
   });
 
   it('rejects a saved momentum buffer whose size does not fit the parameter, naming both sizes', () => {

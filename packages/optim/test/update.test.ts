@@ -46,6 +46,9 @@ describe('combineGradients', () => {
     expect(() => combineGradients({ W_rec: tensor([1]) }, { W_rec: tensor([1]) }, -1)).toThrow(
       /combineGradients: argument 'alpha'.*got -1/,
     );
+    expect(() => combineGradients({ W_rec: tensor([1]) }, { W_rec: tensor([1]) }, NaN)).toThrow(
+      "combineGradients: argument 'alpha': must be a finite number ≥ 0, got NaN",
+    );
   });
 });
 

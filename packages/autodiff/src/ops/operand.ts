@@ -13,10 +13,11 @@ const constants = new Map<number, Tensor>();
 const MAX_CONSTANTS = 1024;
 
 function constant(v: number): Tensor {
+  // The map cannot tell −0 from 0 (it would hand out a cached 0 for −0, and 1/−0 would be +∞).
+  if (Object.is(v, -0)) return scalar(v);
   let t = constants.get(v);
   if (t === undefined) {
     t = scalar(v);
-    if (Object.is(v, -0)) return t; // the map cannot tell −0 from 0
     if (constants.size >= MAX_CONSTANTS) constants.clear();
     constants.set(v, t);
   }
