@@ -189,6 +189,11 @@ const refused: [string, () => unknown][] = [
   ["sumTo: argument 'shape': [2, 3] cannot be summed to [2, 2]", () => t.sumTo(zeros([2, 3]), [2, 2])],
   ["reshape: argument 'shape': cannot reshape [6] (6 elements) to [4, -1]", () => t.reshape(arange(6), [4, -1])],
   ["reshape: argument 'shape': cannot reshape [0] (0 elements) to [0, -1]", () => t.reshape(zeros([0]), [0, -1])],
+  ["reshape: argument 'shape': only one dimension may be −1, got [-1, -1]", () => t.reshape(arange(6), [-1, -1])],
+  [
+    "reshape: argument 'shape': dimensions must be non-negative integers, got [2, -2]",
+    () => t.reshape(arange(6), [2, -2]),
+  ],
   ["broadcastTo: argument 'shape': [3] does not broadcast to [1]", () => t.broadcastTo(zeros([3]), [1])],
   [
     "sum: argument 'axis': axis 0 is repeated in [0,1,0] for shape [2, 2]",

@@ -28,13 +28,14 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 function inferDimension(x: Tensor, shape: readonly number[]): number[] {
-  const free = shape.indexOf(-1);
-  const known = shape.filter((d, i) => i !== free);
+  const free = Array.isArray(shape) ? shape.indexOf(-1) : -1;
+  // before checkShape, which would call a second −1 a negative dimension
+  if (free >= 0 && shape.indexOf(-1, free + 1) >= 0)
+    throw new ShapeError('reshape', 'shape', `only one dimension may be −1, got ${showShape(shape)}`);
+  const known = free >= 0 ? shape.filter((d, i) => i !== free) : shape;
   const size = checkShape('reshape', known);
   const target = [...shape];
   if (free >= 0) {
-    if (shape.indexOf(-1, free + 1) >= 0)
-      throw new ShapeError('reshape', 'shape', `only one dimension may be −1, got ${showShape(shape)}`);
     if (size === 0 || x.size % size !== 0) {
       throw new ShapeError(
         'reshape',
