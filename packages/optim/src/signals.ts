@@ -106,8 +106,17 @@ export function compareOmegaGradients<P extends TensorTree>(options: {
         immediateNorm: Math.sqrt(aa),
         exactNorm,
         relativeDifference: Math.sqrt(diff) / Math.max(exactNorm, Number.MIN_VALUE),
-        cosine: aa > 0 && bb > 0 ? ab / Math.sqrt(aa * bb) : NaN,
+        cosine: cosineFromSums(aa, bb, ab),
       };
     });
   return { immediate, exact, parameters };
+}
+
+/**
+ * @internal cos of the angle between a and b from Σa², Σb² and Σab (NaN when either is zero). The
+ * square roots are taken apart: Σa²·Σb² would underflow to 0 for norms whose product is below
+ * about 1e-162 and overflow above about 1e154, where each sum alone is still finite.
+ */
+export function cosineFromSums(aa: number, bb: number, ab: number): number {
+  return aa > 0 && bb > 0 ? ab / (Math.sqrt(aa) * Math.sqrt(bb)) : NaN;
 }

@@ -23,6 +23,7 @@ import {
 } from '@tapegrad/autodiff';
 import { gradCheck } from '@tapegrad/autodiff/testing';
 import { compareOmegaGradients, trajectorySignals, omega, omegaTensor, type OmegaForm } from '@tapegrad/optim';
+import { cosineFromSums } from '../src/signals.js';
 import { centralDifference, mismatch, paperTransition, runs, smallestStepRatio, type RnnParams } from './helpers.js';
 
 /** A small RNN x_t = W_rec·tanh(x_{t−1}) + W_in·u_t + b with a squared-error loss on W_out·tanh(x_T). */
@@ -168,5 +169,18 @@ describe("omega with gradient 'exact'", () => {
     const call = () =>
       omega({ transition: paperTransition, params, inputs, gradient: 'exact', trajectory: undefined as never });
     expect(call).toThrow(/'trajectory'.*got undefined/);
+  });
+});
+
+describe("compareOmegaGradients' cosine", () => {
+  it('stays 1 for parallel gradients however small or large their norms (the product of the sums would not)', () => {
+    // a = b = s·(3, 4): Σa² = Σb² = Σab = 25·s²; at s = 1e-90 the product 625e-360 underflows to 0,
+    // at s = 1e80 it overflows to Infinity; the cosine is exactly 1 either way
+    for (const s of [1e-90, 1e-3, 1, 1e80]) {
+      const sums = 25 * s * s;
+      expect(cosineFromSums(sums, sums, sums)).toBeCloseTo(1, 14);
+    }
+    expect(cosineFromSums(25, 100, -50)).toBeCloseTo(-1, 14); // b = −2a
+    expect(cosineFromSums(0, 1, 0)).toBeNaN();
   });
 });
