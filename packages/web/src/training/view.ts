@@ -82,20 +82,21 @@ export function mountTraining(): void {
   const unfinished = () => [...curves.latest.values()].some((m) => m.status === 'stopped' || m.status === 'running');
 
   const render = (): void => {
-    pauseButton.textContent = paused ? 'Resume' : 'Pause';
-    pauseButton.disabled = run === 0 || (paused ? !unfinished() : !workerRunning);
+    const finished = !workerRunning && curves.latest.size > 0 && !unfinished();
+    pauseButton.textContent = paused && !finished ? 'Resume' : 'Pause';
+    pauseButton.disabled = run === 0 || finished || (paused ? !unfinished() : !workerRunning);
     status.textContent =
       run === 0
         ? 'Not started.'
-        : paused
-          ? workerRunning
-            ? 'Pausing…'
-            : 'Paused.'
-          : workerRunning
-            ? 'Training in a Web Worker…'
-            : unfinished()
-              ? 'Stopped.'
-              : 'Finished.';
+        : finished
+          ? 'Finished.'
+          : paused
+            ? workerRunning
+              ? 'Pausing…'
+              : 'Paused.'
+            : workerRunning
+              ? 'Training in a Web Worker…'
+              : 'Stopped.';
     scheduleDraw();
   };
 
