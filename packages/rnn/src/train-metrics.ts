@@ -66,3 +66,38 @@ export interface TrainResult {
   /** The last validation, or null when there was none. */
   validation: ValidationMetrics | null;
 }
+
+/** @internal The sums over the updates since the last validation, which a validation averages. */
+export interface Window {
+  updates: number;
+  loss: number;
+  gradNorm: number;
+  clipped: number;
+  omega: number;
+  omegaCount: number;
+  stepsInPast: number;
+  stepsInPastCount: number;
+}
+
+/** @internal A window with nothing in it yet. */
+export const emptyWindow = (): Window => ({
+  updates: 0,
+  loss: 0,
+  gradNorm: 0,
+  clipped: 0,
+  omega: 0,
+  omegaCount: 0,
+  stepsInPast: 0,
+  stepsInPastCount: 0,
+});
+
+/** @internal Adds one update's metrics to the window (Ω and steps in the past only where measured). */
+export function addToWindow(w: Window, m: UpdateMetrics): void {
+  w.updates++;
+  w.loss += m.loss;
+  w.gradNorm += m.gradNorm;
+  w.clipped += m.clipped ? 1 : 0;
+  if (m.omega !== null) [w.omega, w.omegaCount] = [w.omega + m.omega, w.omegaCount + 1];
+  if (m.stepsInPast !== null)
+    [w.stepsInPast, w.stepsInPastCount] = [w.stepsInPast + m.stepsInPast, w.stepsInPastCount + 1];
+}

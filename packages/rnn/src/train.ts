@@ -16,7 +16,15 @@ import { forward, transition } from './model.js';
 import { errorSignals } from './signals.js';
 import { type Batch, type Task, makeTask } from './tasks/index.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './train-config.js';
-import type { TrainHooks, TrainResult, UpdateMetrics, ValidationMetrics } from './train-metrics.js';
+import {
+  addToWindow,
+  emptyWindow,
+  type TrainHooks,
+  type TrainResult,
+  type UpdateMetrics,
+  type ValidationMetrics,
+  type Window,
+} from './train-metrics.js';
 import { METHOD_SPECS } from './train-methods.js';
 import { Validation } from './train-validation.js';
 import {
@@ -37,28 +45,6 @@ export type { MethodSpec, TrainMethod } from './train-methods.js';
 export { decodeFloat, encodeFloat } from './train-state.js';
 export type { Divergence, EncodedFloat, EncodedTensor, TrainState, TrainStatus, WindowSums } from './train-state.js';
 export type { TrainHooks, TrainResult, UpdateMetrics, ValidationMetrics } from './train-metrics.js';
-
-interface Window {
-  updates: number;
-  loss: number;
-  gradNorm: number;
-  clipped: number;
-  omega: number;
-  omegaCount: number;
-  stepsInPast: number;
-  stepsInPastCount: number;
-}
-
-const emptyWindow = (): Window => ({
-  updates: 0,
-  loss: 0,
-  gradNorm: 0,
-  clipped: 0,
-  omega: 0,
-  omegaCount: 0,
-  stepsInPast: 0,
-  stepsInPastCount: 0,
-});
 
 /** paperOmega's ∂Ω/∂W_rec as a gradient of every parameter (zeros elsewhere), the shape paperStep adds to ∇E. */
 function onRecurrentWeights(params: RnnParams, r: PaperOmegaResult): OmegaResult<RnnParams> {
@@ -258,19 +244,8 @@ export class Trainer {
       action: r.action,
       diverged: false,
     };
-    this.accumulate(metrics);
+    addToWindow(this.window, metrics);
     return metrics;
-  }
-
-  private accumulate(m: UpdateMetrics): void {
-    const w = this.window;
-    w.updates++;
-    w.loss += m.loss;
-    w.gradNorm += m.gradNorm;
-    w.clipped += m.clipped ? 1 : 0;
-    if (m.omega !== null) [w.omega, w.omegaCount] = [w.omega + m.omega, w.omegaCount + 1];
-    if (m.stepsInPast !== null)
-      [w.stepsInPast, w.stepsInPastCount] = [w.stepsInPast + m.stepsInPast, w.stepsInPastCount + 1];
   }
 
   /**
