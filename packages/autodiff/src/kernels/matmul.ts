@@ -34,7 +34,8 @@ const NC = 256;
 const DIRECT_MAX_WORK = 4096;
 /**
  * From this many multiply-adds on (12³), the WebAssembly kernel beats the copies it needs
- * (measured: bench/src/crossover.ts).
+ * (the committed quiet run of `node bench/dist/crossover.js`, bench/results/crossover.md;
+ * bench/test/crossover.test.ts holds the two together).
  *
  * @example
  * 20 * 50 * 50 >= WASM_MIN_WORK; // true: an RNN step of B = 20 runs in WebAssembly

@@ -17,14 +17,14 @@ import { KERNELS_WASM_SHARED } from './wasm-bytes-shared.js';
 const MAX_PAGES = 32768;
 /**
  * Products of at least this many multiply-adds are split: below it the wake-up of a worker costs
- * more than the half of the product it takes over. Set from a quiet run of bench/src/crossover.ts
- * (`node bench/dist/crossover.js`) on the 2-core bench machine, where two threads were slower than
- * one for square products up to n = 96 and faster from n = 128.
+ * more than the half of the product it takes over. Set from the committed quiet run of
+ * `node bench/dist/crossover.js` on the 2-core bench machine, bench/results/crossover.md (two threads
+ * faster from the n whose cube this is; bench/test/crossover.test.ts holds the two together).
  *
  * @example
  * await startThreads(1, { minWork: THREAD_MIN_WORK / 8 }); // split smaller products too
  */
-export const THREAD_MIN_WORK = 128 ** 3;
+export const THREAD_MIN_WORK = 192 ** 3;
 
 /** Slots per worker in the control array: state, an error flag, then gemmRange's 12 arguments. */
 const SLOT = 16;
