@@ -1,0 +1,45 @@
+/**
+ * @file docs/MUTATION.md's latest scores are the committed summaries of the Stryker runs
+ * (docs/results/mutation/TARGET.json, written by `node scripts/mutation-summary.mjs TARGET` from the
+ * run's report): each "TARGET, after" row and the per-file scores of ops must read what the record
+ * says. The "before" rows are earlier runs, kept as history.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+interface Counts {
+  mutants: number;
+  killed: number;
+  timeouts: number;
+  survived: number;
+  noCoverage: number;
+  score: number | null;
+}
+interface Summary extends Counts {
+  target: string;
+  files: (Counts & { path: string })[];
+}
+
+const doc = readFileSync(new URL('../../docs/MUTATION.md', import.meta.url), 'utf8');
+const folder = new URL('../../docs/results/mutation/', import.meta.url);
+const summaries = readdirSync(folder).map((f) => JSON.parse(readFileSync(new URL(f, folder), 'utf8')) as Summary);
+
+describe("docs/MUTATION.md's scores", () => {
+  it('read what the committed summaries of the latest runs say', () => {
+    expect(summaries.map((s) => s.target).sort()).toEqual(['ops', 'optim']);
+    for (const s of summaries) {
+      const row = `| ${s.target}, after | ${s.mutants} | ${s.killed} (${s.timeouts}) | ${s.survived} | ${s.noCoverage} | ${s.score!.toFixed(2)} % |`;
+      expect(doc).toContain(row);
+    }
+  });
+
+  it("give each ops file's score as the record has it", () => {
+    const ops = summaries.find((s) => s.target === 'ops')!;
+    const line = doc.slice(doc.indexOf('Per file, ops after:'), doc.indexOf('Every survivor left'));
+    for (const f of ops.files.filter((x) => x.score !== null)) {
+      const name = f.path.split('/').at(-1)!.replace(/\.ts$/, '');
+      const shown = f.score!.toFixed(1); // 97.0 % or, for a whole number of 100, 100 %
+      expect(line, name).toMatch(new RegExp(`\\b${name} (${shown}|${Number(shown)}) %`));
+    }
+  });
+});
