@@ -57,25 +57,28 @@ function profileRows(x: ExperimentResults): Record<string, unknown>[] {
   });
 }
 
-function profileSpec(rows: Record<string, unknown>[]): PlotSpec {
+/** Thin lines, one per run, in a column per initialisation: the two omega-effect figures' layout. */
+function linesByInit(title: string, rows: Record<string, unknown>[], encoding: Record<string, unknown>): PlotSpec {
   return {
     $schema: SCHEMA,
-    title: '‖δ_k‖/‖δ_T‖ at the start (dashed) and the end of training',
+    title,
     data: { values: rows },
     facet: { column: { field: 'init', type: 'nominal', title: 'initialisation', sort: INIT_ORDER } },
     spec: {
       width: 220,
       height: 200,
       mark: { type: 'line', strokeWidth: 1.2 },
-      encoding: {
-        x: { field: 'k', type: 'quantitative', title: 'step k' },
-        y: { field: 'ratio', type: 'quantitative', title: '‖δ_k‖/‖δ_T‖', scale: { type: 'log' } },
-        color: { field: 'method', type: 'nominal', title: 'method' },
-        strokeDash: { field: 'stage', type: 'nominal', title: 'when', sort: ['end', 'start'] },
-        detail: { field: 'run' },
-      },
+      encoding: { ...encoding, color: { field: 'method', type: 'nominal', title: 'method' }, detail: { field: 'run' } },
     },
   } as PlotSpec;
+}
+
+function profileSpec(rows: Record<string, unknown>[]): PlotSpec {
+  return linesByInit('‖δ_k‖/‖δ_T‖ at the start (dashed) and the end of training', rows, {
+    x: { field: 'k', type: 'quantitative', title: 'step k' },
+    y: { field: 'ratio', type: 'quantitative', title: '‖δ_k‖/‖δ_T‖', scale: { type: 'log' } },
+    strokeDash: { field: 'stage', type: 'nominal', title: 'when', sort: ['end', 'start'] },
+  });
 }
 
 function stepsInPastSpec(x: ExperimentResults): PlotSpec {
@@ -94,28 +97,15 @@ function stepsInPastSpec(x: ExperimentResults): PlotSpec {
           ],
     ),
   );
-  return {
-    $schema: SCHEMA,
-    title: 'steps in the past over training',
-    data: { values: rows },
-    facet: { column: { field: 'init', type: 'nominal', title: 'initialisation', sort: INIT_ORDER } },
-    spec: {
-      width: 220,
-      height: 200,
-      mark: { type: 'line', strokeWidth: 1.2 },
-      encoding: {
-        x: { field: 'update', type: 'quantitative', title: 'update' },
-        y: {
-          field: 'past',
-          type: 'quantitative',
-          title: 'fraction of steps with ‖δ_k‖² ≥ 1e-20',
-          scale: { domain: [0, 1] },
-        },
-        color: { field: 'method', type: 'nominal', title: 'method' },
-        detail: { field: 'run' },
-      },
+  return linesByInit('steps in the past over training', rows, {
+    x: { field: 'update', type: 'quantitative', title: 'update' },
+    y: {
+      field: 'past',
+      type: 'quantitative',
+      title: 'fraction of steps with ‖δ_k‖² ≥ 1e-20',
+      scale: { domain: [0, 1] },
     },
-  } as PlotSpec;
+  });
 }
 
 /**
