@@ -47,3 +47,38 @@ export function median(values: readonly number[]): number | null {
   const mid = Math.floor(s.length / 2);
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
+
+/** C(n, k) by the multiplicative formula; exact in float64 for the few dozen runs of a grid. */
+function choose(n: number, k: number): number {
+  if (k < 0 || k > n) return 0;
+  const m = Math.min(k, n - k);
+  let c = 1;
+  for (let i = 1; i <= m; i++) c = (c * (n - m + i)) / i;
+  return Math.round(c);
+}
+
+function checkCount(name: string, successes: number, runs: number): void {
+  if (!Number.isInteger(runs) || runs < 1)
+    throw new RangeError(`fisherOneSided: runs of ${name} must be a positive integer, got ${runs}`);
+  if (!Number.isInteger(successes) || successes < 0 || successes > runs)
+    throw new RangeError(`fisherOneSided: successes of ${name} must be an integer in [0, ${runs}], got ${successes}`);
+}
+
+/**
+ * One-sided Fisher exact test: the probability, with the total number of successes fixed, that
+ * group A would have `a` or more of them by chance alone if both groups had the same success
+ * rate (the hypergeometric tail). Small p says A's lead over B is unlikely to be luck; with a
+ * handful of seeds per cell this is the honest question to ask of "3 of 5 against 0 of 5".
+ *
+ * @example
+ * fisherOneSided(5, 5, 0, 5); // 1/252 ≈ 0.00397
+ * fisherOneSided(1, 6, 0, 6); // 0.5
+ */
+export function fisherOneSided(a: number, runsA: number, b: number, runsB: number): number {
+  checkCount('A', a, runsA);
+  checkCount('B', b, runsB);
+  const total = a + b;
+  let tail = 0;
+  for (let x = a; x <= Math.min(total, runsA); x++) tail += choose(runsA, x) * choose(runsB, total - x);
+  return Math.min(1, tail / choose(runsA + runsB, total));
+}

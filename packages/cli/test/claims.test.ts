@@ -1,10 +1,12 @@
 /**
  * @file The claim table's rules that are not read off one number: footnote 4 (Ω without clipping
  * usually fails from exploding gradients) is reproduced only when most runs fail and most failures
- * diverge; fewer successes without divergence is "partly", with the counts.
+ * diverge; fewer successes without divergence is "partly", with the counts. Fig. 7's two claims
+ * need a lead that a one-sided Fisher test does not put down to luck (the p values are worked out
+ * by hand in the comments).
  */
 import { describe, expect, it } from 'vitest';
-import { footnoteVerdict } from '../src/reproduction/claims.js';
+import { clippingVerdict, footnoteVerdict, longLengthVerdict } from '../src/reproduction/claims.js';
 
 describe("footnote 4's verdict", () => {
   it('is reproduced when most runs fail and most failures diverge', () => {
@@ -23,5 +25,52 @@ describe("footnote 4's verdict", () => {
   it('is not reproduced when Ω alone does as well as with clipping', () => {
     expect(footnoteVerdict(9, 6, 0, 6)).toBe('not reproduced');
     expect(footnoteVerdict(9, 7, 0, 6)).toBe('not reproduced');
+  });
+});
+
+const t = (wins: number, runs: number) => ({ wins, runs });
+
+describe("Fig. 7's long-length verdict", () => {
+  it('is reproduced for a significant lead by an SGD-CR that solves most of its runs', () => {
+    // 5/5 against 0/5: p = 1/252.
+    expect(longLengthVerdict(t(5, 5), t(0, 5))).toBe('reproduced');
+    // 12/15 against 3/15: p ≈ 5e-4; and 3/5 against 0/5: p = C(5,3)/C(10,3) = 10/120 is not enough.
+    expect(longLengthVerdict(t(12, 15), t(3, 15))).toBe('reproduced');
+    expect(longLengthVerdict(t(3, 5), t(0, 5))).toBe('partly: the lead is not significant (p ≥ 0.05)');
+  });
+
+  it('is partly when SGD-CR leads but solves a minority, and not reproduced without a lead', () => {
+    // 1/7 against 0/6: p = 7/13; SGD-CR solves 1 of 7.
+    expect(longLengthVerdict(t(1, 7), t(0, 6))).toBe(
+      'partly: the lead is not significant (p ≥ 0.05); SGD-CR itself solves only 1 of 7 within the budget',
+    );
+    // 7/15 against 0/15 is significant (p = C(15,7)/C(30,7) ≈ 0.003) but still a minority.
+    expect(longLengthVerdict(t(7, 15), t(0, 15))).toBe('partly: SGD-CR itself solves only 7 of 15 within the budget');
+    expect(longLengthVerdict(t(2, 5), t(2, 5))).toBe('not reproduced');
+    expect(longLengthVerdict(t(2, 6), t(2, 5))).toBe('not reproduced'); // a lower rate despite equal counts
+  });
+});
+
+describe("Fig. 7's clipping verdict", () => {
+  const gap = (length: number, c: [number, number], plain: [number, number]) => ({
+    length,
+    c: t(...c),
+    plain: t(...plain),
+  });
+
+  it('looks at every length, so a lead at a middle length counts when the longest is out of budget', () => {
+    // L = 50: 4/7 against 0/7, p = C(7,4)/C(14,4) = 35/1001 ≈ 0.035.
+    expect(clippingVerdict([gap(20, [4, 6], [3, 6]), gap(50, [4, 7], [0, 7]), gap(100, [0, 6], [0, 6])])).toBe(
+      'reproduced (widest lead at L = 50, one-sided Fisher p = 0.035)',
+    );
+  });
+
+  it('is partly when the lead grows without being significant, and not reproduced when it does not grow', () => {
+    // L = 50: 2/5 against 0/5, p = C(5,2)/C(10,2) = 10/45 ≈ 0.22.
+    expect(clippingVerdict([gap(20, [5, 5], [5, 5]), gap(50, [2, 5], [0, 5])])).toBe(
+      'partly: the lead grows but is not significant (widest lead at L = 50, one-sided Fisher p = 0.22)',
+    );
+    expect(clippingVerdict([gap(20, [3, 5], [0, 5]), gap(50, [1, 5], [0, 5])])).toBe('not reproduced');
+    expect(clippingVerdict([gap(20, [3, 5], [0, 5])])).toBe('one length only');
   });
 });

@@ -6,7 +6,7 @@
  */
 import { formatCount } from '../numbers.js';
 import { markdownTable } from '../report.js';
-import { claimRows } from './claims.js';
+import { SIGNIFICANT, claimRows } from './claims.js';
 import { experimentCommandLine } from './format.js';
 import type { ExperimentResults, Results } from './results.js';
 import { analysisSection, figure7Section, generalisationSection, omegaSection, tasksSection } from './sections.js';
@@ -140,7 +140,7 @@ export function reproductionDocument(results: Results): string {
     section('6. Generalisation to 5,000 steps', x('generalisation'), generalisationSection),
     `## 7. Without training: gradient flow and the geometry of eqs. 11–14\n\n${analysisSection(results.analysis)}`,
     "## 8. The paper's claims, point by point",
-    'Each verdict is computed from the records by the rule in packages/cli/src/reproduction/claims.ts; "provisional" marks a grid with runs still missing.',
+    `Each verdict is computed from the records by the rule in packages/cli/src/reproduction/claims.ts; "provisional" marks a grid with runs still missing. Where one method's successes are compared with another's over a few seeds, a lead counts only when a one-sided Fisher exact test puts the chance of it being luck below ${SIGNIFICANT}.`,
     markdownTable(['claim', 'records', 'what they show', 'verdict'], claims).trimEnd(),
     '### Settings that differ from PAPER.md',
     markdownTable(['experiment', 'setting', 'here', 'paper'], flags).trimEnd(),
