@@ -22,7 +22,9 @@ export function figureLinks(x: ExperimentResults | undefined): string[] {
   if (x === undefined || x.records.length === 0) return [];
   const name = x.experiment.name;
   if (name === 'figure7' || name === 'figure7-long')
-    return [`![success out of five seeds against length, one panel per initialisation](results/${name}/success.png)`];
+    return [
+      `![success rate over the recorded seeds against length, one panel per initialisation](results/${name}/success.png)`,
+    ];
   if (name === 'omega-effect')
     return [
       `![‖δ_k‖/‖δ_T‖ against k at the start and the end of training](results/${name}/profiles.png)`,
