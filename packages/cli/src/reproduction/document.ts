@@ -7,7 +7,7 @@
 import { formatCount } from '../numbers.js';
 import { markdownTable } from '../report.js';
 import { SIGNIFICANT, claimRows } from './claims.js';
-import { experimentCommandLine } from './format.js';
+import { experimentCommandLine, lengthLabel } from './format.js';
 import type { ExperimentResults, Results } from './results.js';
 import { analysisSection, figure7Section, generalisationSection, omegaSection, tasksSection } from './sections.js';
 import { departures } from './settings.js';
@@ -69,7 +69,7 @@ export function planTable(plan: Plan): string {
     r.task,
     r.init,
     r.method,
-    r.length,
+    lengthLabel(r.length),
     r.updatesPerSecond.toFixed(1),
     r.best.toFixed(1),
     r.effective.toFixed(1),

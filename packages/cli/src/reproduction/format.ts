@@ -24,6 +24,19 @@ export function successCell(successes: number, runs: number): string {
   return `${successes}/${runs} (${Math.round(100 * w.low)}–${Math.round(100 * w.high)}%)`;
 }
 
+/**
+ * A grid length as a reader expects it: a range in a definition (`50..201`, the command line's
+ * form: each minibatch draws L from [MIN, MAX − 1]) is written with both ends included.
+ *
+ * @example
+ * lengthLabel('50..201'); // '50–200'
+ * lengthLabel('100'); // '100'
+ */
+export function lengthLabel(length: string): string {
+  const m = /^(\d+)\.\.(\d+)$/.exec(length);
+  return m === null ? length : `${m[1]}–${Number(m[2]) - 1}`;
+}
+
 /** The median first success of the runs that succeeded, e.g. `12,500`; '–' when none did. */
 export function medianSolved(records: readonly RunRecord[]): string {
   const m = median(records.filter(succeededRun).map((r) => r.solvedAt as number));

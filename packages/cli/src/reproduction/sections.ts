@@ -8,7 +8,7 @@ import { formatCount } from '../numbers.js';
 import { markdownTable } from '../report.js';
 import type { RunRecord } from '../record.js';
 import type { AnalysisRecord } from './analysis.js';
-import { medianSolved, percent, provenance, sig4, succeededRun, successCell } from './format.js';
+import { lengthLabel, medianSolved, percent, provenance, sig4, succeededRun, successCell } from './format.js';
 import type { ExperimentResults } from './results.js';
 import { median } from '../stats.js';
 
@@ -45,7 +45,7 @@ export function figure7Section(x: ExperimentResults): string {
   parts.push(
     'Each cell: runs that succeeded out of those recorded, the 95% Wilson interval of the success rate, and the median update at ' +
       'which the successful runs were confirmed. Budgets: ' +
-      g.lengths.map((l) => `${formatCount(x.experiment.budgets[l])} updates at L = ${l}`).join(', ') +
+      g.lengths.map((l) => `${formatCount(x.experiment.budgets[l])} updates at L = ${lengthLabel(l)}`).join(', ') +
       ', or until success.',
   );
   for (const init of g.inits) {
@@ -53,7 +53,9 @@ export function figure7Section(x: ExperimentResults): string {
       method,
       ...g.lengths.map((l) => groupCell(of(x, (c) => c.init === init && c.method === method && c.length === l))),
     ]);
-    parts.push(`**${init}**\n\n${markdownTable(['method', ...g.lengths.map((l) => `L = ${l}`)], rows).trimEnd()}`);
+    parts.push(
+      `**${init}**\n\n${markdownTable(['method', ...g.lengths.map((l) => `L = ${lengthLabel(l)}`)], rows).trimEnd()}`,
+    );
   }
   return parts.join('\n\n');
 }
@@ -68,7 +70,7 @@ export function tasksSection(x: ExperimentResults): string {
     return [task, `${PAPER_TASK_SUCCESSES[task] ?? '?'}/5`, groupCell(group), range];
   });
   const budget = Object.entries(x.experiment.budgets)
-    .map(([l, b]) => `${formatCount(b)} updates at L = ${l}`)
+    .map(([l, b]) => `${formatCount(b)} updates at L = ${lengthLabel(l)}`)
     .join(', ');
   return [
     provenance(x),

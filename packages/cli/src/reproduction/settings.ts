@@ -7,6 +7,7 @@
 import type { TrainConfig } from '@tapegrad/rnn';
 import { formatCount } from '../numbers.js';
 import type { Experiment } from '../experiments/definition.js';
+import { lengthLabel } from './format.js';
 
 /** The paper's training settings (docs/PAPER.md, "Training protocol"). */
 export const PAPER_SETTINGS = {
@@ -40,7 +41,7 @@ export function departures(e: Experiment): string[][] {
   const rows: string[][] = [];
   const c = e.config as Required<TrainConfig>;
   const budgets = Object.entries(e.budgets)
-    .map(([l, b]) => `${formatCount(b)} at L = ${l}`)
+    .map(([l, b]) => `${formatCount(b)} at L = ${lengthLabel(l)}`)
     .join(', ');
   rows.push([
     e.name,
