@@ -6,7 +6,9 @@
  * by hand in the comments).
  */
 import { describe, expect, it } from 'vitest';
-import { clippingVerdict, footnoteVerdict, longLengthVerdict } from '../src/reproduction/claims.js';
+import type { RunRecord } from '../src/record.js';
+import { claimRows, clippingVerdict, footnoteVerdict, longLengthVerdict } from '../src/reproduction/claims.js';
+import type { ExperimentResults } from '../src/reproduction/results.js';
 
 describe("footnote 4's verdict", () => {
   it('is reproduced when most runs fail and most failures diverge', () => {
@@ -72,5 +74,50 @@ describe("Fig. 7's clipping verdict", () => {
     );
     expect(clippingVerdict([gap(20, [3, 5], [0, 5]), gap(50, [1, 5], [0, 5])])).toBe('not reproduced');
     expect(clippingVerdict([gap(20, [3, 5], [0, 5])])).toBe('one length only');
+  });
+});
+
+describe("Fig. 7's claims on a grid still filling", () => {
+  /** A figure7-like result: `runs[method][length]` = [successes, runs recorded], 5 cells each. */
+  function partialGrid(runs: Record<string, Record<string, [number, number]>>): ExperimentResults {
+    const cells = Object.entries(runs).flatMap(([method, byLength]) =>
+      Object.entries(byLength).flatMap(([length, [wins, recorded]]) =>
+        [1, 2, 3, 4, 5].map((seed) => ({
+          cell: { task: 'temporal-order', init: 'smart-tanh', method, length, seed, id: `${method}_${length}_${seed}` },
+          record:
+            seed > recorded
+              ? null
+              : ({ solvedAt: seed <= wins ? 1000 : null, test: { success: seed <= wins } } as unknown as RunRecord),
+        })),
+      ),
+    );
+    const records = cells.flatMap((c) => (c.record ? [c.record] : []));
+    return {
+      experiment: { name: 'figure7' },
+      cells,
+      records,
+      missing: cells.length - records.length,
+      stale: 0,
+      plan: null,
+    } as unknown as ExperimentResults;
+  }
+
+  it('compares the methods at the longest length where all of them have records, not one only SGD has reached', () => {
+    const grid = partialGrid({
+      sgd: { '20': [5, 5], '50': [0, 5], '100': [0, 2] },
+      'sgd-c': { '20': [5, 5], '50': [4, 5], '100': [0, 0] },
+      'sgd-cr': { '20': [5, 5], '50': [5, 5], '100': [0, 0] },
+    });
+    const rows = claimRows({ experiments: new Map([['figure7', grid]]), analysis: null });
+    const [long, clipping] = rows.filter((r) => r.claim.includes('(Fig. 7)'));
+    // at L = 50: 5/5 against SGD-C's 4/5: p = C(5,5)C(5,4)/C(10,9) = 5/10
+    expect(long.shows).toMatch(/^at L = 50, all inits: SGD-CR 5 of 5, SGD-C 4 of 5, SGD 0 of 5;/);
+    expect(long.verdict).toBe('partly: the lead is not significant (p ≥ 0.05), provisional (grid incomplete)');
+    // SGD-C has no record at L = 100 yet, so that length is left out of the clipping comparison
+    expect(clipping.shows).toBe('SGD-C against SGD, all inits: 5 of 5 vs 5 of 5 at L = 20, 4 of 5 vs 0 of 5 at L = 50');
+    // 4/5 against 0/5: p = C(5,4)/C(10,4) = 5/210 ≈ 0.024
+    expect(clipping.verdict).toBe(
+      'reproduced (widest lead at L = 50, one-sided Fisher p = 0.024), provisional (grid incomplete)',
+    );
   });
 });

@@ -112,10 +112,16 @@ function figure7Claims(fig: ExperimentResults | undefined, long: ExperimentResul
     return { wins: count(records), runs: records.length };
   };
   const mark = (v: string) => (xs.some((x) => x.missing > 0) ? `${v}, provisional (grid incomplete)` : v);
-  const longest = lengths[lengths.length - 1];
+  // while a grid fills, compare methods only at lengths where each of them has records
+  const comparable = (methods: string[]) => lengths.filter((l) => methods.every((m) => tally(m, l).runs > 0));
+  const longest = comparable(['sgd-cr', 'sgd-c', 'sgd']).at(-1) ?? lengths[lengths.length - 1];
   const [cr, c, plain] = ['sgd-cr', 'sgd-c', 'sgd'].map((m) => tally(m, longest));
   const best = rate(c) >= rate(plain) ? c : plain;
-  const gaps = lengths.map((length) => ({ length, c: tally('sgd-c', length), plain: tally('sgd', length) }));
+  const gaps = comparable(['sgd-c', 'sgd']).map((length) => ({
+    length,
+    c: tally('sgd-c', length),
+    plain: tally('sgd', length),
+  }));
   return [
     {
       claim: 'SGD-CR succeeds where SGD and SGD-C fail at long lengths (Fig. 7)',
