@@ -7,7 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/record.js';
-import { claimRows, clippingVerdict, footnoteVerdict, longLengthVerdict } from '../src/reproduction/claims.js';
+import {
+  claimRows,
+  clippingVerdict,
+  footnoteVerdict,
+  longLengthVerdict,
+  taskVerdict,
+} from '../src/reproduction/claims.js';
 import type { ExperimentResults } from '../src/reproduction/results.js';
 
 describe("footnote 4's verdict", () => {
@@ -119,5 +125,19 @@ describe("Fig. 7's claims on a grid still filling", () => {
     expect(clipping.verdict).toBe(
       'reproduced (widest lead at L = 50, one-sided Fisher p = 0.024), provisional (grid incomplete)',
     );
+  });
+});
+
+describe("a task's verdict", () => {
+  it("is reproduced at the paper's count, or at every run while fewer are recorded", () => {
+    expect(taskVerdict(5, 5, 5, '200,000')).toBe('reproduced');
+    expect(taskVerdict(2, 2, 5, '200,000')).toBe('reproduced'); // random permutation: the paper 2 of 5
+    expect(taskVerdict(5, 1, 1, '200,000')).toBe('reproduced'); // one seed recorded, solved
+  });
+
+  it('is partly with some successes short of that, and not reproduced with none', () => {
+    expect(taskVerdict(5, 4, 5, '200,000')).toBe('partly: 4 of 5 within 200,000 updates, the paper 5 of 5');
+    expect(taskVerdict(2, 1, 5, '1,000')).toBe('partly: 1 of 5 within 1,000 updates, the paper 2 of 5');
+    expect(taskVerdict(5, 0, 2, '200,000')).toBe('not reproduced within 200,000 updates');
   });
 });

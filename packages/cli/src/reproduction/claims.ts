@@ -197,7 +197,6 @@ function taskClaims(x: ExperimentResults | undefined): ClaimRow[] {
   return tasks.map((t) => {
     const records = recordsOf(x, (c) => c.task === t);
     const budget = formatCount(Math.max(...Object.values(x.experiment.budgets)));
-    const ok = records.length > 0 && count(records) >= Math.min(PAPER_TASK_SUCCESSES[t], records.length);
     return {
       claim: `SGD-CR solves ${t} (paper: ${PAPER_TASK_SUCCESSES[t]}/5)`,
       evidence,
@@ -205,9 +204,22 @@ function taskClaims(x: ExperimentResults | undefined): ClaimRow[] {
       verdict:
         records.length === 0
           ? 'waiting for records'
-          : partial(x, ok ? 'reproduced' : `not reproduced within ${budget} updates`),
+          : partial(x, taskVerdict(PAPER_TASK_SUCCESSES[t], count(records), records.length, budget)),
     };
   });
+}
+
+/**
+ * A task's verdict: reproduced with at least the paper's successes (or every run, while fewer than
+ * the paper's count are recorded); partly with some successes short of that; not reproduced with none.
+ *
+ * @example
+ * taskVerdict(5, 4, 5, '200,000'); // 'partly: 4 of 5 within 200,000 updates, the paper 5 of 5'
+ */
+export function taskVerdict(paper: number, wins: number, runs: number, budget: string): string {
+  if (wins >= Math.min(paper, runs)) return 'reproduced';
+  if (wins > 0) return `partly: ${wins} of ${runs} within ${budget} updates, the paper ${paper} of 5`;
+  return `not reproduced within ${budget} updates`;
 }
 
 function omegaClaims(x: ExperimentResults | undefined): ClaimRow[] {
