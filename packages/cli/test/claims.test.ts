@@ -11,6 +11,7 @@ import {
   claimRows,
   clippingVerdict,
   footnoteVerdict,
+  generalisationVerdict,
   longLengthVerdict,
   taskVerdict,
 } from '../src/reproduction/claims.js';
@@ -139,5 +140,22 @@ describe("a task's verdict", () => {
     expect(taskVerdict(5, 4, 5, '200,000')).toBe('partly: 4 of 5 within 200,000 updates, the paper 5 of 5');
     expect(taskVerdict(2, 1, 5, '1,000')).toBe('partly: 1 of 5 within 1,000 updates, the paper 2 of 5');
     expect(taskVerdict(5, 0, 2, '200,000')).toBe('not reproduced within 200,000 updates');
+  });
+});
+
+describe('the generalisation verdict', () => {
+  it('is reproduced only when every run succeeded without an error at any evaluated length', () => {
+    expect(generalisationVerdict(5, 5, 5, '300,000')).toBe('reproduced');
+    expect(generalisationVerdict(1, 1, 1, '300,000')).toBe('reproduced');
+  });
+
+  it('is partly when runs succeed but some err at long lengths or some fail, and not reproduced when none succeed', () => {
+    expect(generalisationVerdict(5, 5, 3, '300,000')).toBe(
+      'partly: 5 of 5 succeeded, 3 of them with no error at every evaluated length',
+    );
+    expect(generalisationVerdict(2, 1, 0, '300,000')).toBe(
+      'partly: 1 of 2 succeeded, 0 of them with no error at every evaluated length',
+    );
+    expect(generalisationVerdict(2, 0, 0, '300,000')).toBe('not reproduced within 300,000 updates');
   });
 });

@@ -298,10 +298,7 @@ function generalisationClaims(x: ExperimentResults | undefined): ClaimRow[] {
       claim: claims[0],
       evidence,
       shows: `${count(x.records)}/${x.records.length} succeeded; ${general.length} with no error at every evaluated length up to ${longest}`,
-      verdict: partial(
-        x,
-        general.length === x.records.length ? 'reproduced' : `not reproduced within ${budget} updates`,
-      ),
+      verdict: partial(x, generalisationVerdict(x.records.length, count(x.records), general.length, budget)),
     },
     {
       claim: claims[1],
@@ -311,6 +308,21 @@ function generalisationClaims(x: ExperimentResults | undefined): ClaimRow[] {
       verdict: partial(x, m === null ? `consistent: more than ${budget} updates` : 'measured'),
     },
   ];
+}
+
+/**
+ * The generalisation claim: reproduced when every run succeeded and made no error at every evaluated
+ * length; partly when some runs succeeded (saying how many also generalised); not reproduced when
+ * none succeeded within the budget.
+ *
+ * @example
+ * generalisationVerdict(5, 5, 3, '300,000'); // 'partly: 5 of 5 succeeded, 3 of them with no error at every evaluated length'
+ */
+export function generalisationVerdict(runs: number, succeeded: number, general: number, budget: string): string {
+  if (general === runs) return 'reproduced';
+  if (succeeded > 0)
+    return `partly: ${succeeded} of ${runs} succeeded, ${general} of them with no error at every evaluated length`;
+  return `not reproduced within ${budget} updates`;
 }
 
 /**
