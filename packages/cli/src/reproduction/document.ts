@@ -94,7 +94,7 @@ function computeSection(results: Results): string {
     const m = p.machine;
     parts.push(
       `**${x.experiment.name}**: measured at commit ${p.commit?.slice(0, 7) ?? 'unknown'}${p.dirty ? '+dirty' : ''} on ${m.cpu} (${m.cores} cores, Node ${m.node}) under load ${m.load.join(', ')} ` +
-        `(1, 5, 15 minutes; timings under load are lower than on a quiet machine); worst case ${p.cpuHoursWorst} CPU hours for ${p.todo} runs, about ${p.wallHoursWorst} h on ${p.workers} workers.`,
+        `(1, 5, 15 minutes; timings under load are lower than on a quiet machine); worst case ${p.cpuHoursWorst} CPU hours for ${p.todo} runs, about ${p.wallHoursWorst} h on ${p.workers} worker${p.workers === 1 ? '' : 's'}.`,
     );
     parts.push(planTable(p));
   }
