@@ -130,7 +130,7 @@ describe('the reproduction document from records', () => {
     const doc = reproductionDocument(results);
     expect(doc).toContain('## 2. Figure 7: temporal order at L = 20, 50 and 100');
     expect(doc).toContain(
-      '![success out of five seeds against length, one panel per initialisation](results/figure7/success.png)',
+      '![success rate over the recorded seeds against length, one panel per initialisation](results/figure7/success.png)',
     );
     const partial = join(dir, 'partial');
     cpSync(join(root, 'figure7'), join(partial, 'figure7'), { recursive: true });

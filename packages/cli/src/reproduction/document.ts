@@ -33,9 +33,14 @@ export function figureLinks(x: ExperimentResults | undefined): string[] {
   return [];
 }
 
-function section(title: string, x: ExperimentResults | undefined, body: (x: ExperimentResults) => string): string {
-  if (x === undefined) return `## ${title}\n\nNo experiment is defined for this yet.`;
-  return [`## ${title}`, x.experiment.purpose, body(x), ...figureLinks(x)].join('\n\n');
+function section(
+  title: string,
+  x: ExperimentResults | undefined,
+  body: (x: ExperimentResults) => string,
+  level = '##',
+): string {
+  if (x === undefined) return `${level} ${title}\n\nNo experiment is defined for this yet.`;
+  return [`${level} ${title}`, x.experiment.purpose, body(x), ...figureLinks(x)].join('\n\n');
 }
 
 /** What validation costs against training, from a plan: the justification of the protocol's interval. */
@@ -54,7 +59,7 @@ function validationCost(plan: Plan | null, x: ExperimentResults | undefined): st
 }
 
 /** The experiments the document has sections for, in its order, then any others by name. */
-const ORDER = ['figure7', 'figure7-long', 'tasks', 'omega-effect', 'generalisation'];
+const ORDER = ['figure7', 'figure7-long', 'tasks', 'omega-effect', 'generalisation', 'generalisation-on'];
 
 function inDocumentOrder(results: Results): ExperimentResults[] {
   const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
@@ -140,6 +145,7 @@ export function reproductionDocument(results: Results): string {
     section('4. The other five tasks', x('tasks'), tasksSection),
     section('5. What Ω does to the error signal', x('omega-effect'), omegaSection),
     section('6. Generalisation to 5,000 steps', x('generalisation'), generalisationSection),
+    section('Training on past the first success', x('generalisation-on'), generalisationSection, '###'),
     `## 7. Without training: gradient flow and the geometry of eqs. 11–14\n\n${analysisSection(results.analysis)}`,
     "## 8. The paper's claims, point by point",
     `Each verdict is computed from the records by the rule in packages/cli/src/reproduction/claims.ts; "provisional" marks a grid with runs still missing. Where one method's successes are compared with another's over a few seeds, a lead counts only when a one-sided Fisher exact test puts the chance of it being luck below ${SIGNIFICANT}.`,
