@@ -55,6 +55,8 @@ describe("Fig. 7's long-length verdict", () => {
     );
     // 7/15 against 0/15 is significant (p = C(15,7)/C(30,7) ≈ 0.003) but still a minority.
     expect(longLengthVerdict(t(7, 15), t(0, 15))).toBe('partly: SGD-CR itself solves only 7 of 15 within the budget');
+    // 4/15 against 0/15, Figure 7 at L = 100: p = C(15,4)/C(30,4) = 1365/27405 ≈ 0.0498, just significant
+    expect(longLengthVerdict(t(4, 15), t(0, 15))).toBe('partly: SGD-CR itself solves only 4 of 15 within the budget');
     expect(longLengthVerdict(t(2, 5), t(2, 5))).toBe('not reproduced');
     expect(longLengthVerdict(t(2, 6), t(2, 5))).toBe('not reproduced'); // a lower rate despite equal counts
   });
@@ -77,7 +79,7 @@ describe("Fig. 7's clipping verdict", () => {
   it('is partly when the lead grows without being significant, and not reproduced when it does not grow', () => {
     // L = 50: 2/5 against 0/5, p = C(5,2)/C(10,2) = 10/45 ≈ 0.22.
     expect(clippingVerdict([gap(20, [5, 5], [5, 5]), gap(50, [2, 5], [0, 5])])).toBe(
-      'partly: the lead grows but is not significant (widest lead at L = 50, one-sided Fisher p = 0.22)',
+      'partly: the lead grows but is not significant (widest lead at L = 50, one-sided Fisher p = 0.222)',
     );
     expect(clippingVerdict([gap(20, [3, 5], [0, 5]), gap(50, [1, 5], [0, 5])])).toBe('not reproduced');
     expect(clippingVerdict([gap(20, [3, 5], [0, 5])])).toBe('one length only');
@@ -124,7 +126,7 @@ describe("Fig. 7's claims on a grid still filling", () => {
     expect(clipping.shows).toBe('SGD-C against SGD, all inits: 5 of 5 vs 5 of 5 at L = 20, 4 of 5 vs 0 of 5 at L = 50');
     // 4/5 against 0/5: p = C(5,4)/C(10,4) = 5/210 ≈ 0.024
     expect(clipping.verdict).toBe(
-      'reproduced (widest lead at L = 50, one-sided Fisher p = 0.024), provisional (grid incomplete)',
+      'reproduced (widest lead at L = 50, one-sided Fisher p = 0.0238), provisional (grid incomplete)',
     );
   });
 });

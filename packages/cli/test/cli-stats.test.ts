@@ -78,6 +78,9 @@ describe('fisherOneSided', () => {
     expect(fisherOneSided(4, 7, 0, 7)).toBeCloseTo(35 / 1001, 15);
     // 3/5 against 1/5: (C(5,3)C(5,1) + C(5,4)C(5,0))/C(10,4) = (50 + 5)/210.
     expect(fisherOneSided(3, 5, 1, 5)).toBeCloseTo(55 / 210, 15);
+    // 4/15 against 0/15: C(15,4)/C(30,4) = 1365/27405, just under 0.05.
+    expect(fisherOneSided(4, 15, 0, 15)).toBeCloseTo(1365 / 27405, 15);
+    expect(fisherOneSided(4, 15, 0, 15)).toBeLessThan(0.05);
     // No lead, or no successes at all: nothing to explain.
     expect(fisherOneSided(0, 5, 0, 5)).toBe(1);
     expect(fisherOneSided(0, 5, 3, 5)).toBe(1);

@@ -150,8 +150,8 @@ export const SIGNIFICANT = 0.05;
 const of = (t: Tally) => `${t.wins} of ${t.runs}`;
 const rate = (t: Tally) => t.wins / Math.max(1, t.runs);
 const pOf = (a: Tally, b: Tally) => (a.runs > 0 && b.runs > 0 ? fisherOneSided(a.wins, a.runs, b.wins, b.runs) : 1);
-const fisherText = (a: Tally, b: Tally) => `one-sided Fisher p = ${sig2(pOf(a, b))}`;
-const sig2 = (p: number) => Number(p.toPrecision(2)).toString();
+const fisherText = (a: Tally, b: Tally) => `one-sided Fisher p = ${sig3(pOf(a, b))}`;
+const sig3 = (p: number) => Number(p.toPrecision(3)).toString();
 
 /**
  * Fig. 7's main claim at the longest recorded length: reproduced when SGD-CR has more successes
@@ -180,7 +180,7 @@ export function clippingVerdict(gaps: readonly { length: number; c: Tally; plain
   const widest = longer.reduce((w, g) => (lead(g) > lead(w) ? g : w));
   if (lead(widest) <= lead(first)) return 'not reproduced';
   const p = pOf(widest.c, widest.plain);
-  const where = `widest lead at L = ${widest.length}, one-sided Fisher p = ${sig2(p)}`;
+  const where = `widest lead at L = ${widest.length}, one-sided Fisher p = ${sig3(p)}`;
   return p < SIGNIFICANT ? `reproduced (${where})` : `partly: the lead grows but is not significant (${where})`;
 }
 
