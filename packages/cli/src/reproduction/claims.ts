@@ -26,6 +26,8 @@ const waiting = (x: ExperimentResults | undefined) =>
 const partial = (x: ExperimentResults, verdict: string) =>
   x.missing === 0 ? verdict : `${verdict}, provisional (${x.cells.length - x.missing} of ${x.cells.length} runs)`;
 const count = (records: readonly RunRecord[]) => records.filter(succeededRun).length;
+/** An experiment's largest update budget, as the verdicts quote it. */
+const largestBudget = (x: ExperimentResults) => formatCount(Math.max(...Object.values(x.experiment.budgets)));
 
 function recordsOf(
   x: ExperimentResults,
@@ -196,7 +198,7 @@ function taskClaims(x: ExperimentResults | undefined): ClaimRow[] {
     }));
   return tasks.map((t) => {
     const records = recordsOf(x, (c) => c.task === t);
-    const budget = formatCount(Math.max(...Object.values(x.experiment.budgets)));
+    const budget = largestBudget(x);
     return {
       claim: `SGD-CR solves ${t} (paper: ${PAPER_TASK_SUCCESSES[t]}/5)`,
       evidence,
@@ -284,7 +286,7 @@ function generalises(x: ExperimentResults): { shows: string; verdict: string } {
   const general = x.records.filter(
     (r) => succeededRun(r) && r.evaluations.length > 0 && r.evaluations.every((e) => e.wrong === 0),
   );
-  const budget = formatCount(Math.max(...Object.values(x.experiment.budgets)));
+  const budget = largestBudget(x);
   return {
     shows: `${count(x.records)}/${x.records.length} succeeded; ${general.length} with no error at every evaluated length up to ${longest}`,
     verdict: partial(x, generalisationVerdict(x.records.length, count(x.records), general.length, budget)),
@@ -310,7 +312,7 @@ function generalisationClaims(x: ExperimentResults | undefined, on: ExperimentRe
   if (x === undefined || x.records.length === 0)
     return [...claims.map((claim) => ({ claim, evidence, shows: '–', verdict: waiting(x) })), ...trainedOn];
   const m = median(x.records.flatMap((r) => (r.solvedAt === null ? [] : [r.solvedAt])));
-  const budget = formatCount(Math.max(...Object.values(x.experiment.budgets)));
+  const budget = largestBudget(x);
   return [
     { claim: claims[0], evidence, ...generalises(x) },
     ...trainedOn,
