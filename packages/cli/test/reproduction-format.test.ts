@@ -6,15 +6,22 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Experiment } from '../src/experiments/definition.js';
-import { lengthLabel, successCell } from '../src/reproduction/format.js';
+import { lengthLabel, span, successCell } from '../src/reproduction/format.js';
 import { departures } from '../src/reproduction/settings.js';
 
 describe('lengthLabel', () => {
   it('writes a drawn range with its last length included, and leaves a fixed length alone', () => {
     // generalisation trains on 50..201: each minibatch draws L from 50 to 200, the paper's "50..200"
     expect(lengthLabel('50..201')).toBe('50–200');
-    expect(lengthLabel('10..11')).toBe('10–10');
+    expect(lengthLabel('10..11')).toBe('10');
     expect(lengthLabel('100')).toBe('100');
+  });
+});
+
+describe('span', () => {
+  it('writes a range once when its ends read the same (one run, one load figure)', () => {
+    expect(span('30.0%', '33.7%')).toBe('30.0%–33.7%');
+    expect(span('4.1', '4.1')).toBe('4.1');
   });
 });
 

@@ -31,10 +31,22 @@ export function successCell(successes: number, runs: number): string {
  * @example
  * lengthLabel('50..201'); // '50–200'
  * lengthLabel('100'); // '100'
+ * lengthLabel('10..11'); // '10' (a range of one length)
  */
 export function lengthLabel(length: string): string {
   const m = /^(\d+)\.\.(\d+)$/.exec(length);
-  return m === null ? length : `${m[1]}–${Number(m[2]) - 1}`;
+  return m === null ? length : span(m[1] as string, `${Number(m[2]) - 1}`);
+}
+
+/**
+ * A range of formatted values, written once when both ends read the same.
+ *
+ * @example
+ * span('30.0%', '33.7%'); // '30.0%–33.7%'
+ * span('4.1', '4.1'); // '4.1'
+ */
+export function span(low: string, high: string): string {
+  return low === high ? low : `${low}–${high}`;
 }
 
 /** The median first success of the runs that succeeded, e.g. `12,500`; '–' when none did. */
@@ -81,7 +93,8 @@ function load(records: readonly RunRecord[]): string {
   const machines = [
     ...new Set(with_.map((r) => `${r.machine?.cpu}, ${r.machine?.cores} cores, Node ${r.machine?.node}`)),
   ].sort();
-  return `1-minute load average ${Math.min(...means).toFixed(1)}–${Math.max(...means).toFixed(1)} (mean per run) on ${machines.join('; ')}`;
+  const range = span(Math.min(...means).toFixed(1), Math.max(...means).toFixed(1));
+  return `1-minute load average ${range} (mean per run) on ${machines.join('; ')}`;
 }
 
 /**

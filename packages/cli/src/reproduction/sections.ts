@@ -8,7 +8,7 @@ import { formatCount } from '../numbers.js';
 import { markdownTable } from '../report.js';
 import type { RunRecord } from '../record.js';
 import type { AnalysisRecord } from './analysis.js';
-import { lengthLabel, medianSolved, percent, provenance, sig4, succeededRun, successCell } from './format.js';
+import { lengthLabel, medianSolved, percent, provenance, sig4, span, succeededRun, successCell } from './format.js';
 import type { ExperimentResults } from './results.js';
 import { median } from '../stats.js';
 
@@ -66,7 +66,7 @@ export function tasksSection(x: ExperimentResults): string {
     const group = of(x, (c) => c.task === task);
     const records = group.flatMap((c) => (c.record ? [c.record] : []));
     const errors = records.flatMap((r) => (r.test ? [r.test.errorRate] : []));
-    const range = errors.length === 0 ? '–' : `${percent(Math.min(...errors))}–${percent(Math.max(...errors))}`;
+    const range = errors.length === 0 ? '–' : span(percent(Math.min(...errors)), percent(Math.max(...errors)));
     return [task, `${PAPER_TASK_SUCCESSES[task] ?? '?'}/5`, groupCell(group), range];
   });
   const budget = Object.entries(x.experiment.budgets)
