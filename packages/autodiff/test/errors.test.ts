@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import * as t from '@tapegrad/autodiff';
 import { ShapeError, Tape, TapeError, Tensor, ValueError, tensor, zeros } from '@tapegrad/autodiff';
+import { thrown } from './ops-helpers.js';
 
 type ErrorClass = new (...args: never[]) => Error;
 interface BadInput {
@@ -16,14 +17,9 @@ interface BadInput {
 }
 
 function expectError({ run, type, says }: BadInput): void {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error, 'no error was thrown').toBeInstanceOf(type);
-  for (const fragment of says) expect((error as Error).message).toContain(fragment);
+  const error = thrown(run);
+  expect(error).toBeInstanceOf(type);
+  for (const fragment of says) expect(error.message).toContain(fragment);
 }
 
 function table(title: string, cases: BadInput[]): void {

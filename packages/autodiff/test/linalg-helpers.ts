@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import { Rng, Tensor, eigenvalues, tensor } from '@tapegrad/autodiff';
+import { thrown } from './ops-helpers.js';
 
 export const EPS = Number.EPSILON;
 
@@ -132,12 +133,7 @@ export const seedAndSize = (max: number) => fc.tuple(fc.integer({ min: 1, max: 2
 
 /** Asserts that f throws an error of the given class whose message contains every fragment. */
 export function expectError(f: () => unknown, type: new (...args: never[]) => Error, ...fragments: string[]): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (e) {
-    caught = e;
-  }
+  const caught = thrown(f);
   expect(caught).toBeInstanceOf(type);
-  for (const s of fragments) expect((caught as Error).message).toContain(s);
+  for (const s of fragments) expect(caught.message).toContain(s);
 }

@@ -7,16 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import * as t from '@tapegrad/autodiff';
 import { ShapeError, ValueError, arange, defineOp, grad, sum, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
-import { expectClose } from './ops-helpers.js';
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a throw');
-}
+import { expectClose, thrown } from './ops-helpers.js';
 
 describe('valid boundary arguments', () => {
   it('slice with end 0 is empty, scatterAdd into size 0 is empty, clamp to one point is allowed', () => {

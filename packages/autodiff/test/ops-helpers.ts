@@ -1,6 +1,6 @@
 /**
  * @file Assertions shared by the op-family tests (ops-*.test.ts): nested values compared with a
- * relative-and-absolute tolerance, and the shape checked first.
+ * relative-and-absolute tolerance, and the shape checked first; the error a call throws.
  */
 import { expect } from 'vitest';
 import { Tensor, type NestedArray } from '@tapegrad/autodiff';
@@ -31,4 +31,15 @@ export function expectClose(actual: Tensor, expected: NestedArray, tol = 1e-12):
       );
     }
   });
+}
+
+/** The error `f` throws; the test fails when `f` returns normally or throws something not an Error. */
+export function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    expect(e, 'the thrown value').toBeInstanceOf(Error);
+    return e as Error;
+  }
+  throw new Error('expected a throw, but the call returned normally');
 }

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import * as t from '@tapegrad/autodiff';
 import { Tape, tensor, zeros, type Tensor } from '@tapegrad/autodiff';
+import { thrown } from './ops-helpers.js';
 
 const v = () => tensor([0.5, -1.5]);
 const m = () =>
@@ -92,14 +93,8 @@ const refused: [string, () => unknown][] = [
 describe('the start of each error message', () => {
   for (const [start, run] of refused) {
     it(`says "${start}"`, () => {
-      let error: unknown;
-      try {
-        run();
-      } catch (e) {
-        error = e;
-      }
-      expect(error).toBeInstanceOf(Error);
-      expect((error as Error).message.startsWith(start), (error as Error).message).toBe(true);
+      const { message } = thrown(run);
+      expect(message.startsWith(start), message).toBe(true);
     });
   }
 });

@@ -25,6 +25,7 @@ import {
   withAnomalyMode,
   zeros,
 } from '@tapegrad/autodiff';
+import { thrown } from './ops-helpers.js';
 
 describe('accumulation', () => {
   it('b = a + a; c = b + b gives dc/da = 4 (micrograd gives 8 on a second walk)', () => {
@@ -165,12 +166,7 @@ describe('a consumed tape refuses reuse', () => {
 describe('anomaly mode', () => {
   it('names the op, its tape index and the output for the first NaN in a forward pass', () => {
     const f = (x: Tensor) => sum(log(mul(x, 2)));
-    let error: unknown;
-    try {
-      withAnomalyMode(() => grad(f)(tensor([1, -1])));
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => withAnomalyMode(() => grad(f)(tensor([1, -1]))));
     expect(error).toBeInstanceOf(AnomalyError);
     const e = error as AnomalyError;
     // tape: 0 watch x, 1 mul, 2 log
@@ -187,12 +183,7 @@ describe('anomaly mode', () => {
 
   it('names the op whose gradient went bad for the first Infinity in a backward pass (sqrt at 0)', () => {
     // sqrt(0) = 0 is fine; its VJP g / (2·√x) is Infinity at x = 0.
-    let error: unknown;
-    try {
-      withAnomalyMode(() => grad((x: Tensor) => sum(sqrt(x)))(tensor([1, 0])));
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => withAnomalyMode(() => grad((x: Tensor) => sum(sqrt(x)))(tensor([1, 0]))));
     expect(error).toBeInstanceOf(AnomalyError);
     const e = error as AnomalyError;
     expect(e.op).toBe('sqrt');

@@ -16,6 +16,7 @@ import {
   arbTensor,
 } from '@tapegrad/autodiff/testing/arbitraries';
 import { runs } from '../../../test/fast-check.js';
+import { thrown } from './ops-helpers.js';
 
 /** x² with a VJP that is wrong at one flat element (`bad`): 3x there instead of 2x. */
 function brokenSquare(bad: number) {
@@ -75,12 +76,7 @@ describe('gradCheck', () => {
       [0.5, 1],
       [1.5, 2],
     ]);
-    let error: unknown;
-    try {
-      gradCheck(brokenSquare(2), [x], { name: 'brokenSquare' });
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => gradCheck(brokenSquare(2), [x], { name: 'brokenSquare' }));
     expect(error).toBeInstanceOf(GradCheckError);
     expect(error).toBeInstanceOf(RangeError);
     const e = error as GradCheckError;
