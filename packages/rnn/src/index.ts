@@ -9,7 +9,7 @@ export { HEADS, checkHead, softmaxCrossEntropyRows, squaredErrorRows } from './h
 export type { Head, HeadName, PerStepLoss } from './heads.js';
 export { checkParams, prepareBatch } from './batch.js';
 export type { RnnParams, SequenceBatch, RnnConfig, RnnSizes, PreparedBatch } from './batch.js';
-export { forward, initialState, outputLayer, transition } from './model.js';
+export { PREDICT_STATE_VALUES, forward, initialState, outputLayer, predictOutputs, transition } from './model.js';
 export type { RnnForward } from './model.js';
 export { rnnLoss } from './loss.js';
 export { rnnSequence } from './sequence.js';

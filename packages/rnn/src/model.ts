@@ -5,7 +5,20 @@
  *   x_t = σ(x_{t−1})·W_recᵀ + u_t·W_inᵀ + b      (eq. 2, transposed)
  *   y_t = σ(x_t)·W_outᵀ + b_out
  */
-import { Tensor, ValueError, add, broadcastTo, index, matmulT, mul, reshape, stack, zeros } from '@tapegrad/autodiff';
+import {
+  ShapeError,
+  Tensor,
+  ValueError,
+  add,
+  broadcastTo,
+  concat,
+  index,
+  matmulT,
+  mul,
+  reshape,
+  stack,
+  zeros,
+} from '@tapegrad/autodiff';
 import { applyActivation, checkActivation, rnnCell, type Activation } from './cell.js';
 import { checkParams, inputSteps, type PreparedBatch, type RnnParams } from './batch.js';
 import { outputsEveryStep, softmaxCrossEntropyRows, squaredErrorRows, type Head } from './heads.js';
@@ -188,6 +201,56 @@ export function sequenceLossOfPrepared(
     if (e !== null) losses.push(e);
   }
   return sumLosses(losses);
+}
+
+/** At most this many state values (T·B·n) per call of the fused recurrence in {@link predictOutputs}: 16 MiB. */
+export const PREDICT_STATE_VALUES = 1 << 21;
+
+/**
+ * The outputs of the network on an input tensor [T, B, n_in], off any tape: y_T [B, n_out], or with
+ * `outputs: 'every'` y_1..y_T as [T·B, n_out] (step-major rows, what memorization's evaluation
+ * reads). The fused recurrence ({@link rnnSequence}: the wasm kernel when it is loaded) runs over
+ * chunks of steps whose states fit in `maxStateValues`, each starting from the last state of the one
+ * before, so a length of 5,000 costs a chunk's memory, not all T states. Same values as
+ * {@link forward} to rounding (the kernel may add in another order).
+ *
+ * @example
+ * predictOutputs(params, inputs, 'tanh').shape; // [B, n_out]
+ */
+export function predictOutputs(
+  params: RnnParams,
+  inputs: Tensor,
+  activation: Activation,
+  outputs: 'last' | 'every' = 'last',
+  maxStateValues = PREDICT_STATE_VALUES,
+): Tensor {
+  const sizes = checkParams('predictOutputs', params);
+  const sigma = checkActivation('predictOutputs', activation);
+  const [T, B, nIn] = inputs instanceof Tensor ? inputs.shape : [];
+  if (!(inputs instanceof Tensor) || inputs.rank !== 3 || nIn !== sizes.nIn || T < 1 || B < 1) {
+    const got = inputs instanceof Tensor ? `[${inputs.shape.join(', ')}]` : typeof inputs;
+    throw new ShapeError('predictOutputs', 'inputs', `must be [T ≥ 1, B ≥ 1, ${sizes.nIn}], got ${got}`);
+  }
+  if (outputs !== 'last' && outputs !== 'every') {
+    const valid = 'valid values: last, every';
+    throw new ValueError('predictOutputs', 'outputs', `unknown value ${JSON.stringify(outputs)}; ${valid}`);
+  }
+  if (!(Number.isInteger(maxStateValues) && maxStateValues >= 1)) {
+    throw new ValueError('predictOutputs', 'maxStateValues', `must be an integer ≥ 1, got ${maxStateValues}`);
+  }
+  const n = sizes.nHidden;
+  const chunk = Math.max(1, Math.floor(maxStateValues / (B * n)));
+  let x = params.x0 === undefined ? zeros([1, n]) : reshape(params.x0, [1, n]);
+  const every: Tensor[] = [];
+  for (let t0 = 0; t0 < T; t0 += chunk) {
+    const steps = Math.min(chunk, T - t0);
+    const u = new Tensor(inputs.data.subarray(t0 * B * nIn, (t0 + steps) * B * nIn), [steps, B, nIn]);
+    const X = rnnSequence(x, params.W_rec, u, params.W_in, params.b, sigma);
+    x = index(X, steps - 1);
+    if (outputs === 'every') every.push(outputLayer(params, reshape(applyActivation(sigma, X), [steps * B, n])));
+  }
+  if (outputs === 'last') return outputLayer(params, applyActivation(sigma, x));
+  return every.length === 1 ? every[0] : concat(every, 0);
 }
 
 /**

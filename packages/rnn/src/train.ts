@@ -12,7 +12,7 @@ import type { Activation } from './cell.js';
 import { initRnn } from './init.js';
 import { paperOmega, type PaperOmegaResult } from './omega-paper.js';
 import { rnnLoss } from './loss.js';
-import { forward, transition } from './model.js';
+import { predictOutputs, transition } from './model.js';
 import { errorSignals } from './signals.js';
 import { type Batch, type Task, makeTask } from './tasks/index.js';
 import { resolveTrainConfig, type ResolvedTrainConfig, type TrainConfig } from './train-config.js';
@@ -257,15 +257,7 @@ export class Trainer {
    */
   predict(batch: Batch): Tensor {
     const every = this.task.head === 'softmax-every';
-    const { outputs } = forward(this.currentParams, batch.inputs, {
-      activation: this.activation,
-      outputs: every ? 'every' : 'last',
-    });
-    if (!every) return outputs[0];
-    const [rows, width] = outputs[0].shape;
-    const data = new Float64Array(outputs.length * rows * width);
-    outputs.forEach((y, t) => data.set(y.data, t * rows * width));
-    return new Tensor(data, [outputs.length * rows, width]);
+    return predictOutputs(this.currentParams, batch.inputs, this.activation, every ? 'every' : 'last');
   }
 
   /**
