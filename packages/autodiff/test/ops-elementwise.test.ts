@@ -1,7 +1,9 @@
 /**
  * @file Elementwise ops: forward values, hand-derived gradients of the piecewise and two-argument
- * ops, tanh/sigmoid stability at |x| = 20, 40 and 1000, and broadcasting errors.
+ * ops, tanh/sigmoid stability at |x| = 20, 40 and 1000, their loops bit for bit against the scalar
+ * formulas, and broadcasting errors.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ShapeError,
@@ -33,7 +35,9 @@ import {
   where,
   type Tensor,
 } from '@tapegrad/autodiff';
+import { sigmoidScalar } from '@tapegrad/autodiff/kernels';
 import { gradGradCheck } from '@tapegrad/autodiff/testing';
+import { runs } from '../../../test/fast-check.js';
 import { expectClose } from './ops-helpers.js';
 
 const x = tensor([-2, 0, 0.5, 3]);
@@ -159,6 +163,59 @@ describe('tanh and sigmoid stability', () => {
       expect(Math.abs(v - expected)).toBeLessThanOrEqual(1e-12 * expected);
     }
     if (c === 40) expect(direct.data[0]).toBeGreaterThan(0);
+  });
+});
+
+describe('the activation loops', () => {
+  // tanh, sigmoid and their VJPs have loops of their own (kernels/elementwise.ts) for speed; they
+  // must give exactly the bits of the scalar formulas, and a broadcast operand the same values.
+  const values = fc.array(
+    fc.oneof(fc.double({ min: -800, max: 800, noNaN: true }), fc.constantFrom(0, -0, 1e-300, 30, -30)),
+    {
+      minLength: 1,
+      maxLength: 40,
+    },
+  );
+  const same = (t: Tensor, expected: number[]) => expect(Array.from(t.data)).toEqual(expected);
+
+  it('tanh and tanhGrad are Math.tanh and g·(1 − t)(1 + t), bit for bit', () => {
+    fc.assert(
+      fc.property(values, values, (xs, gs) => {
+        const n = Math.min(xs.length, gs.length);
+        const [a, g] = [xs.slice(0, n), gs.slice(0, n)];
+        same(tanh(tensor(a)), a.map(Math.tanh));
+        same(
+          tanhGrad(tensor(a), tensor(g)),
+          a.map((y, i) => g[i] * (1 - y) * (1 + y)),
+        );
+        // a broadcast cotangent takes the general loop: the same formula
+        same(
+          tanhGrad(tensor(a), tensor(g[0])),
+          a.map((y) => g[0] * (1 - y) * (1 + y)),
+        );
+      }),
+      { numRuns: runs(100) },
+    );
+  });
+
+  it('sigmoid and sigmoidGrad are σ and g·σ(x)σ(−x) by sigmoidScalar, bit for bit', () => {
+    fc.assert(
+      fc.property(values, values, (xs, gs) => {
+        const n = Math.min(xs.length, gs.length);
+        const [a, g] = [xs.slice(0, n), gs.slice(0, n)];
+        same(sigmoid(tensor(a)), a.map(sigmoidScalar));
+        const slope = (v: number, h: number) => h * sigmoidScalar(v) * sigmoidScalar(-v);
+        same(
+          sigmoidGrad(tensor(a), tensor(g)),
+          a.map((v, i) => slope(v, g[i])),
+        );
+        same(
+          sigmoidGrad(tensor(a), tensor(g[0])),
+          a.map((v) => slope(v, g[0])),
+        );
+      }),
+      { numRuns: runs(100) },
+    );
   });
 });
 

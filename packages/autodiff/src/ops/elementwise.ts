@@ -3,8 +3,16 @@
  * records a VJP written with these same differentiable ops, so gradients can be differentiated
  * again. Broadcasting is undone by the tape, not here: a VJP may return the output's shape.
  */
+import {
+  binaryMap,
+  broadcastShapes,
+  sigmoidMap,
+  sigmoidSlopeMap,
+  tanhMap,
+  tanhSlopeMap,
+  unaryMap,
+} from '../kernels/elementwise.js';
 import { sigmoidScalar } from '../kernels/activation.js';
-import { binaryMap, broadcastShapes, unaryMap } from '../kernels/elementwise.js';
 import { record, sameShape } from '../tape.js';
 import { ValueError } from '../errors.js';
 import { Tensor } from '../tensor.js';
@@ -121,7 +129,7 @@ export function abs(x: Tensor): Tensor {
 
 /** Hyperbolic tangent. */
 export function tanh(x: Tensor): Tensor {
-  const out = unary(x, Math.tanh);
+  const out = new Tensor(tanhMap(x.data), x.shape);
   // ∂/∂x = g·(1 − t)(1 + t), t = tanh(x) (saves its output)
   return record(out, 'tanh', [x], X, (g) => [tanhGrad(out, g)]);
 }
@@ -131,7 +139,10 @@ export function tanh(x: Tensor): Tensor {
  * instead of four and stays differentiable. (1 − t)(1 + t) keeps precision where 1 − t² cancels.
  */
 export function tanhGrad(t: Tensor, g: Tensor): Tensor {
-  const [, , out] = binary('tanhGrad', t, g, (y, h) => h * (1 - y) * (1 + y));
+  const out =
+    t instanceof Tensor && g instanceof Tensor && sameShape(t.shape, g.shape)
+      ? new Tensor(tanhSlopeMap(t.data, g.data), t.shape)
+      : binary('tanhGrad', t, g, (y, h) => h * (1 - y) * (1 + y))[2];
   // ∂/∂t = −2·t·g·ḡ, ∂/∂g = ḡ·(1 − t)(1 + t)
   return record(out, 'tanhGrad', [t, g], ['t', 'g'], (gbar, needs) => [
     needs[0] ? mul(gbar, mul(g, mul(t, -2))) : null,
@@ -141,7 +152,7 @@ export function tanhGrad(t: Tensor, g: Tensor): Tensor {
 
 /** The logistic function 1 / (1 + e^(−x)), by the kernels' `sigmoidScalar`: no overflow, neither tail rounded away. */
 export function sigmoid(x: Tensor): Tensor {
-  const out = unary(x, sigmoidScalar);
+  const out = new Tensor(sigmoidMap(x.data), x.shape);
   // ∂/∂x = g·σ(x)·σ(−x)
   return record(out, 'sigmoid', [x], X, (g) => [sigmoidGrad(x, g)]);
 }
@@ -151,7 +162,10 @@ export function sigmoid(x: Tensor): Tensor {
  * which would round to 0 for large x.
  */
 export function sigmoidGrad(x: Tensor, g: Tensor): Tensor {
-  const [, , out] = binary('sigmoidGrad', x, g, (v, h) => h * sigmoidScalar(v) * sigmoidScalar(-v));
+  const out =
+    x instanceof Tensor && g instanceof Tensor && sameShape(x.shape, g.shape)
+      ? new Tensor(sigmoidSlopeMap(x.data, g.data), x.shape)
+      : binary('sigmoidGrad', x, g, (v, h) => h * sigmoidScalar(v) * sigmoidScalar(-v))[2];
   // ∂/∂x = ḡ·g·σ(x)σ(−x)·(σ(−x) − σ(x)), ∂/∂g = ḡ·σ(x)σ(−x)
   return record(out, 'sigmoidGrad', [x, g], XG, (gbar, needs) => [
     needs[0] ? mul(sigmoidGrad(x, mul(gbar, g)), sub(sigmoid(neg(x)), sigmoid(x))) : null,
