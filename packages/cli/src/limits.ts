@@ -4,7 +4,7 @@
  * budget, because a length, a batch and a width that are each fine can together need more memory
  * than a machine has: refusing at once beats a crash (or a swapping machine) an hour later.
  */
-import { makeTask, type TaskName } from '@tapegrad/rnn';
+import { PREDICT_STATE_VALUES, makeTask, type TaskName } from '@tapegrad/rnn';
 import { UsageError } from './errors.js';
 import { formatNumber } from './numbers.js';
 
@@ -60,14 +60,30 @@ export function runFloats(s: RunSize): number {
 }
 
 /**
- * Throws a UsageError for `command` when a run of these sizes needs more than {@link MAX_FLOATS};
- * the message names the sizes and the flags that set them.
+ * About how many float64 values an evaluation holds at once: a batch's inputs and outputs
+ * (T·B·(n_in + n_out), T as in {@link runFloats}), one chunk of the tape-free forward pass
+ * (`predictOutputs` keeps at most PREDICT_STATE_VALUES states per chunk; counted four times: the
+ * kernel's states and activations, their copy out and σ of it) and the parameters. No state of the
+ * whole sequence is kept, so a length of 5,000 fits where training at it would not.
+ *
+ * @example
+ * evaluationFloats({ task: 'temporal-order', maxLength: 5000, hidden: 50, batch: 100, kept: 0 }); // ≈ 14 M
+ */
+export function evaluationFloats(s: RunSize): number {
+  const task = makeTask(s.task, { minLength: s.maxLength });
+  const steps = Math.ceil(1.1 * s.maxLength) + 20;
+  return steps * s.batch * (task.nIn + task.nOut) + 4 * PREDICT_STATE_VALUES + 6 * s.hidden * s.hidden;
+}
+
+/**
+ * Throws a UsageError for `command` when a run of these sizes needs more than {@link MAX_FLOATS}
+ * (`floats`: its estimate, by default a training run's, {@link runFloats}); the message names the
+ * sizes and the flags that set them.
  *
  * @example
  * checkRunSize('train', { task: 'permutation', maxLength: 1e6, hidden: 50, batch: 20, kept: 1000 }, '--length, --batch');
  */
-export function checkRunSize(command: string, s: RunSize, flags: string): void {
-  const floats = runFloats(s);
+export function checkRunSize(command: string, s: RunSize, flags: string, floats = runFloats(s)): void {
   if (floats <= MAX_FLOATS) return;
   const gb = (n: number) => `${formatNumber((8 * n) / 2 ** 30, 1)} GB`;
   throw new UsageError(

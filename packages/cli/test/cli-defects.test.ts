@@ -310,6 +310,11 @@ describe('crashes and hangs become messages', () => {
       2,
       /too large: length 900000, 100 sequences at a time/,
     );
+    // An evaluation keeps no state of the whole sequence (predictOutputs runs in chunks), so the
+    // paper's 5,000 steps fit; it was once refused as needing 1.3 GB, the memory of training at it.
+    const long = await runMain(['eval', join(dir, 'other-lr'), '--lengths', '5000', '--sequences', '100']);
+    expect(long.status, long.stderr).toBe(0);
+    expect(long.stdout).toMatch(/^5000 +\d+\/100 /m);
     expectFailure(await runMain(['surface', '--points', '1001']), 2, /--points': must be an integer in \[2, 1,000\]/);
     // 400 points once overflowed the call stack (a whole grid spread into Math.min); now it is drawn.
     const big = await runMain([

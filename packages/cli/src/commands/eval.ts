@@ -6,7 +6,7 @@
 import { boolFlag, flag, integer, lengthSpec, listOf, showLength, type LengthSpec } from '../args.js';
 import { parseCommand, printJson, type Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { LIMITS, checkRunSize } from '../limits.js';
+import { LIMITS, checkRunSize, evaluationFloats } from '../limits.js';
 import { formatNumber } from '../numbers.js';
 import { seedValue } from '../options.js';
 import { textTable } from '../report.js';
@@ -45,12 +45,10 @@ export const evalCommand: Command = {
     const run = loadRun(target);
     const c = run.config;
     const ranges = o.lengths.length > 0 ? o.lengths : [{ minLength: c.minLength, maxLength: c.maxLength }];
-    for (const l of ranges)
-      checkRunSize(
-        'eval',
-        { task: c.task, maxLength: l.maxLength, hidden: c.hidden, batch: 100, kept: 0 },
-        '--lengths',
-      );
+    for (const l of ranges) {
+      const size = { task: c.task, maxLength: l.maxLength, hidden: c.hidden, batch: 100, kept: 0 };
+      checkRunSize('eval', size, '--lengths', evaluationFloats(size));
+    }
     const rows = ranges.map((l) => ({
       lengths: showLength(l),
       ...evaluateAt(run.trainer, l.minLength, l.maxLength, o.sequences, o.seed),
