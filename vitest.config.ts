@@ -45,7 +45,7 @@ export default defineConfig({
           include: [
             'packages/autodiff/test/kernels-{matmul,activation,recurrence,omega,wasm}.test.ts',
             'packages/autodiff/test/ops-linalg.test.ts',
-            'packages/rnn/test/{sequence,model,signals,omega-paper,train}.test.ts',
+            'packages/rnn/test/{sequence,model,predict,signals,omega-paper,train}.test.ts',
           ],
         },
       },
