@@ -207,9 +207,9 @@ export function sequenceLossOfPrepared(
 export const PREDICT_STATE_VALUES = 1 << 21;
 
 /**
- * The outputs of the network on an input tensor [T, B, n_in], off any tape: y_T [B, n_out], or with
- * `outputs: 'every'` y_1..y_T as [T·B, n_out] (step-major rows, what memorization's evaluation
- * reads). The fused recurrence ({@link rnnSequence}: the wasm kernel when it is loaded) runs over
+ * The outputs of the network on an input tensor [T, B, n_in], for evaluation (off any tape; inside
+ * a transform its ops record as usual): y_T [B, n_out], or with `outputs: 'every'` y_1..y_T as
+ * [T·B, n_out] (step-major rows, what memorization's evaluation reads). The fused recurrence ({@link rnnSequence}: the wasm kernel when it is loaded) runs over
  * chunks of steps whose states fit in `maxStateValues`, each starting from the last state of the one
  * before, so a length of 5,000 costs a chunk's memory, not all T states. Same values as
  * {@link forward} to rounding (the kernel may add in another order).
