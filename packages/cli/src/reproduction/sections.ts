@@ -2,12 +2,15 @@
  * @file The result sections of the reproduction document, one function per experiment, each a
  * pure function of the records: Figure 7 as three panels (one table per initialisation, methods
  * against lengths, successes with their 95% interval and the median update of success), the other
- * five tasks, Ω's effect on the error signal, generalisation, and the analysis record.
+ * five tasks (beside the error of a model that ignores its inputs, computed from the task
+ * generators), Ω's effect on the error signal, generalisation, and the analysis record.
  */
+import type { TaskName } from '@tapegrad/rnn';
 import { formatCount } from '../numbers.js';
 import { markdownTable } from '../report.js';
 import type { RunRecord } from '../record.js';
 import type { AnalysisRecord } from './analysis.js';
+import { inputBlindError } from './baseline.js';
 import { lengthLabel, medianSolved, percent, provenance, sig4, span, succeededRun, successCell } from './format.js';
 import type { ExperimentResults } from './results.js';
 import { median } from '../stats.js';
@@ -60,22 +63,30 @@ export function figure7Section(x: ExperimentResults): string {
   return parts.join('\n\n');
 }
 
-/** The other five tasks against the paper's counts. */
+/** The other five tasks against the paper's counts, and against a model that ignores its inputs. */
 export function tasksSection(x: ExperimentResults): string {
+  const { sequences, seed } = x.experiment.test;
   const rows = x.experiment.grid.tasks.map((task) => {
     const group = of(x, (c) => c.task === task);
     const records = group.flatMap((c) => (c.record ? [c.record] : []));
     const errors = records.flatMap((r) => (r.test ? [r.test.errorRate] : []));
     const range = errors.length === 0 ? '–' : span(percent(Math.min(...errors)), percent(Math.max(...errors)));
-    return [task, `${PAPER_TASK_SUCCESSES[task] ?? '?'}/5`, groupCell(group), range];
+    const lengths = x.experiment.grid.lengths;
+    const blind =
+      lengths.length === 1 && /^\d+$/.test(lengths[0]) && sequences > 0
+        ? percent(inputBlindError(task as TaskName, Number(lengths[0]), sequences, seed))
+        : '–';
+    return [task, `${PAPER_TASK_SUCCESSES[task] ?? '?'}/5`, groupCell(group), range, blind];
   });
   const budget = Object.entries(x.experiment.budgets)
     .map(([l, b]) => `${formatCount(b)} updates at L = ${lengthLabel(l)}`)
     .join(', ');
+  const header = ['task', 'paper', 'here: success, median update', 'test error (range over runs)', 'inputs ignored'];
   return [
     provenance(x),
     `SGD-CR, budget ${budget}, or until success.`,
-    markdownTable(['task', 'paper', 'here: success, median update', 'test error (range over runs)'], rows).trimEnd(),
+    markdownTable(header, rows).trimEnd(),
+    `"Inputs ignored" is the test error of the best output that does not look at the sequence (the mean target, or the commonest class at each step), fitted on ${formatCount(sequences)} fresh sequences and counted on the runs' own test sequences (packages/cli/src/reproduction/baseline.ts): a test error near it means the run learned next to nothing, one far below it that the run learned most of the task.`,
   ].join('\n\n');
 }
 
