@@ -86,31 +86,31 @@ describe("Fig. 7's clipping verdict", () => {
   });
 });
 
-describe("Fig. 7's claims on a grid still filling", () => {
-  /** A figure7-like result: `runs[method][length]` = [successes, runs recorded], 5 cells each. */
-  function partialGrid(runs: Record<string, Record<string, [number, number]>>): ExperimentResults {
-    const cells = Object.entries(runs).flatMap(([method, byLength]) =>
-      Object.entries(byLength).flatMap(([length, [wins, recorded]]) =>
-        [1, 2, 3, 4, 5].map((seed) => ({
-          cell: { task: 'temporal-order', init: 'smart-tanh', method, length, seed, id: `${method}_${length}_${seed}` },
-          record:
-            seed > recorded
-              ? null
-              : ({ solvedAt: seed <= wins ? 1000 : null, test: { success: seed <= wins } } as unknown as RunRecord),
-        })),
-      ),
-    );
-    const records = cells.flatMap((c) => (c.record ? [c.record] : []));
-    return {
-      experiment: { name: 'figure7' },
-      cells,
-      records,
-      missing: cells.length - records.length,
-      stale: 0,
-      plan: null,
-    } as unknown as ExperimentResults;
-  }
+/** A figure7-like result: `runs[method][length]` = [successes, runs recorded], 5 cells each. */
+function partialGrid(runs: Record<string, Record<string, [number, number]>>, name = 'figure7'): ExperimentResults {
+  const cells = Object.entries(runs).flatMap(([method, byLength]) =>
+    Object.entries(byLength).flatMap(([length, [wins, recorded]]) =>
+      [1, 2, 3, 4, 5].map((seed) => ({
+        cell: { task: 'temporal-order', init: 'smart-tanh', method, length, seed, id: `${method}_${length}_${seed}` },
+        record:
+          seed > recorded
+            ? null
+            : ({ solvedAt: seed <= wins ? 1000 : null, test: { success: seed <= wins } } as unknown as RunRecord),
+      })),
+    ),
+  );
+  const records = cells.flatMap((c) => (c.record ? [c.record] : []));
+  return {
+    experiment: { name },
+    cells,
+    records,
+    missing: cells.length - records.length,
+    stale: 0,
+    plan: null,
+  } as unknown as ExperimentResults;
+}
 
+describe("Fig. 7's claims on a grid still filling", () => {
   it('compares the methods at the longest length where all of them have records, not one only SGD has reached', () => {
     const grid = partialGrid({
       sgd: { '20': [5, 5], '50': [0, 5], '100': [0, 2] },
@@ -128,6 +128,38 @@ describe("Fig. 7's claims on a grid still filling", () => {
     expect(clipping.verdict).toBe(
       'reproduced (widest lead at L = 50, one-sided Fisher p = 0.0238), provisional (grid incomplete)',
     );
+  });
+});
+
+describe("Fig. 7's long-length claim beyond the budget", () => {
+  it('is judged at the longest length where some run succeeded, and says which lengths nothing solved', () => {
+    const fig = partialGrid({
+      sgd: { '50': [0, 5], '100': [0, 5] },
+      'sgd-c': { '50': [4, 5], '100': [0, 5] },
+      'sgd-cr': { '50': [5, 5], '100': [4, 5] },
+    });
+    const long = partialGrid(
+      {
+        sgd: { '150': [0, 5], '200': [0, 5] },
+        'sgd-c': { '150': [0, 5], '200': [0, 5] },
+        'sgd-cr': { '150': [0, 5], '200': [0, 5] },
+      },
+      'figure7-long',
+    );
+    const rows = claimRows({
+      experiments: new Map([
+        ['figure7', fig],
+        ['figure7-long', long],
+      ]),
+      analysis: null,
+    });
+    const [row] = rows.filter((r) => r.claim.startsWith('SGD-CR succeeds'));
+    // at L = 100: 4/5 against 0/5: p = C(5,4)/C(10,4) = 5/210 ≈ 0.0238; 4 of 5 is most of SGD-CR's runs
+    expect(row.shows).toBe(
+      'at L = 100, all inits: SGD-CR 4 of 5, SGD-C 0 of 5, SGD 0 of 5; SGD-CR against the better of the others: ' +
+        'one-sided Fisher p = 0.0238; at L = 150 and 200 no run of any method succeeded within the budget',
+    );
+    expect(row.verdict).toBe('reproduced');
   });
 });
 
