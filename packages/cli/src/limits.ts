@@ -51,7 +51,7 @@ export interface RunSize {
  * extension, memorization's 20 extra steps).
  *
  * @example
- * runFloats({ task: 'temporal-order', maxLength: 50, hidden: 50, batch: 20, kept: 1000 }); // ≈ 0.8 M
+ * runFloats({ task: 'temporal-order', maxLength: 50, hidden: 50, batch: 20, kept: 1000 }); // ≈ 0.94 M
  */
 export function runFloats(s: RunSize): number {
   const nIn = makeTask(s.task, { minLength: s.maxLength }).nIn;

@@ -1,7 +1,8 @@
 /**
  * @file In-process tests of the command line's building blocks: flag parsing and the number
  * grammar, numbers for people, the progress display on and off a terminal and its ETA, checkpoint
- * files (round trip bit for bit, and refusals), and JSON-lines logs cut back on resume.
+ * files (round trip bit for bit, and refusals), JSON-lines logs cut back on resume, and the memory
+ * estimates a run's size is checked against.
  */
 import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { boolFlag, flag, helpText, integer, lengthSpec, listOf, numberAbove, par
 import { CheckpointError, assertSameRun, readCheckpoint, writeCheckpoint } from '../src/checkpoint.js';
 import { UsageError } from '../src/errors.js';
 import { JsonLinesLog, readJsonLines } from '../src/jsonl.js';
+import { evaluationFloats, runFloats } from '../src/limits.js';
 import { formatNumber, parseDecimal, parseInteger } from '../src/numbers.js';
 import { Progress, formatDuration } from '../src/progress.js';
 
@@ -194,5 +196,18 @@ describe('JsonLinesLog', () => {
     expect(readJsonLines(log.path)).toHaveLength(6);
     log.truncateAfter(3);
     expect(readJsonLines(log.path).map((r) => r.update ?? 0)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('memory estimates', () => {
+  it("count a training run's and an evaluation's float64 values as their comments say", () => {
+    // training, temporal order (6 inputs), L = 50, n = 50, B = 20, 1,000 kept sequences:
+    // T = ceil(1.1·50) + 20 = 56 + 20 (1.1·50 is 55.000…01 in float64), so
+    // 76·20·(6 + 6·50) + 1000·76·6 + 6·50² = 465,120 + 456,000 + 15,000
+    expect(runFloats({ task: 'temporal-order', maxLength: 50, hidden: 50, batch: 20, kept: 1000 })).toBe(936_120);
+    // evaluation at L = 5000, B = 100: T = 5500 + 20; 5520·100·(6 + 4) + 4·2²¹ + 6·50²
+    expect(evaluationFloats({ task: 'temporal-order', maxLength: 5000, hidden: 50, batch: 100, kept: 0 })).toBe(
+      5_520_000 + 8_388_608 + 15_000,
+    );
   });
 });

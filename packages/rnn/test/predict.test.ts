@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Rng, ShapeError, Tensor, ValueError, tensor } from '@tapegrad/autodiff';
-import { Trainer, forward, makeTask, predictOutputs, type RnnParams } from '@tapegrad/rnn';
+import { PREDICT_STATE_VALUES, Trainer, forward, makeTask, predictOutputs, type RnnParams } from '@tapegrad/rnn';
 import { ACTS, randomProblem, runs } from './rnn-helpers.js';
 
 /** The per-step outputs laid out as predictOutputs lays them: y_T, or y_1..y_T as step-major rows. */
@@ -78,6 +78,10 @@ describe('predictOutputs', () => {
       const expected = reference(trainer.params, batch.inputs, 'tanh', task === 'memorization');
       expectNear(trainer.predict(batch), expected, 1e-12);
     }
+  });
+
+  it('keeps a chunk of states within the 16 MiB its documentation states', () => {
+    expect(PREDICT_STATE_VALUES * Float64Array.BYTES_PER_ELEMENT).toBe(16 * 2 ** 20);
   });
 
   it('refuses inputs of the wrong shape, an unknown output kind and a chunk size below one', () => {
