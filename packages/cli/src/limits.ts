@@ -44,6 +44,11 @@ export interface RunSize {
   readonly kept: number;
 }
 
+/** The longest sequence any task draws at length L: addition's random extension, memorization's 20 extra steps. */
+function longestSteps(maxLength: number): number {
+  return Math.ceil(1.1 * maxLength) + 20;
+}
+
 /**
  * About how many float64 values a run holds at once: one unrolled batch with its states and
  * error signals (T·B·(n_in + 6n)), the kept sequences (V·T·n_in) and the parameters with their
@@ -55,7 +60,7 @@ export interface RunSize {
  */
 export function runFloats(s: RunSize): number {
   const nIn = makeTask(s.task, { minLength: s.maxLength }).nIn;
-  const steps = Math.ceil(1.1 * s.maxLength) + 20;
+  const steps = longestSteps(s.maxLength);
   return steps * s.batch * (nIn + 6 * s.hidden) + s.kept * steps * nIn + 6 * s.hidden * s.hidden;
 }
 
@@ -71,7 +76,7 @@ export function runFloats(s: RunSize): number {
  */
 export function evaluationFloats(s: RunSize): number {
   const task = makeTask(s.task, { minLength: s.maxLength });
-  const steps = Math.ceil(1.1 * s.maxLength) + 20;
+  const steps = longestSteps(s.maxLength);
   return steps * s.batch * (task.nIn + task.nOut) + 4 * PREDICT_STATE_VALUES + 6 * s.hidden * s.hidden;
 }
 

@@ -119,8 +119,8 @@ function figure7Claims(fig: ExperimentResults | undefined, long: ExperimentResul
   // A length where no run of any method succeeded within the budget cannot tell the methods apart:
   // the main claim is judged at the longest length where some run did.
   const all3 = comparable(['sgd-cr', 'sgd-c', 'sgd']);
-  const solvedAt = (l: number) => ['sgd-cr', 'sgd-c', 'sgd'].some((m) => tally(m, l).wins > 0);
-  const longest = all3.filter(solvedAt).at(-1) ?? all3.at(-1) ?? lengths[lengths.length - 1];
+  const anySuccess = (l: number) => ['sgd-cr', 'sgd-c', 'sgd'].some((m) => tally(m, l).wins > 0);
+  const longest = all3.filter(anySuccess).at(-1) ?? all3.at(-1) ?? lengths[lengths.length - 1];
   const silent = all3.filter((l) => l > longest);
   const [cr, c, plain] = ['sgd-cr', 'sgd-c', 'sgd'].map((m) => tally(m, longest));
   const best = rate(c) >= rate(plain) ? c : plain;

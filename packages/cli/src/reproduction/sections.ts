@@ -66,16 +66,15 @@ export function figure7Section(x: ExperimentResults): string {
 /** The other five tasks against the paper's counts, and against a model that ignores its inputs. */
 export function tasksSection(x: ExperimentResults): string {
   const { sequences, seed } = x.experiment.test;
+  // the input-blind error needs one fixed length (a range would be drawn per batch)
+  const [length, ...others] = x.experiment.grid.lengths;
+  const fixed = others.length === 0 && /^\d+$/.test(length) && sequences > 0 ? Number(length) : null;
   const rows = x.experiment.grid.tasks.map((task) => {
     const group = of(x, (c) => c.task === task);
     const records = group.flatMap((c) => (c.record ? [c.record] : []));
     const errors = records.flatMap((r) => (r.test ? [r.test.errorRate] : []));
     const range = errors.length === 0 ? '–' : span(percent(Math.min(...errors)), percent(Math.max(...errors)));
-    const lengths = x.experiment.grid.lengths;
-    const blind =
-      lengths.length === 1 && /^\d+$/.test(lengths[0]) && sequences > 0
-        ? percent(inputBlindError(task as TaskName, Number(lengths[0]), sequences, seed))
-        : '–';
+    const blind = fixed === null ? '–' : percent(inputBlindError(task as TaskName, fixed, sequences, seed));
     return [task, `${PAPER_TASK_SUCCESSES[task] ?? '?'}/5`, groupCell(group), range, blind];
   });
   const budget = Object.entries(x.experiment.budgets)

@@ -1,8 +1,8 @@
 /**
  * @file Where the committed experiments depart from the paper's settings (docs/PAPER.md), listed
  * from their definitions so that a change to a definition changes the list: budgets, set sizes and
- * the success rule always; when training stops before a long-length evaluation; learning rate, sizes, clipping, α, Ω's form, initialisation and seeds
- * whenever they differ.
+ * the success rule always; when training stops before a long-length evaluation; learning rate,
+ * sizes, clipping, α, Ω's form, initialisation and seeds whenever they differ.
  */
 import type { TrainConfig } from '@tapegrad/rnn';
 import { formatCount } from '../numbers.js';
